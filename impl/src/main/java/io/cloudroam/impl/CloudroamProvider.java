@@ -1,0 +1,64 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl;
+
+import io.cloudroam.impl.config.ConfigListener;
+import io.cloudroam.impl.config.ConfigTracker;
+import io.cloudroam.impl.location.LocationTable;
+import io.cloudroam.impl.northbound.LocateVmRpc;
+import org.opendaylight.mdsal.binding.api.DataBroker;
+import org.opendaylight.mdsal.binding.api.RpcProviderService;
+import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
+import org.opendaylight.yangtools.binding.DataObjectIdentifier;
+import org.opendaylight.yangtools.concepts.Registration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * cloudroam's root component: wires the configuration listener, the location table and the
+ * northbound RPCs to MD-SAL. Holds no logic of its own.
+ */
+@Component(service = {}, immediate = true)
+public final class CloudroamProvider implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CloudroamProvider.class);
+
+    private final LocationTable locations = new LocationTable();
+    private final ConfigTracker config = new ConfigTracker(applied -> { });
+    private final Registration configRegistration;
+    private final Registration rpcRegistration;
+
+    /**
+     * Starts cloudroam.
+     *
+     * @param dataBroker the binding data broker
+     * @param rpcProvider where RPC implementations are registered
+     */
+    @Activate
+    public CloudroamProvider(@Reference final DataBroker dataBroker, @Reference final RpcProviderService rpcProvider) {
+        configRegistration = dataBroker.registerDataListener(LogicalDatastoreType.CONFIGURATION,
+            DataObjectIdentifier.builder(Cloudroam.class).build(), new ConfigListener(config));
+        rpcRegistration = rpcProvider.registerRpcImplementation(new LocateVmRpc(locations));
+        LOG.info("cloudroam started");
+    }
+
+    /**
+     * Stops cloudroam: unregisters the RPCs first so no call sees a half-closed component.
+     */
+    @Deactivate
+    @Override
+    public void close() {
+        rpcRegistration.close();
+        configRegistration.close();
+        LOG.info("cloudroam stopped");
+    }
+}

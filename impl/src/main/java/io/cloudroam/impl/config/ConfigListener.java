@@ -1,0 +1,81 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jdt.annotation.Nullable;
+import org.opendaylight.mdsal.binding.api.DataListener;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.DatapathId;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.Cloud;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.VirtualNetwork;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IpAddress;
+
+/**
+ * Thin adapter: turns the configuration datastore's {@code /cloudroam} container into a
+ * {@link CloudroamConfig} and offers it to a {@link ConfigTracker}.
+ */
+public final class ConfigListener implements DataListener<Cloudroam> {
+    private final ConfigTracker tracker;
+
+    /**
+     * Creates a listener feeding {@code tracker}.
+     *
+     * @param tracker where configurations go
+     */
+    public ConfigListener(final ConfigTracker tracker) {
+        this.tracker = requireNonNull(tracker);
+    }
+
+    @Override
+    public void dataChangedTo(final @Nullable Cloudroam data) {
+        tracker.offer(toConfig(data));
+    }
+
+    /**
+     * Converts the binding form of the configuration.
+     *
+     * @param data the container, {@code null} when nothing is configured
+     * @return the snapshot
+     */
+    static CloudroamConfig toConfig(final @Nullable Cloudroam data) {
+        if (data == null) {
+            return CloudroamConfig.EMPTY;
+        }
+        return CloudroamConfig.of(
+            data.nonnullCloud().values().stream().map(ConfigListener::toCloud).toList(),
+            data.nonnullVirtualNetwork().values().stream().map(ConfigListener::toNetwork).toList());
+    }
+
+    private static CloudSpec toCloud(final Cloud cloud) {
+        final var ovsdb = cloud.getOvsdb();
+        final var address = ovsdb == null ? null : ovsdb.getAddress();
+        final var port = ovsdb == null || ovsdb.getPort() == null ? CloudSpec.DEFAULT_OVSDB_PORT
+            : ovsdb.getPort().getValue().intValue();
+        final var switches = cloud.getSwitch();
+        return new CloudSpec(cloud.requireId().getValue(), ipText(cloud.requireTunnelEndpoint()),
+            Optional.ofNullable(address).map(ConfigListener::ipText), port,
+            switches == null ? List.of() : switches.stream().map(DatapathId::getValue).map(Number::longValue)
+                .toList());
+    }
+
+    private static VirtualNetworkSpec toNetwork(final VirtualNetwork network) {
+        final var clouds = network.getCloud();
+        return new VirtualNetworkSpec(network.requireVni().getValue().intValue(),
+            network.getName() == null ? "" : network.getName(),
+            clouds == null ? List.of() : clouds.stream().map(CloudId::getValue).toList());
+    }
+
+    private static String ipText(final IpAddress address) {
+        return address.stringValue();
+    }
+}

@@ -1,0 +1,29 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * One configured virtual network.
+ *
+ * @param vni VXLAN network identifier
+ * @param name human-readable name, may be empty
+ * @param clouds clouds it spans
+ */
+public record VirtualNetworkSpec(int vni, String name, List<String> clouds) {
+    /**
+     * Freezes the components.
+     */
+    public VirtualNetworkSpec {
+        requireNonNull(name, "name");
+        clouds = List.copyOf(clouds);
+    }
+}

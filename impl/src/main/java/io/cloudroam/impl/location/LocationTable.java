@@ -1,0 +1,68 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.location;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is where: the current location of every known VM interface, keyed by (VNI, MAC).
+ *
+ * <p>Indexed by MAC first, so that a lookup without a VNI (the operator knows the MAC, not the
+ * network) costs the number of virtual networks that MAC is on, not the size of the table. Safe
+ * for concurrent readers and writers.
+ */
+public final class LocationTable {
+    private final Map<MacAddress, Map<Integer, VmLocation>> byMac = new ConcurrentHashMap<>();
+
+    /**
+     * Records {@code location} as the current location of its (VNI, MAC), replacing any previous one.
+     *
+     * @param location the new location
+     * @return the location it replaced, if any
+     */
+    public Optional<VmLocation> put(final VmLocation location) {
+        return Optional.ofNullable(byMac.computeIfAbsent(location.mac(), mac -> new ConcurrentHashMap<>())
+            .put(location.vni(), location));
+    }
+
+    /**
+     * Returns the location of {@code mac} on virtual network {@code vni}.
+     *
+     * @param vni virtual network
+     * @param mac MAC address
+     * @return the location, or empty when that VM is unknown on that network
+     */
+    public Optional<VmLocation> find(final int vni, final MacAddress mac) {
+        final var perVni = byMac.get(mac);
+        return perVni == null ? Optional.empty() : Optional.ofNullable(perVni.get(vni));
+    }
+
+    /**
+     * Returns the most recently seen location of {@code mac} on any virtual network.
+     *
+     * @param mac MAC address
+     * @return the location, or empty when no VM with that MAC is known
+     */
+    public Optional<VmLocation> find(final MacAddress mac) {
+        final var perVni = byMac.get(mac);
+        return perVni == null ? Optional.empty()
+            : perVni.values().stream().max(Comparator.comparing(VmLocation::lastSeen));
+    }
+
+    /**
+     * Returns the number of (VNI, MAC) entries.
+     *
+     * @return the entry count
+     */
+    public int size() {
+        return byMac.values().stream().mapToInt(Map::size).sum();
+    }
+}
