@@ -1,0 +1,250 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.it;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The real built cloudroam Karaf distribution, started as its own process (bin/karaf, with the
+ * launch settings of bin/setenv) and stopped again, even when a test fails or the test JVM is
+ * interrupted.
+ */
+final class KarafDistribution implements AutoCloseable {
+    static final int RESTCONF_PORT = 8181;
+    static final int OPENFLOW_PORT = 6653;
+    static final int SSH_PORT = 8101;
+
+    private final Path home;
+    private final Path javaHome;
+    private final Path consoleLog;
+    private final Thread shutdownHook;
+    private Process process;
+
+    private KarafDistribution(final Path home, final Path javaHome) {
+        this.home = requireNonNull(home);
+        this.javaHome = requireNonNull(javaHome);
+        consoleLog = home.resolve("console.log");
+        shutdownHook = new Thread(this::kill, "karaf-it-shutdown");
+    }
+
+    /**
+     * Unpacks the distribution the build produced into an empty directory and returns it.
+     * Never reuses an earlier tree: OpenDaylight writes runtime state into etc/ (AAA keeps
+     * secrets there that only its datastore can decrypt), so a reused tree may not boot.
+     */
+    static KarafDistribution unpackFromBuild(final String name) throws IOException, InterruptedException {
+        final var archive = System.getProperty("cloudroam.karaf.archive");
+        final var work = System.getProperty("cloudroam.work.dir");
+        final var java = System.getProperty("cloudroam.java.home");
+        if (archive == null || work == null || java == null) {
+            throw new IllegalStateException("run through Maven: cloudroam.karaf.archive, cloudroam.work.dir and "
+                + "cloudroam.java.home are unset");
+        }
+        final var target = Path.of(work, name);
+        deleteRecursively(target);
+        Files.createDirectories(target);
+        final var tar = new ProcessBuilder("tar", "-xzf", archive, "-C", target.toString()).inheritIO().start();
+        if (tar.waitFor() != 0) {
+            throw new IllegalStateException("cannot unpack " + archive);
+        }
+        try (var entries = Files.list(target)) {
+            final var home = entries.filter(path -> Files.isExecutable(path.resolve("bin/karaf"))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Karaf distribution in " + archive));
+            return new KarafDistribution(home, Path.of(java));
+        }
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path karafLog() {
+        return home.resolve("data/log/karaf.log");
+    }
+
+    /**
+     * Starts Karaf.
+     */
+    void start() throws IOException {
+        for (int port : new int[] {RESTCONF_PORT, OPENFLOW_PORT, SSH_PORT}) {
+            if (isListening(port)) {
+                throw new IllegalStateException("port " + port + " on 127.0.0.1 is already in use; stop whatever holds"
+                    + " it (./cloudroam stop stops a controller started by ./cloudroam run)");
+            }
+        }
+        final var builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(consoleLog.toFile());
+        // bin/setenv supplies the launch settings; the build's own JDK_JAVA_OPTIONS must not leak in
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        process = builder.start();
+    }
+
+    /**
+     * Polls until {@code ready} holds, failing early when Karaf dies.
+     */
+    void awaitReady(final Duration timeout, final BooleanSupplier ready) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Karaf exited with " + process.exitValue() + " during start-up; "
+                    + "console:\n" + tail(consoleLog, 40));
+            }
+            if (isListening(OPENFLOW_PORT) && ready.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("Karaf not ready after " + timeout + "; log tail:\n" + tail(karafLog(), 40));
+    }
+
+    /**
+     * Returns the state of every installed feature ("name/version" to "Started", ...), as the
+     * Karaf features service persisted it in its bundle data ({@code state.json}).
+     */
+    Map<String, String> featureStates() throws IOException {
+        final List<Path> files;
+        try (var walk = Files.find(home.resolve("data/cache"), 4,
+                (path, attrs) -> path.getFileName().toString().equals("state.json"))) {
+            files = walk.toList();
+        }
+        for (var file : files) {
+            final var json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            if (json.has("state") && json.getAsJsonObject("state").has("root")) {
+                final var states = new TreeMap<String, String>();
+                json.getAsJsonObject("state").getAsJsonObject("root").entrySet()
+                    .forEach(entry -> states.put(entry.getKey(), entry.getValue().getAsString()));
+                return states;
+            }
+        }
+        throw new IllegalStateException("no features service state under " + home.resolve("data/cache"));
+    }
+
+    /**
+     * Returns the IPv4/IPv6 addresses on which something listens on TCP {@code port}, from
+     * /proc/net/tcp and /proc/net/tcp6.
+     */
+    static List<String> listeningAddresses(final int port) throws IOException {
+        final var addresses = new ArrayList<String>();
+        final var portHex = String.format(Locale.ROOT, "%04X", port);
+        for (var table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (var line : Files.readAllLines(Path.of(table))) {
+                final var fields = line.trim().split("\\s+");
+                // fields: sl local_address rem_address st ...; st 0A is LISTEN
+                if (fields.length > 3 && "0A".equals(fields[3]) && fields[1].endsWith(":" + portHex)) {
+                    addresses.add(procAddress(fields[1].substring(0, fields[1].indexOf(':'))));
+                }
+            }
+        }
+        return addresses;
+    }
+
+    private static String procAddress(final String hex) {
+        final var bytes = HexFormat.of().parseHex(hex);
+        // /proc prints each 32-bit word in host (little-endian) order
+        for (int word = 0; word < bytes.length; word += 4) {
+            for (int i = 0; i < 2; i++) {
+                final byte tmp = bytes[word + i];
+                bytes[word + i] = bytes[word + 3 - i];
+                bytes[word + 3 - i] = tmp;
+            }
+        }
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean isListening(final int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops Karaf: politely (bin/stop), then by force after a deadline.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        try {
+            final var stop = new ProcessBuilder(home.resolve("bin/stop").toString()).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            stop.environment().put("JAVA_HOME", javaHome.toString());
+            stop.start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // fall through to the forced stop
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    }
+
+    private void kill() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    static String tail(final Path file, final int lines) {
+        try {
+            final List<String> all = Files.exists(file) ? Files.readAllLines(file) : List.of();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    private static void deleteRecursively(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        final List<Path> paths = new ArrayList<>();
+        try (var walk = Files.walk(dir)) {
+            walk.forEach(paths::add);
+        }
+        paths.sort((a, b) -> b.getNameCount() - a.getNameCount());
+        for (var path : paths) {
+            try {
+                Files.delete(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
