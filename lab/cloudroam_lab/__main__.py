@@ -1,0 +1,121 @@
+"""./cloudroam lab ...: the multi-cloud testbed. Every command prints JSON on success; bad input
+exits 2 with a message on stderr and changes nothing."""
+
+import argparse
+import json
+import sys
+
+from . import lab
+from .topology import LabError, LabSpec, parse_duration_ms, parse_wan_spec
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise LabError(message)
+
+
+def _int_list(text):
+    try:
+        return tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise LabError(f"--vnis takes comma-separated numbers, got '{text}'") from None
+
+
+def build_parser():
+    parser = _Parser(prog="./cloudroam lab", description=__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("up", help="create the lab (cleans what an earlier lab left first)")
+    p.add_argument("--clouds", type=int, required=True)
+    p.add_argument("--vms", type=int, required=True)
+    p.add_argument("--vnis", default="100,200", help="VNIs, VMs take them round-robin (default 100,200)")
+    p.add_argument("--wan", default="", help="e.g. 'all 10ms, c1-c2 80ms jitter=2ms loss=1%%'")
+    p.add_argument("--tunnels", default="controller", help="controller (default): the controller creates "
+                   "tunnels; static: the lab creates a VXLAN full mesh and static flows (no controller)")
+    p.add_argument("--controller", choices=("yes", "no"), default=None,
+                   help="connect br-int to 127.0.0.1:6653 (default: yes with --tunnels=controller)")
+
+    sub.add_parser("down", help="remove every namespace, process and relay the lab made")
+    sub.add_parser("status", help="clouds, VMs and where each VM is")
+    sub.add_parser("leftovers", help="what a lab left behind (empty lists when clean)")
+
+    p = sub.add_parser("migrate", help="live-migrate a VM like QEMU does")
+    p.add_argument("vm")
+    p.add_argument("cloud")
+    p.add_argument("--announce", default="rarp", help="rarp (QEMU announce_self, default), garp or none")
+    p.add_argument("--downtime", default="100ms", help="stop-and-copy pause (default 100ms)")
+
+    for name in ("ping", "rtt"):
+        p = sub.add_parser(name, help="ICMP echo between two VMs")
+        p.add_argument("a")
+        p.add_argument("b")
+        p.add_argument("--count", type=int, default=5 if name == "ping" else 20)
+        p.add_argument("--interval", type=float, default=0.2 if name == "ping" else 0.05)
+
+    p = sub.add_parser("stream", help="UDP stream with sequence numbers between two VMs")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--pps", type=int, default=1000)
+    p.add_argument("--seconds", type=float, default=5)
+
+    p = sub.add_parser("wan", help="show or change WAN delay, jitter, loss at run time")
+    wan = p.add_subparsers(dest="wan_cmd", required=True, parser_class=_Parser)
+    s = wan.add_parser("set", help="e.g. 'lab wan set c1-c2 80ms loss=1%%'")
+    s.add_argument("pair")
+    s.add_argument("rule", nargs="+")
+    wan.add_parser("show")
+    b = wan.add_parser("bench", help="measure the emulator's accuracy at 1 kpps and its max rate")
+    b.add_argument("--delay", default="20ms")
+    b.add_argument("--count", type=int, default=5000)
+
+    sub.add_parser("flows", help="re-install the static flows from the lab's state (--tunnels=static)")
+    return parser
+
+
+def dispatch(args):
+    if args.cmd == "up":
+        controller = (args.tunnels == "controller") if args.controller is None else args.controller == "yes"
+        spec = LabSpec(args.clouds, args.vms, _int_list(args.vnis), args.tunnels, controller)
+        spec.validate()
+        spec.wan = parse_wan_spec(args.wan, args.clouds)
+        return lab.up(spec.validate())
+    if args.cmd == "down":
+        return lab.down()
+    if args.cmd == "status":
+        return lab.status()
+    if args.cmd == "leftovers":
+        return lab.leftovers()
+    if args.cmd == "migrate":
+        return lab.migrate(args.vm, args.cloud, args.announce, parse_duration_ms(args.downtime))
+    if args.cmd in ("ping", "rtt"):
+        return lab.ping(args.a, args.b, args.count, args.interval)
+    if args.cmd == "stream":
+        return lab.stream(args.a, args.b, args.pps, args.seconds)
+    if args.cmd == "wan":
+        if args.wan_cmd == "set":
+            return lab.wan_set(args.pair, args.rule)
+        if args.wan_cmd == "show":
+            return {"rules": lab.status()["wan"]}
+        from .wanbench import bench
+        return bench(parse_duration_ms(args.delay), args.count)
+    if args.cmd == "flows":
+        spec, locations = lab.load()
+        if spec.tunnels != "static":
+            raise LabError("the lab's flows belong to the controller (--tunnels=controller)")
+        lab.install_static_flows(spec, locations)
+        return {"installed": True}
+    raise LabError(f"unknown command {args.cmd}")
+
+
+def main(argv=None):
+    try:
+        result = dispatch(build_parser().parse_args(argv))
+    except LabError as e:
+        print(f"lab: error: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,378 @@
+"""Brings the multi-cloud lab up and down and acts on it (migrate, traffic, WAN changes).
+
+Layout per cloud i: namespace crl-ci with its own ovsdb-server and ovs-vswitchd (run directory
+/run/cloudroam-lab/ci), bridge br-int (netdev, secure, OpenFlow 1.3, datapath id i) for VMs and
+tunnels, bridge br-wan (netdev, normal L2) whose internal port holds the tunnel endpoint
+192.0.2.i, and a veth 'wan0' to the WAN emulator's namespace crl-wan. Each VM k is a namespace
+crl-vmk whose eth0 is a veth to port tap-vmk on its cloud's br-int.
+"""
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+from . import system
+from .system import run
+from .topology import (ANNOUNCE_GAPS_MS, OPENFLOW_PORT, PREFIX, STATE_DIR, WAN_NS, LabError, LabSpec,
+                       parse_pair, parse_wan_rule, static_flows)
+
+STATE_FILE = f"{STATE_DIR}/state.json"
+WAN_CONTROL = f"{STATE_DIR}/wan.sock"
+SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
+PYTHON = sys.executable or "python3"
+LAB_PATH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the folder holding the package
+
+
+def _py(module, *args):
+    return [PYTHON, "-m", f"cloudroam_lab.{module}", *args]
+
+
+def _env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = LAB_PATH + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def _vsctl(cloud, *args):
+    return run(["ovs-vsctl", f"--db=unix:{cloud.db_socket}", "--timeout=10", *args])
+
+
+def _ofctl(cloud, *args, stdin=None):
+    env = dict(os.environ, OVS_RUNDIR=cloud.rundir)
+    if stdin is None:
+        return run(["ovs-ofctl", "-O", "OpenFlow13", *args], env=env)
+    proc = subprocess.run(["ovs-ofctl", "-O", "OpenFlow13", *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=30)
+    if proc.returncode != 0:
+        raise LabError(f"ovs-ofctl {' '.join(args)} in {cloud.name} failed: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+# ------------------------------------------------------------------ state
+
+def load():
+    try:
+        with open(STATE_FILE) as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise LabError("no lab is up (./cloudroam lab up --clouds N --vms K)") from None
+    return LabSpec.from_json(data["spec"]), data["locations"]
+
+
+def save(spec, locations):
+    tmp = STATE_FILE + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump({"spec": spec.to_json(), "locations": locations}, f, indent=1)
+    os.replace(tmp, STATE_FILE)
+
+
+# ------------------------------------------------------------------ up
+
+def up(spec):
+    spec.validate()
+    started = time.monotonic()
+    down(quiet=True)
+    os.makedirs(STATE_DIR)
+    try:
+        run(["ip", "netns", "add", WAN_NS])
+        run(["ip", "link", "set", "lo", "up"], ns=WAN_NS)
+        for cloud in spec.cloud_list():
+            _cloud_up(spec, cloud)
+        locations = {}
+        for vm in spec.vm_list():
+            _vm_up(spec, vm)
+            locations[vm.name] = vm.home
+        if spec.tunnels == "static":
+            for cloud in spec.cloud_list():
+                for other in spec.cloud_list():
+                    if other.index != cloud.index:
+                        _vsctl(cloud, "add-port", "br-int", f"vx-c{other.index}", "--", "set", "interface",
+                               f"vx-c{other.index}", "type=vxlan", f"options:remote_ip={other.underlay_ip}",
+                               f"options:local_ip={cloud.underlay_ip}", "options:key=flow")
+        _wan_up(spec)
+        save(spec, locations)
+        if spec.tunnels == "static":
+            install_static_flows(spec, locations)
+    except BaseException:
+        down(quiet=True)
+        raise
+    result = status()
+    result["seconds"] = round(time.monotonic() - started, 2)
+    return result
+
+
+def _cloud_up(spec, cloud):
+    ns, rundir = cloud.netns, cloud.rundir
+    os.makedirs(rundir)
+    run(["ip", "netns", "add", ns])
+    run(["ip", "link", "set", "lo", "up"], ns=ns)
+    run(["ovsdb-tool", "create", f"{rundir}/conf.db", SCHEMA])
+    env = dict(os.environ, OVS_RUNDIR=rundir, OVS_DBDIR=rundir, OVS_LOGDIR=rundir)
+    run(["ovsdb-server", f"{rundir}/conf.db", f"--remote=punix:{cloud.db_socket}",
+         f"--pidfile={rundir}/ovsdb-server.pid", "--detach", f"--log-file={rundir}/ovsdb-server.log",
+         f"--unixctl={rundir}/ovsdb-server.ctl"], ns=ns, env=env)
+    _vsctl(cloud, "--no-wait", "init")
+    run(["ovs-vswitchd", f"unix:{cloud.db_socket}", f"--pidfile={rundir}/ovs-vswitchd.pid", "--detach",
+         f"--log-file={rundir}/ovs-vswitchd.log", f"--unixctl={rundir}/ovs-vswitchd.ctl"], ns=ns, env=env)
+    _vsctl(cloud, "add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev",
+           "fail_mode=secure", "protocols=OpenFlow13", f"other-config:datapath-id={cloud.datapath_id:016x}",
+           "other-config:disable-in-band=true")
+    _vsctl(cloud, "add-br", "br-wan", "--", "set", "bridge", "br-wan", "datapath_type=netdev")
+    run(["ip", "link", "add", "wan0", "netns", ns, "type", "veth", "peer", "name", cloud.name, "netns", WAN_NS])
+    for where, dev in ((ns, "wan0"), (WAN_NS, cloud.name)):
+        run(["ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off"], ns=where, check=False)
+        run(["ip", "link", "set", dev, "up"], ns=where)
+    _vsctl(cloud, "add-port", "br-wan", "wan0")
+    run(["ip", "addr", "add", f"{cloud.underlay_ip}/24", "dev", "br-wan"], ns=ns)
+    run(["ip", "link", "set", "br-wan", "up"], ns=ns)
+    # OVSDB reachable from the root namespace on loopback, for the controller's tunnel provisioning
+    system.spawn(["socat", f"TCP-LISTEN:{cloud.ovsdb_port},bind=127.0.0.1,fork,reuseaddr",
+                  f"UNIX-CONNECT:{cloud.db_socket}"], f"{rundir}/ovsdb-relay.log", f"{rundir}/ovsdb-relay.pid")
+    if spec.controller:
+        system.spawn(["socat", f"UNIX-LISTEN:{cloud.of_socket},fork,unlink-early",
+                      f"TCP:127.0.0.1:{OPENFLOW_PORT}"], f"{rundir}/openflow-relay.log",
+                     f"{rundir}/openflow-relay.pid")
+        system.wait_for(lambda: os.path.exists(cloud.of_socket), 5, f"{cloud.name} OpenFlow relay")
+        _vsctl(cloud, "set-controller", "br-int", f"unix:{cloud.of_socket}")
+
+
+def _vm_up(spec, vm):
+    cloud = spec.cloud_list()[vm.home - 1]
+    run(["ip", "netns", "add", vm.netns])
+    run(["ip", "link", "set", "lo", "up"], ns=vm.netns)
+    run(["ip", "link", "add", "eth0", "netns", vm.netns, "type", "veth", "peer", "name", vm.port,
+         "netns", cloud.netns])
+    run(["ip", "link", "set", "eth0", "address", vm.mac], ns=vm.netns)
+    run(["ip", "addr", "add", f"{vm.ip}/16", "dev", "eth0"], ns=vm.netns)
+    # the userspace datapath neither computes checksums nor segments: a VM must send finished frames
+    run(["ethtool", "-K", "eth0", "tx", "off", "tso", "off", "gso", "off"], ns=vm.netns, check=False)
+    run(["ip", "link", "set", "eth0", "up"], ns=vm.netns)
+    _attach(cloud, vm)
+
+
+def _attach(cloud, vm):
+    _prepare_port(cloud, vm)
+    _add_port(cloud, vm)
+
+
+def _prepare_port(cloud, vm):
+    run(["ethtool", "-K", vm.port, "tx", "off", "tso", "off", "gso", "off"], ns=cloud.netns, check=False)
+    run(["ip", "link", "set", vm.port, "up"], ns=cloud.netns)
+
+
+def _add_port(cloud, vm):
+    _vsctl(cloud, "add-port", "br-int", vm.port, "--", "set", "interface", vm.port,
+           f"external_ids:iface-id={vm.name}", f"external_ids:attached-mac={vm.mac}",
+           f"external_ids:cloudroam-vni={vm.vni}")
+
+
+def _wan_up(spec):
+    ports = ",".join(f"{c.name}={c.index}" for c in spec.cloud_list())
+    rules = {f"{a}-{b}": [r.delay_ms, r.jitter_ms, r.loss] for (a, b), r in spec.wan.items()}
+    system.spawn(_py("wan", "serve", "--ports", ports, "--rules", json.dumps(rules), "--control", WAN_CONTROL),
+                 f"{STATE_DIR}/wan.log", f"{STATE_DIR}/wan.pid", ns=WAN_NS, env=_env())
+    system.wait_for(lambda: os.path.exists(WAN_CONTROL), 10, "the WAN emulator")
+
+
+def install_static_flows(spec, locations):
+    for index, flows in static_flows(spec, locations).items():
+        _ofctl(spec.cloud_list()[index - 1], "replace-flows", "br-int", "-", stdin="\n".join(flows) + "\n")
+
+
+# ------------------------------------------------------------------ down and leftovers
+
+def down(quiet=False):
+    pids = set(system.processes_mentioning(STATE_DIR))
+    for ns in system.netns_list(PREFIX):
+        out = run(["ip", "netns", "pids", ns], check=False)
+        pids.update(int(p) for p in out.split() if p.isdigit())
+    pids.discard(os.getpid())
+    system.kill_all(sorted(pids))
+    for ns in system.netns_list(PREFIX):
+        run(["ip", "netns", "del", ns], check=False)
+    shutil.rmtree(STATE_DIR, ignore_errors=True)
+    left = leftovers()
+    if any(left.values()):
+        raise LabError(f"could not remove everything: {json.dumps(left)}")
+    return {"down": True, "removed_processes": len(pids)}
+
+
+def leftovers():
+    """What a lab could leave behind: namespaces, processes, root-namespace links, relay ports."""
+    links = run(["ip", "-o", "link", "show"], check=False)
+    root_links = sorted(m for m in re.findall(r"^\d+: ([^:@]+)", links, re.M)
+                        if re.match(r"^(tap-vm\d+|wan0|c\d+|vx-c\d+)$", m))
+    listening = run(["ss", "-Hltn"], check=False)
+    ports = sorted(set(re.findall(r"127\.0\.0\.1:(166[4-5]\d)\b", listening)))
+    return {"namespaces": system.netns_list(PREFIX),
+            "processes": system.processes_mentioning(STATE_DIR),
+            "root_links": root_links, "relay_ports": ports,
+            "state_dir": [STATE_DIR] if os.path.exists(STATE_DIR) else []}
+
+
+# ------------------------------------------------------------------ status
+
+def where_is(spec, vm):
+    """The cloud whose namespace holds the VM's port, or None (mid-migration)."""
+    for cloud in spec.cloud_list():
+        if run(["ip", "link", "show", vm.port], ns=cloud.netns, check=False):
+            return cloud.index
+    return None
+
+
+def status():
+    spec, locations = load()
+    wan = {}
+    try:
+        from .wan import control_request
+        wan = control_request(WAN_CONTROL, {"cmd": "get"})
+    except OSError as e:
+        wan = {"ok": False, "error": str(e)}
+    return {
+        "spec": spec.to_json(),
+        "clouds": [{"name": c.name, "netns": c.netns, "tunnel_endpoint": c.underlay_ip,
+                    "datapath_id": c.datapath_id, "openflow_node": f"openflow:{c.datapath_id}",
+                    "ovsdb": f"tcp:127.0.0.1:{c.ovsdb_port}",
+                    "openflow_socket": c.of_socket if spec.controller else None} for c in spec.cloud_list()],
+        "vms": [{"name": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "port": vm.port,
+                 "cloud": f"c{locations[vm.name]}",
+                 "attached_in": (lambda at: f"c{at}" if at else None)(where_is(spec, vm))}
+                for vm in spec.vm_list()],
+        "wan": wan.get("rules", {}), "wan_counters": wan.get("counters", {}),
+    }
+
+
+def _vm(spec, name):
+    for vm in spec.vm_list():
+        if vm.name == name:
+            return vm
+    raise LabError(f"unknown VM '{name}' (the lab has vm1..vm{spec.vms})")
+
+
+def _cloud_index(spec, name):
+    match = re.match(r"^c(\d+)$", name)
+    if not match or not 1 <= int(match.group(1)) <= spec.clouds:
+        raise LabError(f"unknown cloud '{name}' (the lab has c1..c{spec.clouds})")
+    return int(match.group(1))
+
+
+# ------------------------------------------------------------------ migrate
+
+def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0):
+    spec, locations = load()
+    vm = _vm(spec, vm_name)
+    target = _cloud_index(spec, target_name)
+    if announce not in ("rarp", "garp", "none"):
+        raise LabError(f"--announce must be rarp, garp or none, got '{announce}'")
+    if not 0 <= downtime_ms <= 60_000:
+        raise LabError(f"--downtime must be between 0 and 60000 ms, got {downtime_ms}")
+    source = locations[vm.name]
+    if source == target:
+        raise LabError(f"{vm.name} is already in c{target}")
+    old, new = spec.cloud_list()[source - 1], spec.cloud_list()[target - 1]
+    announcer = None
+    if announce != "none":
+        announcer = subprocess.Popen(
+            ["ip", "netns", "exec", vm.netns, *_py("vmtools", "announce", "--kind", announce, "--mac", vm.mac,
+                                                   "--ip", vm.ip, "--wait-stdin", "--gaps-ms",
+                                                   ",".join(str(g) for g in ANNOUNCE_GAPS_MS))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+    try:
+        # stop-and-copy: the VM vanishes from its old port, stays paused, then resumes on the new one
+        pause_start = time.time()
+        _vsctl(old, "del-port", "br-int", vm.port)
+        run(["ip", "link", "set", vm.port, "netns", new.netns], ns=old.netns)
+        _prepare_port(new, vm)
+        remaining = downtime_ms / 1000 - (time.time() - pause_start)
+        if remaining > 0:
+            time.sleep(remaining)
+        _add_port(new, vm)
+        resume = time.time()
+        sent = []
+        if announcer:
+            announcer.stdin.write("go\n")
+            announcer.stdin.flush()
+        locations[vm.name] = target
+        save(spec, locations)
+        if spec.tunnels == "static":
+            install_static_flows(spec, locations)
+        if announcer:
+            out, _ = announcer.communicate(timeout=30)
+            sent = json.loads(out)["sent_at"]
+    finally:
+        if announcer and announcer.poll() is None:
+            announcer.kill()
+            announcer.wait()
+    return {"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": old.name, "to": new.name,
+            "announce": announce, "requested_downtime_ms": downtime_ms, "pause_start": pause_start,
+            "resume": resume,
+            "paused_ms": round((resume - pause_start) * 1000, 3),
+            "first_announcement": sent[0] if sent else None, "announcements": sent}
+
+
+# ------------------------------------------------------------------ traffic
+
+_PING_TIME = re.compile(r"time=([\d.]+) ms")
+
+
+def ping(a, b, count=5, interval=0.2):
+    spec, _ = load()
+    src, dst = _vm(spec, a), _vm(spec, b)
+    if src.name == dst.name:
+        raise LabError("ping needs two different VMs")
+    if not 1 <= count <= 100_000:
+        raise LabError(f"--count must be between 1 and 100000, got {count}")
+    out = run(["ping", "-n", "-c", str(count), "-i", str(interval), "-W", "1", dst.ip], ns=src.netns,
+              check=False, timeout=count * interval + 30)
+    rtts = [float(x) for x in _PING_TIME.findall(out)]
+    result = {"from": src.name, "to": dst.name, "dst_ip": dst.ip, "sent": count, "received": len(rtts),
+              "loss_percent": round(100.0 * (count - len(rtts)) / count, 2)}
+    if rtts:
+        ordered = sorted(rtts)
+        result["rtt_ms"] = {"min": ordered[0], "avg": round(statistics.fmean(rtts), 3), "max": ordered[-1],
+                            "p50": ordered[len(ordered) // 2],
+                            "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]}
+    return result
+
+
+def stream(a, b, pps=1000, seconds=5.0, port=7777):
+    spec, _ = load()
+    src, dst = _vm(spec, a), _vm(spec, b)
+    if not 1 <= pps <= 100_000 or not 0 < seconds <= 3600:
+        raise LabError("--pps must be 1..100000 and --seconds 0..3600")
+    reflector = subprocess.Popen(["ip", "netns", "exec", dst.netns, *_py("vmtools", "reflect", "--port", str(port),
+                                                                          "--seconds", str(seconds + 3))],
+                                 stdout=subprocess.PIPE, text=True, env=_env())
+    try:
+        reflector.stdout.readline()  # {"ready": true}
+        out = run(_py("vmtools", "stream", "--dst", dst.ip, "--port", str(port), "--pps", str(pps),
+                      "--seconds", str(seconds)), ns=src.netns, env=_env(), timeout=seconds + 30)
+    finally:
+        reflector.kill()
+        reflector.wait()
+    result = json.loads(out)
+    result.update({"from": src.name, "to": dst.name, "pps": pps, "seconds": seconds})
+    return result
+
+
+# ------------------------------------------------------------------ WAN
+
+def wan_set(pair, words):
+    spec, locations = load()
+    a, b = parse_pair(pair)
+    if b > spec.clouds:
+        raise LabError(f"unknown cloud in '{pair}' (the lab has c1..c{spec.clouds})")
+    rule = parse_wan_rule(words)
+    from .wan import control_request
+    reply = control_request(WAN_CONTROL, {"cmd": "set", "a": a, "b": b, "delay_ms": rule.delay_ms,
+                                          "jitter_ms": rule.jitter_ms, "loss": rule.loss})
+    if not reply.get("ok"):
+        raise LabError(f"WAN emulator refused: {reply.get('error')}")
+    spec.wan[(a, b)] = rule
+    save(spec, locations)
+    return reply

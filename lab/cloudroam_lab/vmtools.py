@@ -1,0 +1,145 @@
+"""Tools that run inside a VM's namespace: what a hypervisor announces after a migration, and a
+UDP stream with sequence numbers to measure loss, reordering and gaps."""
+
+import argparse
+import json
+import socket
+import struct
+import sys
+import time
+
+ETH_P_RARP = 0x8035
+ETH_P_ARP = 0x0806
+BROADCAST = b"\xff" * 6
+
+
+def _mac(text):
+    return bytes.fromhex(text.replace(":", ""))
+
+
+def rarp_frame(mac):
+    """QEMU announce_self: a RARP 'reverse request' from the VM MAC, sender/target = the VM."""
+    m = _mac(mac)
+    body = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 3) + m + bytes(4) + m + bytes(4)
+    return (BROADCAST + m + struct.pack("!H", ETH_P_RARP) + body).ljust(60, b"\0")
+
+
+def garp_frame(mac, ip):
+    """Gratuitous ARP request: sender and target IP are the VM's own."""
+    m = _mac(mac)
+    addr = socket.inet_aton(ip)
+    body = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + m + addr + bytes(6) + addr
+    return (BROADCAST + m + struct.pack("!H", ETH_P_ARP) + body).ljust(60, b"\0")
+
+
+def announce(iface, kind, mac, ip, gaps_ms, wait_stdin=False):
+    """Sends the announcement once, then again after each gap; prints the send times (epoch s).
+    With wait_stdin, everything is prepared first and the first frame leaves when a line arrives
+    on stdin: the migration starts this during the pause, so resume-to-announce is not a process
+    start-up."""
+    frame = rarp_frame(mac) if kind == "rarp" else garp_frame(mac, ip)
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    sock.bind((iface, 0))
+    if wait_stdin:
+        sys.stdin.readline()
+    times = []
+    for gap in (0,) + tuple(gaps_ms):
+        if gap:
+            time.sleep(gap / 1000)
+        sock.send(frame)
+        times.append(time.time())
+    print(json.dumps({"kind": kind, "sent_at": times}))
+
+
+def reflect(port, seconds):
+    """Echoes UDP datagrams back to their sender for `seconds`."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("0.0.0.0", port))
+    sock.settimeout(0.2)
+    print(json.dumps({"ready": True}), flush=True)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            data, peer = sock.recvfrom(2048)
+        except socket.timeout:
+            continue
+        sock.sendto(data, peer)
+
+
+def stream(dst, port, pps, seconds):
+    """Sends pps datagrams per second for `seconds`, each with a sequence number and send time;
+    prints loss, reordering, the longest gap between replies and per-second RTT."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setblocking(False)
+    count = int(pps * seconds)
+    period = 1e9 / pps
+    start = time.monotonic_ns()
+    replies = []  # (seq, rtt_ms, receive time)
+    seq = 0
+    end = start + int(seconds * 1e9) + 1_000_000_000  # one more second for late replies
+    while time.monotonic_ns() < end:
+        now = time.monotonic_ns()
+        if seq < count and now >= start + seq * period:
+            try:
+                sock.sendto(struct.pack("!IQ", seq, now).ljust(64, b"\0"), (dst, port))
+            except BlockingIOError:
+                pass
+            seq += 1
+        try:
+            data, _ = sock.recvfrom(2048)
+            got, sent = struct.unpack("!IQ", data[:12])
+            received = time.monotonic_ns()
+            replies.append((got, (received - sent) / 1e6, received))
+        except BlockingIOError:
+            time.sleep(0.0001)
+    seen = set()
+    reordered = 0
+    highest = -1
+    for got, _, _ in replies:
+        if got < highest:
+            reordered += 1
+        highest = max(highest, got)
+        seen.add(got)
+    gaps = [(b[2] - a[2]) / 1e6 for a, b in zip(replies, replies[1:])]
+    per_second = {}
+    for got, rtt, _ in replies:
+        per_second.setdefault(int(got / pps), []).append(rtt)
+    print(json.dumps({
+        "sent": count, "received": len(seen), "lost": count - len(seen),
+        "loss_percent": 100.0 * (count - len(seen)) / count if count else 0.0,
+        "reordered": reordered, "duplicates": len(replies) - len(seen),
+        "longest_gap_ms": max(gaps) if gaps else None,
+        "rtt_ms_per_second": [{"second": s, "samples": len(v), "avg": sum(v) / len(v), "max": max(v)}
+                              for s, v in sorted(per_second.items())]}))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="cloudroam_lab.vmtools")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    a = sub.add_parser("announce")
+    a.add_argument("--iface", default="eth0")
+    a.add_argument("--kind", choices=("rarp", "garp"), required=True)
+    a.add_argument("--mac", required=True)
+    a.add_argument("--ip", required=True)
+    a.add_argument("--gaps-ms", default="50,150,250,350")
+    a.add_argument("--wait-stdin", action="store_true")
+    r = sub.add_parser("reflect")
+    r.add_argument("--port", type=int, default=7777)
+    r.add_argument("--seconds", type=float, required=True)
+    s = sub.add_parser("stream")
+    s.add_argument("--dst", required=True)
+    s.add_argument("--port", type=int, default=7777)
+    s.add_argument("--pps", type=float, default=1000)
+    s.add_argument("--seconds", type=float, default=5)
+    args = parser.parse_args(argv)
+    if args.cmd == "announce":
+        gaps = tuple(float(g) for g in args.gaps_ms.split(",") if g)
+        announce(args.iface, args.kind, args.mac, args.ip, gaps, args.wait_stdin)
+    elif args.cmd == "reflect":
+        reflect(args.port, args.seconds)
+    else:
+        stream(args.dst, args.port, args.pps, args.seconds)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
