@@ -17,7 +17,9 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -189,6 +191,34 @@ class DistributionIT {
             assertTrue(paths.contains(expected), () -> expected + " missing from OpenAPI paths "
                 + paths.stream().filter(path -> path.contains("cloudroam")).toList());
         }
+    }
+
+    @Test
+    void labSwitchesConnectThroughTheRelays() throws Exception {
+        try (var lab = Lab.up("--clouds", "3", "--vms", "0")) {
+            final var expected = Set.of("openflow:1", "openflow:2", "openflow:3");
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Set<String> nodes = Set.of();
+            while (System.nanoTime() < deadline) {
+                nodes = inventoryNodes();
+                if (nodes.containsAll(expected)) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertEquals(expected, nodes);
+        }
+    }
+
+    private Set<String> inventoryNodes() throws Exception {
+        final var response = restconf.get("/rests/data/opendaylight-inventory:nodes?content=nonconfig");
+        if (response.status() != 200) {
+            return Set.of();
+        }
+        final var nodes = response.json().getAsJsonObject("opendaylight-inventory:nodes").getAsJsonArray("node");
+        return nodes == null ? Set.of() : nodes.asList().stream()
+            .map(node -> node.getAsJsonObject().get("id").getAsString())
+            .collect(Collectors.toSet());
     }
 
     @Test
