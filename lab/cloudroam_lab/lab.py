@@ -362,17 +362,23 @@ def stream(a, b, pps=1000, seconds=5.0, port=7777):
 
 # ------------------------------------------------------------------ WAN
 
+def wan_apply(a, b, rule):
+    """Sends one pair's rule to the running WAN emulator; returns its answer (rules, counters)."""
+    from .wan import control_request
+    reply = control_request(WAN_CONTROL, {"cmd": "set", "a": a, "b": b, "delay_ms": rule.delay_ms,
+                                          "jitter_ms": rule.jitter_ms, "loss": rule.loss})
+    if not reply.get("ok"):
+        raise LabError(f"WAN emulator refused: {reply.get('error')}")
+    return reply
+
+
 def wan_set(pair, words):
     spec, locations = load()
     a, b = parse_pair(pair)
     if b > spec.clouds:
         raise LabError(f"unknown cloud in '{pair}' (the lab has c1..c{spec.clouds})")
     rule = parse_wan_rule(words)
-    from .wan import control_request
-    reply = control_request(WAN_CONTROL, {"cmd": "set", "a": a, "b": b, "delay_ms": rule.delay_ms,
-                                          "jitter_ms": rule.jitter_ms, "loss": rule.loss})
-    if not reply.get("ok"):
-        raise LabError(f"WAN emulator refused: {reply.get('error')}")
+    reply = wan_apply(a, b, rule)
     spec.wan[(a, b)] = rule
     save(spec, locations)
     return reply

@@ -125,14 +125,8 @@ class Emulator:
             return
         with conn:
             conn.settimeout(2)
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = conn.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
             try:
-                request = json.loads(data)
+                request = json.loads(_read_line(conn))
                 if request["cmd"] == "set":
                     self.set_rule(request["a"], request["b"], request["delay_ms"], request["jitter_ms"],
                                   request["loss"])
@@ -173,18 +167,23 @@ class Emulator:
                     pass
 
 
+def _read_line(sock):
+    """Reads one newline-terminated message (the control protocol: one JSON object a line)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def control_request(path, request, timeout=5):
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         sock.connect(path)
         sock.sendall(json.dumps(request).encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    return json.loads(data)
+        return json.loads(_read_line(sock))
 
 
 # ------------------------------------------------------------------ accuracy probe

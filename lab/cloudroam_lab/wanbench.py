@@ -10,8 +10,7 @@ import subprocess
 import time
 
 from . import lab
-from .topology import LabError
-from .wan import control_request
+from .topology import LabError, WanRule
 
 SRC_MAC, DST_MAC = "02:ee:00:00:00:01", "02:ee:00:00:00:02"
 
@@ -44,15 +43,8 @@ def bench(delay_ms, count):
     if not 20 <= count <= 1_000_000:
         raise LabError("--count must be between 20 and 1000000")
     before = spec.wan_rule(1, 2)
-
-    def set_c1_c2(delay, jitter, loss):
-        reply = control_request(lab.WAN_CONTROL, {"cmd": "set", "a": 1, "b": 2, "delay_ms": delay,
-                                                  "jitter_ms": jitter, "loss": loss})
-        if not reply.get("ok"):
-            raise LabError(f"WAN emulator refused: {reply.get('error')}")
-
     try:
-        set_c1_c2(delay_ms, 0.0, 0.0)
+        lab.wan_apply(1, 2, WanRule(delay_ms))
         sent, got = _probe(spec, 1000, count, count / 1000 + delay_ms / 1000 + 10)
         errors = sorted(abs(d - delay_ms) for d in got["delays_ms"])
         delivered = sorted(got["delays_ms"])
@@ -63,7 +55,7 @@ def bench(delay_ms, count):
             "abs_error_ms": {"p50": _percentile(errors, 0.5), "p99": _percentile(errors, 0.99),
                              "max": errors[-1] if errors else None},
             "within_1ms_p99": bool(errors) and _percentile(errors, 0.99) <= 1.0}
-        set_c1_c2(0.0, 0.0, 0.0)
+        lab.wan_apply(1, 2, WanRule())
         rate_count = 100_000
         sent_fast, got_fast = _probe(spec, 0, rate_count, 30)
         rate = {"offered": sent_fast["sent"],
@@ -72,7 +64,7 @@ def bench(delay_ms, count):
                 "forwarded_pps": round(got_fast["received"] / got_fast["span_s"]) if got_fast["span_s"] else None,
                 "loss_percent": round(100 * (1 - got_fast["received"] / max(1, sent_fast["sent"])), 2)}
     finally:
-        set_c1_c2(before.delay_ms, before.jitter_ms, before.loss)
+        lab.wan_apply(1, 2, before)
     result = {"benchmark": "wan-emulator", "command": f"./cloudroam lab wan bench --delay {delay_ms}ms "
               f"--count {count}", "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
               "environment": {"cpus": os.cpu_count(), "python": platform.python_version(),

@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * says, OpenAPI describes us, OpenFlow listens, and the log is clean.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributionIT {
     private static final Logger LOG = LoggerFactory.getLogger(DistributionIT.class);
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
@@ -228,6 +232,7 @@ class DistributionIT {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE) // last: the log then covers every request and switch session above
     void logHasNoErrorsFromUsOrFromTheJavaVersion() throws Exception {
         final var log = Files.readAllLines(karaf.karafLog());
         assertTrue(log.stream().anyMatch(line -> line.contains("cloudroam started")), "cloudroam never started");
