@@ -1,0 +1,231 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.location;
+
+import static java.util.Objects.requireNonNull;
+
+import io.cloudroam.impl.packet.DecodedFrame;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Learns where VMs are from their own packets: a decoded packet-in and the port it came in on
+ * either teaches a new (VNI, MAC), refreshes a known one, or proposes a move.
+ *
+ * <p>A move is only proposed ({@link Outcome.MoveCandidate}); the table changes when the caller
+ * {@link #commit commits} it, so whoever decides about moves (today: commit at once; later: verify
+ * that the old port is gone first) sits between detection and effect.
+ */
+public final class LocationLearner {
+    /** At most this many IP addresses are remembered per VM interface; more are ignored. */
+    public static final int MAX_ADDRESSES = 8;
+
+    /**
+     * Where a frame was seen.
+     *
+     * @param vni virtual network of the ingress port
+     * @param cloud cloud of the switch
+     * @param datapathId the switch
+     * @param port the ingress OpenFlow port
+     * @param at when
+     */
+    public record Sighting(int vni, String cloud, long datapathId, long port, Instant at) {
+        /**
+         * Validates the components.
+         */
+        public Sighting {
+            VirtualNetworkId.check(vni);
+            requireNonNull(cloud, "cloud");
+            requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * What a sighting meant.
+     */
+    public sealed interface Outcome {
+        /**
+         * A (VNI, MAC) seen for the first time; already in the table.
+         *
+         * @param location where it is
+         */
+        record Learned(VmLocation location) implements Outcome {
+        }
+
+        /**
+         * A known VM seen where it was; its last-seen time and addresses are updated in the table.
+         *
+         * @param location where it is
+         */
+        record Refreshed(VmLocation location) implements Outcome {
+        }
+
+        /**
+         * A known VM seen at another port; nothing changed yet.
+         *
+         * @param current where the table has it
+         * @param proposed where it would be after the move, with the next sequence number
+         */
+        record MoveCandidate(VmLocation current, VmLocation proposed) implements Outcome {
+        }
+
+        /**
+         * Nothing to learn from this frame.
+         *
+         * @param reason why, for counters and logs
+         */
+        record Ignored(String reason) implements Outcome {
+        }
+    }
+
+    private final LocationTable table;
+
+    /**
+     * Creates a learner over {@code table}.
+     *
+     * @param table the location table it reads and updates
+     */
+    public LocationLearner(final LocationTable table) {
+        this.table = requireNonNull(table);
+    }
+
+    /**
+     * Learns from one frame.
+     *
+     * @param sighting where and when the frame was seen
+     * @param frame the decoded frame
+     * @param buffer the frame's bytes, for IPv6 addresses the decoder points into
+     * @return what it meant
+     */
+    // synchronized with commit: each decision reads, then writes the table; interleaved with another
+    // switch's sighting of the same MAC it could undo a move
+    public synchronized Outcome learn(final Sighting sighting, final DecodedFrame frame, final byte[] buffer) {
+        if (frame.srcMac() == 0 || (frame.srcMac() & 0x0100_0000_0000L) != 0) {
+            return new Outcome.Ignored("source MAC is zero or a group address");
+        }
+        final var mac = MacAddress.of(frame.srcMac());
+        final var address = addressOf(frame, buffer);
+        final var known = table.find(sighting.vni(), mac);
+        if (known.isEmpty()) {
+            final var learned = new VmLocation(sighting.vni(), mac, sighting.cloud(), sighting.datapathId(),
+                sighting.port(), address.map(Set::of).orElse(Set.of()), 0, sighting.at(), sighting.at());
+            table.put(learned);
+            return new Outcome.Learned(learned);
+        }
+        final var current = known.orElseThrow();
+        final var addresses = merged(current.ipAddresses(), address);
+        if (sameAttachment(current, sighting)) {
+            final var refreshed = new VmLocation(current.vni(), mac, current.cloud(), current.datapathId(),
+                current.port(), addresses, current.sequence(), current.firstSeen(), latest(current, sighting));
+            table.put(refreshed);
+            return new Outcome.Refreshed(refreshed);
+        }
+        return new Outcome.MoveCandidate(current, new VmLocation(current.vni(), mac, sighting.cloud(),
+            sighting.datapathId(), sighting.port(), addresses, (current.sequence() + 1) & 0xFFFF_FFFFL,
+            current.firstSeen(), sighting.at()));
+    }
+
+    /**
+     * Applies a proposed move, unless the table changed since it was proposed (another move won).
+     *
+     * @param candidate the proposal from {@link #learn}
+     * @return whether the table now holds {@code candidate.proposed()}
+     */
+    public synchronized boolean commit(final Outcome.MoveCandidate candidate) {
+        final var now = table.find(candidate.current().vni(), candidate.current().mac());
+        if (now.isEmpty() || now.orElseThrow().sequence() != candidate.current().sequence()) {
+            return false;
+        }
+        table.put(candidate.proposed());
+        return true;
+    }
+
+    private static boolean sameAttachment(final VmLocation location, final Sighting sighting) {
+        return location.datapathId() == sighting.datapathId() && location.port() == sighting.port()
+            && location.cloud().equals(sighting.cloud());
+    }
+
+    private static Instant latest(final VmLocation location, final Sighting sighting) {
+        return sighting.at().isAfter(location.lastSeen()) ? sighting.at() : location.lastSeen();
+    }
+
+    private static Set<String> merged(final Set<String> known, final Optional<String> address) {
+        if (address.isEmpty() || known.contains(address.orElseThrow()) || known.size() >= MAX_ADDRESSES) {
+            return known;
+        }
+        final var all = new HashSet<>(known);
+        all.add(address.orElseThrow());
+        return all;
+    }
+
+    /** The IP address the sender claims as its own, if the frame carries one. */
+    static Optional<String> addressOf(final DecodedFrame frame, final byte[] buffer) {
+        return switch (frame.kind()) {
+            case ARP -> frame.senderMac() == frame.srcMac() ? ipv4(frame.senderIp4()) : Optional.empty();
+            case IPV4 -> ipv4(frame.senderIp4());
+            case IPV6_ND -> frame.ndType() == 136 ? ipv6(buffer, frame.ndTargetOffset()) : ipv6(buffer,
+                frame.ip6Offset());
+            case IPV6 -> ipv6(buffer, frame.ip6Offset());
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<String> ipv4(final int address) {
+        if (address == 0) {
+            return Optional.empty();
+        }
+        return Optional.of((address >>> 24) + "." + (address >> 16 & 0xFF) + "." + (address >> 8 & 0xFF) + "."
+            + (address & 0xFF));
+    }
+
+    private static Optional<String> ipv6(final byte[] buffer, final int offset) {
+        if (offset < 0 || offset + 16 > buffer.length) {
+            return Optional.empty();
+        }
+        final int[] groups = new int[8];
+        boolean unspecified = true;
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (buffer[offset + 2 * i] & 0xFF) << 8 | buffer[offset + 2 * i + 1] & 0xFF;
+            unspecified &= groups[i] == 0;
+        }
+        // the unspecified address is what duplicate address detection sends from
+        return unspecified ? Optional.empty() : Optional.of(rfc5952(groups));
+    }
+
+    /** Text form of RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
+    static String rfc5952(final int[] groups) {
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int runEnd = i;
+            while (runEnd < 8 && groups[runEnd] == 0) {
+                runEnd++;
+            }
+            if (runEnd - i > bestLength) {
+                bestStart = i;
+                bestLength = runEnd - i;
+            }
+            i = runEnd == i ? i + 1 : runEnd;
+        }
+        final var sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
+    }
+}
