@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -145,6 +147,34 @@ final class KarafDistribution implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no features service state under " + home.resolve("data/cache"));
+    }
+
+    /**
+     * Runs a Karaf console command in an interactive shell over the loopback SSH console (the
+     * command on stdin, then end of input) and returns what the shell printed, colours removed.
+     * The one-shot form ({@code bin/client COMMAND}) prints nothing on Java 25, see docs/java25.md.
+     */
+    String console(final String command) throws IOException, InterruptedException {
+        final var builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "karaf", "-p", "karaf",
+            "-r", "10", "-d", "2").directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        final var client = builder.start();
+        try (var stdin = client.getOutputStream()) {
+            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        final var output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
+        });
+        if (!client.waitFor(90, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new IllegalStateException("console command timed out: " + command);
+        }
+        return output.join().replaceAll("\u001B\\[[0-9;]*m", "");
     }
 
     /**

@@ -17,6 +17,9 @@ import java.lang.instrument.Instrumentation;
  * {@code --release 21} (class version 65), so claiming 65.0 is truthful for every class it
  * weaves. The property must be set before the OSGi framework starts; {@code etc/system.properties}
  * is read too late, so this runs as {@code -javaagent} from {@code bin/setenv}.
+ *
+ * <p>It also installs the {@link SubjectBridge}, without which no Karaf console shell starts on
+ * Java 24 and newer.
  */
 public final class ClassVersionAgent {
     /** The class file version aries-proxy 1.1.14 accepts and our bundles are compiled for. */
@@ -30,10 +33,11 @@ public final class ClassVersionAgent {
      * Agent entry point, run by the JVM before {@code main}.
      *
      * @param args agent arguments, ignored
-     * @param instrumentation unused
+     * @param instrumentation for the {@link SubjectBridge}
      */
     public static void premain(final String args, final Instrumentation instrumentation) {
         apply();
+        SubjectBridge.install(instrumentation);
     }
 
     /**

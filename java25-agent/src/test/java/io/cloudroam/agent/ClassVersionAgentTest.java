@@ -23,9 +23,8 @@ class ClassVersionAgentTest {
     }
 
     @Test
-    void premainSetsClassVersion() {
-        saved = System.getProperty("java.class.version");
-        ClassVersionAgent.premain(null, null);
+    void applySetsClassVersion() {
+        saved = ClassVersionAgent.apply();
         assertEquals("65.0", System.getProperty("java.class.version"));
     }
 }
