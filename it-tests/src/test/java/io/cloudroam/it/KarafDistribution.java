@@ -80,10 +80,6 @@ final class KarafDistribution implements AutoCloseable {
         }
     }
 
-    Path home() {
-        return home;
-    }
-
     Path karafLog() {
         return home.resolve("data/log/karaf.log");
     }
