@@ -20,6 +20,7 @@ from . import system
 from .system import run
 from .topology import (ANNOUNCE_GAPS_MS, OPENFLOW_PORT, PREFIX, STATE_DIR, WAN_NS, LabError, LabSpec,
                        parse_pair, parse_wan_rule, static_flows)
+from .wan import control_request
 
 STATE_FILE = f"{STATE_DIR}/state.json"
 WAN_CONTROL = f"{STATE_DIR}/wan.sock"
@@ -43,14 +44,12 @@ def _vsctl(cloud, *args):
 
 
 def _ofctl(cloud, *args, stdin=None):
-    env = dict(os.environ, OVS_RUNDIR=cloud.rundir)
-    if stdin is None:
-        return run(["ovs-ofctl", "-O", "OpenFlow13", *args], env=env)
-    proc = subprocess.run(["ovs-ofctl", "-O", "OpenFlow13", *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=30)
-    if proc.returncode != 0:
-        raise LabError(f"ovs-ofctl {' '.join(args)} in {cloud.name} failed: {proc.stderr.strip()}")
-    return proc.stdout
+    return run(["ovs-ofctl", "-O", "OpenFlow13", *args], env=dict(os.environ, OVS_RUNDIR=cloud.rundir), stdin=stdin)
+
+
+def _no_offloads(ns, dev):
+    # the userspace datapath neither computes checksums nor segments: frames must leave finished
+    run(["ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off"], ns=ns, check=False)
 
 
 # ------------------------------------------------------------------ state
@@ -76,7 +75,7 @@ def save(spec, locations):
 def up(spec):
     spec.validate()
     started = time.monotonic()
-    down(quiet=True)
+    down()
     os.makedirs(STATE_DIR)
     try:
         run(["ip", "netns", "add", WAN_NS])
@@ -99,7 +98,7 @@ def up(spec):
         if spec.tunnels == "static":
             install_static_flows(spec, locations)
     except BaseException:
-        down(quiet=True)
+        down()
         raise
     result = status()
     result["seconds"] = round(time.monotonic() - started, 2)
@@ -125,7 +124,7 @@ def _cloud_up(spec, cloud):
     _vsctl(cloud, "add-br", "br-wan", "--", "set", "bridge", "br-wan", "datapath_type=netdev")
     run(["ip", "link", "add", "wan0", "netns", ns, "type", "veth", "peer", "name", cloud.name, "netns", WAN_NS])
     for where, dev in ((ns, "wan0"), (WAN_NS, cloud.name)):
-        run(["ethtool", "-K", dev, "tx", "off", "tso", "off", "gso", "off"], ns=where, check=False)
+        _no_offloads(where, dev)
         run(["ip", "link", "set", dev, "up"], ns=where)
     _vsctl(cloud, "add-port", "br-wan", "wan0")
     run(["ip", "addr", "add", f"{cloud.underlay_ip}/24", "dev", "br-wan"], ns=ns)
@@ -149,8 +148,7 @@ def _vm_up(spec, vm):
          "netns", cloud.netns])
     run(["ip", "link", "set", "eth0", "address", vm.mac], ns=vm.netns)
     run(["ip", "addr", "add", f"{vm.ip}/16", "dev", "eth0"], ns=vm.netns)
-    # the userspace datapath neither computes checksums nor segments: a VM must send finished frames
-    run(["ethtool", "-K", "eth0", "tx", "off", "tso", "off", "gso", "off"], ns=vm.netns, check=False)
+    _no_offloads(vm.netns, "eth0")
     run(["ip", "link", "set", "eth0", "up"], ns=vm.netns)
     _attach(cloud, vm)
 
@@ -161,7 +159,7 @@ def _attach(cloud, vm):
 
 
 def _prepare_port(cloud, vm):
-    run(["ethtool", "-K", vm.port, "tx", "off", "tso", "off", "gso", "off"], ns=cloud.netns, check=False)
+    _no_offloads(cloud.netns, vm.port)
     run(["ip", "link", "set", vm.port, "up"], ns=cloud.netns)
 
 
@@ -186,7 +184,7 @@ def install_static_flows(spec, locations):
 
 # ------------------------------------------------------------------ down and leftovers
 
-def down(quiet=False):
+def down():
     pids = set(system.processes_mentioning(STATE_DIR))
     for ns in system.netns_list(PREFIX):
         out = run(["ip", "netns", "pids", ns], check=False)
@@ -227,9 +225,7 @@ def where_is(spec, vm):
 
 def status():
     spec, locations = load()
-    wan = {}
     try:
-        from .wan import control_request
         wan = control_request(WAN_CONTROL, {"cmd": "get"})
     except OSError as e:
         wan = {"ok": False, "error": str(e)}
@@ -241,10 +237,14 @@ def status():
                     "openflow_socket": c.of_socket if spec.controller else None} for c in spec.cloud_list()],
         "vms": [{"name": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "port": vm.port,
                  "cloud": f"c{locations[vm.name]}",
-                 "attached_in": (lambda at: f"c{at}" if at else None)(where_is(spec, vm))}
+                 "attached_in": _cloud_name(where_is(spec, vm))}
                 for vm in spec.vm_list()],
         "wan": wan.get("rules", {}), "wan_counters": wan.get("counters", {}),
     }
+
+
+def _cloud_name(index):
+    return f"c{index}" if index else None
 
 
 def _vm(spec, name):
@@ -278,9 +278,8 @@ def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0):
     announcer = None
     if announce != "none":
         announcer = subprocess.Popen(
-            ["ip", "netns", "exec", vm.netns, *_py("vmtools", "announce", "--kind", announce, "--mac", vm.mac,
-                                                   "--ip", vm.ip, "--wait-stdin", "--gaps-ms",
-                                                   ",".join(str(g) for g in ANNOUNCE_GAPS_MS))],
+            system.in_ns(vm.netns, _py("vmtools", "announce", "--kind", announce, "--mac", vm.mac, "--ip", vm.ip,
+                                       "--wait-stdin", "--gaps-ms", ",".join(str(g) for g in ANNOUNCE_GAPS_MS))),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
     try:
         # stop-and-copy: the VM vanishes from its old port, stays paused, then resumes on the new one
@@ -345,8 +344,8 @@ def stream(a, b, pps=1000, seconds=5.0, port=7777):
     src, dst = _vm(spec, a), _vm(spec, b)
     if not 1 <= pps <= 100_000 or not 0 < seconds <= 3600:
         raise LabError("--pps must be 1..100000 and --seconds 0..3600")
-    reflector = subprocess.Popen(["ip", "netns", "exec", dst.netns, *_py("vmtools", "reflect", "--port", str(port),
-                                                                          "--seconds", str(seconds + 3))],
+    reflector = subprocess.Popen(system.in_ns(dst.netns, _py("vmtools", "reflect", "--port", str(port),
+                                                             "--seconds", str(seconds + 3))),
                                  stdout=subprocess.PIPE, text=True, env=_env())
     try:
         reflector.stdout.readline()  # {"ready": true}
@@ -364,7 +363,6 @@ def stream(a, b, pps=1000, seconds=5.0, port=7777):
 
 def wan_apply(a, b, rule):
     """Sends one pair's rule to the running WAN emulator; returns its answer (rules, counters)."""
-    from .wan import control_request
     reply = control_request(WAN_CONTROL, {"cmd": "set", "a": a, "b": b, "delay_ms": rule.delay_ms,
                                           "jitter_ms": rule.jitter_ms, "loss": rule.loss})
     if not reply.get("ok"):

@@ -8,10 +8,16 @@ import time
 from .topology import LabError
 
 
-def run(cmd, ns=None, check=True, env=None, timeout=60):
-    """Runs cmd (a list), inside network namespace ns if given; returns stdout as text."""
-    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
-    proc = subprocess.run(full, capture_output=True, text=True, env=env, timeout=timeout)
+def in_ns(ns, cmd):
+    """The command line that runs cmd (a list) inside network namespace ns, or as is for None."""
+    return (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
+
+
+def run(cmd, ns=None, check=True, env=None, timeout=60, stdin=None):
+    """Runs cmd (a list), inside network namespace ns if given, with text stdin if given; returns
+    stdout as text."""
+    full = in_ns(ns, cmd)
+    proc = subprocess.run(full, input=stdin, capture_output=True, text=True, env=env, timeout=timeout)
     if check and proc.returncode != 0:
         raise LabError(f"command failed ({proc.returncode}): {' '.join(full)}\n{proc.stderr.strip()}")
     return proc.stdout
@@ -19,7 +25,7 @@ def run(cmd, ns=None, check=True, env=None, timeout=60):
 
 def spawn(cmd, log_path, pid_path, ns=None, env=None):
     """Starts a long-running process detached from us, logging to log_path; records its pid."""
-    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
+    full = in_ns(ns, cmd)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(full, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=env, start_new_session=True)

@@ -10,6 +10,7 @@ import subprocess
 import time
 
 from . import lab
+from .system import in_ns
 from .topology import LabError, WanRule
 
 SRC_MAC, DST_MAC = "02:ee:00:00:00:01", "02:ee:00:00:00:02"
@@ -17,9 +18,9 @@ SRC_MAC, DST_MAC = "02:ee:00:00:00:01", "02:ee:00:00:00:02"
 
 def _probe(spec, pps, count, timeout):
     c1, c2 = spec.cloud_list()[0], spec.cloud_list()[1]
-    recv = subprocess.Popen(["ip", "netns", "exec", c2.netns,
-                             *lab._py("wan", "probe-recv", "--iface", "wan0", "--mac", DST_MAC,
-                                      "--count", str(count), "--timeout", str(timeout))],
+    recv = subprocess.Popen(in_ns(c2.netns, lab._py("wan", "probe-recv", "--iface", "wan0", "--mac",
+                                                               DST_MAC, "--count", str(count), "--timeout",
+                                                               str(timeout))),
                             stdout=subprocess.PIPE, text=True, env=lab._env())
     try:
         recv.stdout.readline()  # ready; its hello frame teaches the emulator where DST_MAC is

@@ -94,13 +94,7 @@ final class KarafDistribution implements AutoCloseable {
                     + " it (./cloudroam stop stops a controller started by ./cloudroam run)");
             }
         }
-        final var builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
-            .directory(home.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(consoleLog.toFile());
-        // bin/setenv supplies the launch settings; the build's own JDK_JAVA_OPTIONS must not leak in
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().put("JAVA_HOME", javaHome.toString());
+        final var builder = script("karaf", "server").redirectOutput(consoleLog.toFile());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         process = builder.start();
     }
@@ -151,11 +145,7 @@ final class KarafDistribution implements AutoCloseable {
      * The one-shot form ({@code bin/client COMMAND}) prints nothing on Java 25, see docs/java25.md.
      */
     String console(final String command) throws IOException, InterruptedException {
-        final var builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "karaf", "-p", "karaf",
-            "-r", "10", "-d", "2").directory(home.toFile()).redirectErrorStream(true);
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().put("JAVA_HOME", javaHome.toString());
-        final var client = builder.start();
+        final var client = script("client", "-u", "karaf", "-p", "karaf", "-r", "10", "-d", "2").start();
         try (var stdin = client.getOutputStream()) {
             stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -227,10 +217,7 @@ final class KarafDistribution implements AutoCloseable {
             return;
         }
         try {
-            final var stop = new ProcessBuilder(home.resolve("bin/stop").toString()).directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            stop.environment().put("JAVA_HOME", javaHome.toString());
-            stop.start().waitFor(30, TimeUnit.SECONDS);
+            script("stop").redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
         } catch (IOException e) {
             // fall through to the forced stop
         }
@@ -238,6 +225,20 @@ final class KarafDistribution implements AutoCloseable {
             kill();
         }
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    }
+
+    /**
+     * A process running one of Karaf's bin/ scripts with the test's JDK. bin/setenv supplies the
+     * launch settings; the build's own JDK_JAVA_OPTIONS must not leak in.
+     */
+    private ProcessBuilder script(final String name, final String... args) {
+        final var command = new ArrayList<String>();
+        command.add(home.resolve("bin").resolve(name).toString());
+        command.addAll(List.of(args));
+        final var builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        return builder;
     }
 
     private void kill() {
