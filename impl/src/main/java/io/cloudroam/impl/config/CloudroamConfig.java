@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An immutable snapshot of cloudroam's configuration, checked as a whole.
@@ -21,9 +23,10 @@ import java.util.TreeMap;
  * @param clouds clouds by id
  * @param networks virtual networks by VNI
  */
-public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Integer, VirtualNetworkSpec> networks) {
+public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Integer, VirtualNetworkSpec> networks,
+        List<PortBindingSpec> bindings) {
     /** The configuration before anything is configured. */
-    public static final CloudroamConfig EMPTY = new CloudroamConfig(new TreeMap<>(), new TreeMap<>());
+    public static final CloudroamConfig EMPTY = new CloudroamConfig(new TreeMap<>(), new TreeMap<>(), List.of());
 
     /**
      * Freezes the components.
@@ -31,6 +34,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
     public CloudroamConfig {
         clouds = Collections.unmodifiableSortedMap(new TreeMap<>(clouds));
         networks = Collections.unmodifiableSortedMap(new TreeMap<>(networks));
+        bindings = List.copyOf(bindings);
     }
 
     /**
@@ -41,11 +45,24 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
      * @return the snapshot
      */
     public static CloudroamConfig of(final List<CloudSpec> clouds, final List<VirtualNetworkSpec> networks) {
+        return of(clouds, networks, List.of());
+    }
+
+    /**
+     * Builds a snapshot with port bindings.
+     *
+     * @param clouds the clouds, any order
+     * @param networks the virtual networks, any order
+     * @param bindings the port bindings, any order
+     * @return the snapshot
+     */
+    public static CloudroamConfig of(final List<CloudSpec> clouds, final List<VirtualNetworkSpec> networks,
+            final List<PortBindingSpec> bindings) {
         final var cloudMap = new TreeMap<String, CloudSpec>();
         clouds.forEach(cloud -> cloudMap.put(cloud.id(), cloud));
         final var networkMap = new TreeMap<Integer, VirtualNetworkSpec>();
         networks.forEach(network -> networkMap.put(network.vni(), network));
-        return new CloudroamConfig(cloudMap, networkMap);
+        return new CloudroamConfig(cloudMap, networkMap, bindings);
     }
 
     /**
@@ -79,6 +96,51 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
                 }
             }
         }
+        for (var binding : bindings) {
+            if (!clouds.containsKey(binding.cloud())) {
+                problems.add("port-binding " + binding.cloud() + "/" + binding.port() + ": unknown cloud '"
+                    + binding.cloud() + "'");
+            }
+            if (!networks.containsKey(binding.vni())) {
+                problems.add("port-binding " + binding.cloud() + "/" + binding.port() + ": unknown virtual-network "
+                    + binding.vni());
+            }
+        }
         return List.copyOf(problems);
+    }
+
+    /**
+     * The clouds a virtual network spans: those it lists and those holding a port bound to it.
+     *
+     * @param vni the virtual network
+     * @return cloud ids, sorted
+     */
+    public SortedSet<String> cloudsOf(final int vni) {
+        final var result = new TreeSet<String>();
+        final var network = networks.get(vni);
+        if (network != null) {
+            result.addAll(network.clouds());
+        }
+        bindings.stream().filter(binding -> binding.vni() == vni).forEach(binding -> result.add(binding.cloud()));
+        result.retainAll(clouds.keySet());
+        return result;
+    }
+
+    /**
+     * The remote clouds a cloud needs a tunnel to: every cloud that shares a virtual network with it.
+     *
+     * @param cloud the cloud
+     * @return remote cloud ids, sorted
+     */
+    public SortedSet<String> tunnelPeersOf(final String cloud) {
+        final var result = new TreeSet<String>();
+        for (var vni : networks.keySet()) {
+            final var spanned = cloudsOf(vni);
+            if (spanned.contains(cloud)) {
+                result.addAll(spanned);
+            }
+        }
+        result.remove(cloud);
+        return result;
     }
 }

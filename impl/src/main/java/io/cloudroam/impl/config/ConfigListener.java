@@ -17,6 +17,7 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloud
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.DatapathId;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.Cloud;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.PortBinding;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.VirtualNetwork;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IpAddress;
 
@@ -53,7 +54,8 @@ public final class ConfigListener implements DataListener<Cloudroam> {
         }
         return CloudroamConfig.of(
             data.nonnullCloud().values().stream().map(ConfigListener::toCloud).toList(),
-            data.nonnullVirtualNetwork().values().stream().map(ConfigListener::toNetwork).toList());
+            data.nonnullVirtualNetwork().values().stream().map(ConfigListener::toNetwork).toList(),
+            data.nonnullPortBinding().values().stream().map(ConfigListener::toBinding).toList());
     }
 
     private static CloudSpec toCloud(final Cloud cloud) {
@@ -73,6 +75,11 @@ public final class ConfigListener implements DataListener<Cloudroam> {
         return new VirtualNetworkSpec(network.requireVni().getValue().intValue(),
             network.getName() == null ? "" : network.getName(),
             clouds == null ? List.of() : clouds.stream().map(CloudId::getValue).toList());
+    }
+
+    private static PortBindingSpec toBinding(final PortBinding binding) {
+        return new PortBindingSpec(binding.requireCloud().getValue(), binding.requirePort(),
+            binding.requireVni().getValue().intValue());
     }
 
     private static String ipText(final IpAddress address) {

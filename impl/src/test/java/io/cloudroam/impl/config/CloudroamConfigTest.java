@@ -65,4 +65,34 @@ class CloudroamConfigTest {
         assertEquals(good, tracker.current());
         assertEquals(List.of(good), applied);
     }
+
+    @Test
+    void portBindingsNeedAKnownCloudAndVirtualNetwork() {
+        final var config = CloudroamConfig.of(List.of(cloud("c1", "192.0.2.1", 1L)),
+            List.of(new VirtualNetworkSpec(100, "blue", List.of("c1"))),
+            List.of(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c9", "vm2", 100),
+                new PortBindingSpec("c1", "vm3", 555)));
+        assertEquals(List.of("port-binding c9/vm2: unknown cloud 'c9'",
+            "port-binding c1/vm3: unknown virtual-network 555"), config.problems());
+    }
+
+    @Test
+    void aVirtualNetworkSpansItsListedCloudsAndThoseWithBoundPorts() {
+        final var config = CloudroamConfig.of(
+            List.of(cloud("c1", "192.0.2.1", 1L), cloud("c2", "192.0.2.2", 2L), cloud("c3", "192.0.2.3", 3L)),
+            List.of(new VirtualNetworkSpec(100, "blue", List.of("c1")), new VirtualNetworkSpec(200, "red", List.of())),
+            List.of(new PortBindingSpec("c2", "vm2", 100), new PortBindingSpec("c3", "vm3", 200)));
+        assertEquals(List.of("c1", "c2"), List.copyOf(config.cloudsOf(100)));
+        assertEquals(List.of("c3"), List.copyOf(config.cloudsOf(200)));
+        assertEquals(List.of("c2"), List.copyOf(config.tunnelPeersOf("c1")));
+        assertEquals(List.of(), List.copyOf(config.tunnelPeersOf("c3")), "alone in its VNI: no tunnel");
+    }
+
+    @Test
+    void aBindingMatchesByInterfaceNameOrIfaceId() {
+        final var binding = new PortBindingSpec("c1", "vm1", 100);
+        assertTrue(binding.matches("vm1", null));
+        assertTrue(binding.matches("tap0", "vm1"));
+        assertFalse(binding.matches("tap0", "vm2"));
+    }
 }
