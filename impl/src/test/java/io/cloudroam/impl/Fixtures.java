@@ -1,0 +1,66 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl;
+
+import io.cloudroam.impl.config.CloudSpec;
+import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.config.PortBindingSpec;
+import io.cloudroam.impl.config.VirtualNetworkSpec;
+import io.cloudroam.impl.location.MacAddress;
+import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.ovsdb.SwitchView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A small three-cloud world for the tests of the pure layers: clouds c1..c3 with switch i and
+ * tunnel endpoint 192.0.2.i; VNI 100 spans all three, VNI 300 only c1 and c2.
+ */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    public static CloudSpec cloud(final int index) {
+        return new CloudSpec("c" + index, "192.0.2." + index, Optional.of("127.0.0.1"), 16640 + index,
+            List.of((long) index));
+    }
+
+    public static CloudroamConfig config(final PortBindingSpec... bindings) {
+        return CloudroamConfig.of(List.of(cloud(1), cloud(2), cloud(3)),
+            List.of(new VirtualNetworkSpec(100, "blue", List.of("c1", "c2", "c3")),
+                new VirtualNetworkSpec(300, "red", List.of("c1", "c2"))), List.of(bindings));
+    }
+
+    public static SwitchView.Interface vmPort(final String name, final long ofport, final String ifaceId) {
+        return new SwitchView.Interface("port-" + name, name, "", Optional.of(ofport),
+            ifaceId == null ? Map.of() : Map.of("iface-id", ifaceId), Map.of(), Map.of(), Optional.of("up"));
+    }
+
+    public static SwitchView.Interface tunnel(final int from, final int to, final long ofport) {
+        return new SwitchView.Interface("port-crv-c" + to, "crv-c" + to, "vxlan", Optional.of(ofport),
+            Map.of(SwitchView.REMOTE_CLOUD_KEY, "c" + to),
+            Map.of("remote_ip", "192.0.2." + to, "local_ip", "192.0.2." + from, "key", "flow"),
+            Map.of("state", "up"), Optional.of("up"));
+    }
+
+    /** Cloud i's view: bridge br-int with datapath id i, the given interfaces. */
+    public static SwitchView view(final int index, final SwitchView.Interface... interfaces) {
+        return new SwitchView(List.of(new SwitchView.Bridge("bridge-" + index, "br-int", Optional.of((long) index),
+            new ArrayList<>(List.of(interfaces)))));
+    }
+
+    public static VmLocation vm(final int vni, final String mac, final int cloud, final long port,
+            final String... addresses) {
+        final var at = Instant.parse("2026-11-25T12:00:00Z");
+        return new VmLocation(vni, MacAddress.parse(mac), "c" + cloud, cloud, port, Set.of(addresses), 0, at, at);
+    }
+}
