@@ -1,0 +1,182 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.flow;
+
+import io.cloudroam.impl.config.CloudSpec;
+import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.flow.FlowSpec.Action;
+import io.cloudroam.impl.flow.FlowSpec.Match;
+import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.ovsdb.SwitchView;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Computes the flows every integration bridge should hold from configuration, what each cloud's
+ * OVSDB reports (bound VM ports, tunnel ports) and where the VMs are. Pure: same input, same
+ * flows; nothing is sent from here.
+ */
+public final class FlowCompiler {
+    private FlowCompiler() {
+    }
+
+    /**
+     * The desired state.
+     *
+     * @param config configuration in force
+     * @param views each cloud's OVSDB view, by cloud id (absent while not connected)
+     * @param locations every known VM location
+     * @return desired flows per datapath id, keyed by {@link #key}; a switch whose bridge is not
+     *         in its cloud's view is absent (its ports are unknown, so nothing can be said)
+     */
+    public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
+            final Map<String, SwitchView> views, final List<VmLocation> locations) {
+        final var result = new TreeMap<Long, Map<String, FlowSpec>>();
+        for (var cloud : config.clouds().values()) {
+            final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
+            for (var dpid : cloud.switches()) {
+                view.bridge(dpid).ifPresent(bridge -> result.put(dpid, compileSwitch(config, cloud, dpid, bridge,
+                    locations)));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The key of a flow in a switch's map: table and id.
+     *
+     * @param flow the flow
+     * @return "table/id"
+     */
+    public static String key(final FlowSpec flow) {
+        return flow.table() + "/" + flow.id();
+    }
+
+    private static Map<String, FlowSpec> compileSwitch(final CloudroamConfig config, final CloudSpec cloud,
+            final long dpid, final SwitchView.Bridge bridge, final List<VmLocation> locations) {
+        // bound VM ports: OpenFlow port → VNI, and VNI → ports
+        final var portVni = new TreeMap<Long, Integer>();
+        final var tunnels = new TreeMap<String, Long>();
+        for (var iface : bridge.interfaces()) {
+            final var ofport = iface.usablePort();
+            if (ofport.isEmpty()) {
+                continue;
+            }
+            final var remote = iface.remoteCloud();
+            if (remote.isPresent()) {
+                tunnels.put(remote.orElseThrow(), ofport.orElseThrow());
+                continue;
+            }
+            config.bindings().stream()
+                .filter(binding -> binding.cloud().equals(cloud.id())
+                    && binding.matches(iface.name(), iface.externalIds().get("iface-id")))
+                .findFirst().ifPresent(binding -> portVni.put(ofport.orElseThrow(), binding.vni()));
+        }
+        final var flows = new ArrayList<FlowSpec>();
+        // table misses
+        flows.add(flow(Pipeline.CLASSIFY, Pipeline.MISS, "miss", Match.ANY, List.of(), null, null));
+        flows.add(flow(Pipeline.SOURCE, Pipeline.MISS, "miss", Match.ANY,
+            List.of(new Action.Output(Pipeline.CONTROLLER)), null, Pipeline.ARP));
+        flows.add(flow(Pipeline.SOURCE, Pipeline.BYPASS, "from-tunnel",
+            Match.ANY.metadata(Pipeline.FROM_TUNNEL, Pipeline.FROM_TUNNEL), List.of(), null, Pipeline.ARP));
+        flows.add(flow(Pipeline.ARP, Pipeline.MISS, "miss", Match.ANY, List.of(), null, Pipeline.DESTINATION));
+        flows.add(flow(Pipeline.DESTINATION, Pipeline.MISS, "miss", Match.ANY, List.of(), null, Pipeline.FLOOD));
+        flows.add(flow(Pipeline.FLOOD, Pipeline.MISS, "miss", Match.ANY, List.of(), null, null));
+
+        // classification of VM ports and of tunnels, per VNI both ends share
+        portVni.forEach((port, vni) -> flows.add(classify("port-" + port, Match.ANY.inPort(port), vni)));
+        final var vnisHere = new TreeMap<Integer, SortedSet<String>>();
+        for (var vni : config.networks().keySet()) {
+            final var spanned = config.cloudsOf(vni);
+            if (spanned.contains(cloud.id())) {
+                final var remotes = new TreeSet<>(spanned);
+                remotes.remove(cloud.id());
+                remotes.retainAll(tunnels.keySet());
+                vnisHere.put(vni, remotes);
+                for (var remote : remotes) {
+                    final var tunnelPort = tunnels.get(remote);
+                    flows.add(flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC, "tunnel-" + remote + "-" + vni,
+                        Match.ANY.inPort(tunnelPort).tunnelId(vni), List.of(), (long) vni | Pipeline.FROM_TUNNEL,
+                        Pipeline.SOURCE));
+                }
+            }
+        }
+
+        // per VM: source, ARP and destination entries
+        final var localPorts = new HashMap<Integer, List<Long>>();
+        portVni.forEach((port, vni) -> localPorts.computeIfAbsent(vni, v -> new ArrayList<>()).add(port));
+        for (var location : locations) {
+            final int vni = location.vni();
+            if (!vnisHere.containsKey(vni)) {
+                continue;
+            }
+            final var mac = location.mac();
+            final boolean local = location.cloud().equals(cloud.id()) && location.datapathId() == dpid
+                && Integer.valueOf(vni).equals(portVni.get(location.port()));
+            final var vmId = vni + "-" + mac;
+            if (local) {
+                flows.add(flow(Pipeline.SOURCE, Pipeline.SPECIFIC, "vm-" + vmId, Match.ANY
+                    .metadata(vni, Pipeline.METADATA_MASK).inPort(location.port()).ethSrc(mac.bits()), List.of(),
+                    null, Pipeline.ARP));
+                flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "vm-" + vmId,
+                    Match.ANY.metadata(vni, Pipeline.VNI_MASK).ethDst(mac.bits()),
+                    List.of(new Action.Output(location.port())), null, null));
+            } else {
+                final var tunnelPort = tunnels.get(location.cloud());
+                if (tunnelPort != null && vnisHere.get(vni).contains(location.cloud())) {
+                    flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "vm-" + vmId,
+                        Match.ANY.metadata(vni, Pipeline.METADATA_MASK).ethDst(mac.bits()),
+                        List.of(new Action.SetTunnelId(vni), new Action.Output(tunnelPort)), null, null));
+                }
+            }
+            for (var address : location.ipAddresses()) {
+                final var ip4 = Ipv4.parse(address);
+                if (ip4 != null) {
+                    flows.add(flow(Pipeline.ARP, Pipeline.SPECIFIC, "arp-" + vni + "-" + address,
+                        Match.ANY.metadata(vni, Pipeline.METADATA_MASK).arpRequestFor(ip4),
+                        List.of(new Action.Output(Pipeline.CONTROLLER)), null, null));
+                }
+            }
+        }
+
+        // flooding: local ports of the VNI, plus its remote clouds for frames from VM ports
+        vnisHere.forEach((vni, remotes) -> {
+            final var locals = localPorts.getOrDefault(vni, List.of()).stream()
+                .<Action>map(Action.Output::new).toList();
+            final var fromVm = new ArrayList<Action>(locals);
+            if (!remotes.isEmpty()) {
+                fromVm.add(new Action.SetTunnelId(vni));
+                remotes.forEach(remote -> fromVm.add(new Action.Output(tunnels.get(remote))));
+            }
+            flows.add(flow(Pipeline.FLOOD, Pipeline.SPECIFIC, "vni-" + vni,
+                Match.ANY.metadata(vni, Pipeline.METADATA_MASK), fromVm, null, null));
+            flows.add(flow(Pipeline.FLOOD, Pipeline.SPECIFIC, "vni-" + vni + "-from-tunnel",
+                Match.ANY.metadata(vni | Pipeline.FROM_TUNNEL, Pipeline.METADATA_MASK), locals, null, null));
+        });
+
+        final var result = new HashMap<String, FlowSpec>();
+        flows.forEach(flow -> result.put(key(flow), flow));
+        return result;
+    }
+
+    private static FlowSpec classify(final String id, final Match match, final int vni) {
+        return flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC, id, match, List.of(), (long) vni, Pipeline.SOURCE);
+    }
+
+    private static FlowSpec flow(final short table, final int priority, final String id, final Match match,
+            final List<Action> actions, final Long metadata, final Short gotoTable) {
+        return new FlowSpec(table, priority, id, match, actions, metadata,
+            metadata == null ? 0 : Pipeline.METADATA_MASK, gotoTable);
+    }
+}

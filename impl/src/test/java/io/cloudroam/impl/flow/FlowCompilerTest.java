@@ -1,0 +1,150 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.flow;
+
+import static io.cloudroam.impl.Fixtures.config;
+import static io.cloudroam.impl.Fixtures.tunnel;
+import static io.cloudroam.impl.Fixtures.view;
+import static io.cloudroam.impl.Fixtures.vm;
+import static io.cloudroam.impl.Fixtures.vmPort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudroam.impl.config.PortBindingSpec;
+import io.cloudroam.impl.flow.FlowSpec.Action;
+import io.cloudroam.impl.location.MacAddress;
+import io.cloudroam.impl.location.VmLocation;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FlowCompilerTest {
+    private static final String VM1 = "02:c0:00:00:00:01";
+    private static final String VM3 = "02:c0:00:00:00:03";
+    private static final String VM5 = "02:c0:00:00:00:05";
+
+    // c1: vm1 on port 1 (VNI 100, bound by name), vm7 on port 2 (VNI 300, bound by iface-id),
+    // port 5 unbound; tunnels to c2 (port 10) and c3 (port 11)
+    private final Map<String, io.cloudroam.impl.ovsdb.SwitchView> views = Map.of(
+        "c1", view(1, vmPort("tap-vm1", 1, null), vmPort("tap-vm7", 2, "vm7"), vmPort("tap-x", 5, null),
+            tunnel(1, 2, 10), tunnel(1, 3, 11)),
+        "c2", view(2, vmPort("tap-vm5", 1, null), tunnel(2, 1, 10), tunnel(2, 3, 11)));
+    private final io.cloudroam.impl.config.CloudroamConfig config = config(
+        new PortBindingSpec("c1", "tap-vm1", 100), new PortBindingSpec("c1", "vm7", 300),
+        new PortBindingSpec("c2", "tap-vm5", 100));
+
+    private Map<String, FlowSpec> switch1(final List<VmLocation> locations) {
+        return FlowCompiler.compile(config, views, locations).get(1L);
+    }
+
+    private static FlowSpec flow(final Map<String, FlowSpec> flows, final short table, final String id) {
+        return flows.get(table + "/" + id);
+    }
+
+    @Test
+    void switchesWithoutAnOvsdbViewAreLeftOut() {
+        final var all = FlowCompiler.compile(config, views, List.of());
+        assertEquals(List.of(1L, 2L), List.copyOf(all.keySet()));
+    }
+
+    @Test
+    void everyTableHasAMissAndUnknownSourcesAreCopiedToTheController() {
+        final var flows = switch1(List.of());
+        for (short table : new short[] {Pipeline.CLASSIFY, Pipeline.SOURCE, Pipeline.ARP, Pipeline.DESTINATION,
+            Pipeline.FLOOD}) {
+            assertEquals(0, flow(flows, table, "miss").priority(), "table " + table);
+        }
+        final var learn = flow(flows, Pipeline.SOURCE, "miss");
+        assertEquals(List.of(new Action.Output(Pipeline.CONTROLLER)), learn.actions());
+        assertEquals(Short.valueOf(Pipeline.ARP), learn.gotoTable());
+        assertTrue(flow(flows, Pipeline.CLASSIFY, "miss").actions().isEmpty(), "unbound traffic must drop");
+        assertNull(flow(flows, Pipeline.CLASSIFY, "miss").gotoTable());
+        flows.values().forEach(f -> assertEquals(Pipeline.COOKIE_BASE | f.table(), f.cookie()));
+    }
+
+    @Test
+    void boundPortsByNameOrIfaceIdGetTheirVniUnboundPortsNothing() {
+        final var flows = switch1(List.of());
+        assertEquals(Long.valueOf(100), flow(flows, Pipeline.CLASSIFY, "port-1").metadata());
+        assertEquals(Long.valueOf(300), flow(flows, Pipeline.CLASSIFY, "port-2").metadata());
+        assertNull(flow(flows, Pipeline.CLASSIFY, "port-5"));
+        assertEquals(Long.valueOf(1), flow(flows, Pipeline.CLASSIFY, "port-1").match().inPort());
+    }
+
+    @Test
+    void tunnelsAreClassifiedOnlyForVnisBothEndsShare() {
+        final var flows = switch1(List.of());
+        final var fromC2 = flow(flows, Pipeline.CLASSIFY, "tunnel-c2-300");
+        assertEquals(Long.valueOf(300 | Pipeline.FROM_TUNNEL), fromC2.metadata());
+        assertEquals(Long.valueOf(300), fromC2.match().tunnelId());
+        assertEquals(Long.valueOf(10), fromC2.match().inPort());
+        assertTrue(flows.containsKey(Pipeline.CLASSIFY + "/tunnel-c3-100"));
+        assertFalse(flows.containsKey(Pipeline.CLASSIFY + "/tunnel-c3-300"), "c3 is not in VNI 300");
+    }
+
+    @Test
+    void localVmsAreDeliveredToTheirPortRemoteOnesIntoTheTunnelToTheirCloud() {
+        final var flows = switch1(List.of(vm(100, VM1, 1, 1, "10.0.0.1"), vm(100, VM5, 2, 1, "10.0.0.5")));
+        final var local = flow(flows, Pipeline.DESTINATION, "vm-100-" + VM1);
+        assertEquals(List.of(new Action.Output(1)), local.actions());
+        assertEquals(Pipeline.VNI_MASK, local.match().metadataMask(), "local delivery also serves tunnel traffic");
+        final var source = flow(flows, Pipeline.SOURCE, "vm-100-" + VM1);
+        assertEquals(MacAddress.parse(VM1).bits(), source.match().ethSrc().longValue());
+        assertEquals(Long.valueOf(1), source.match().inPort());
+        final var remote = flow(flows, Pipeline.DESTINATION, "vm-100-" + VM5);
+        assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(10)), remote.actions());
+        assertEquals(Pipeline.METADATA_MASK, remote.match().metadataMask(), "no tunnel-to-tunnel forwarding");
+        assertNull(flow(flows, Pipeline.SOURCE, "vm-100-" + VM5), "no source entry for a remote VM");
+    }
+
+    @Test
+    void knownIpv4AddressesAreAnsweredByTheController() {
+        final var flows = switch1(List.of(vm(100, VM5, 2, 1, "10.0.0.5", "fe80::5")));
+        final var arp = flow(flows, Pipeline.ARP, "arp-100-10.0.0.5");
+        assertEquals(List.of(new Action.Output(Pipeline.CONTROLLER)), arp.actions());
+        assertEquals(Integer.valueOf(0x0806), arp.match().ethType());
+        assertEquals(Integer.valueOf(1), arp.match().arpOp());
+        assertEquals(Ipv4.parse("10.0.0.5"), arp.match().arpTpa());
+        assertEquals(1, flows.keySet().stream().filter(k -> k.startsWith(Pipeline.ARP + "/arp-")).count());
+    }
+
+    @Test
+    void floodingReachesTheVnisLocalPortsAndRemoteCloudsWithSplitHorizon() {
+        final var flows = switch1(List.of());
+        assertEquals(List.of(new Action.Output(1), new Action.SetTunnelId(100), new Action.Output(10),
+            new Action.Output(11)), flow(flows, Pipeline.FLOOD, "vni-100").actions());
+        assertEquals(List.of(new Action.Output(1)), flow(flows, Pipeline.FLOOD, "vni-100-from-tunnel").actions());
+        assertEquals(List.of(new Action.Output(2), new Action.SetTunnelId(300), new Action.Output(10)),
+            flow(flows, Pipeline.FLOOD, "vni-300").actions());
+    }
+
+    @Test
+    void aVmWhosePortIsNoLongerBoundHereIsNotTreatedAsLocal() {
+        // vm3 was learned on c1 port 5, which has no binding: no delivery to a port outside its VNI
+        final var flows = switch1(List.of(vm(100, VM3, 1, 5)));
+        assertNull(flow(flows, Pipeline.DESTINATION, "vm-100-" + VM3));
+        assertNull(flow(flows, Pipeline.SOURCE, "vm-100-" + VM3));
+    }
+
+    @Test
+    void aRemoteVmWithoutATunnelToItsCloudIsLeftToFlooding() {
+        final var flows = FlowCompiler.compile(config, Map.of("c2", view(2, vmPort("tap-vm5", 1, null),
+            tunnel(2, 1, 10))), List.of(vm(100, VM3, 3, 1))).get(2L);
+        assertNull(flow(flows, Pipeline.DESTINATION, "vm-100-" + VM3));
+        assertEquals(List.of(new Action.Output(1), new Action.SetTunnelId(100), new Action.Output(10)),
+            flow(flows, Pipeline.FLOOD, "vni-100").actions());
+    }
+
+    @Test
+    void sameInputSameFlows() {
+        final var locations = List.of(vm(100, VM1, 1, 1, "10.0.0.1"), vm(100, VM5, 2, 1, "10.0.0.5"));
+        assertEquals(FlowCompiler.compile(config, views, locations), FlowCompiler.compile(config, views, locations));
+    }
+}
