@@ -9,12 +9,22 @@ package io.cloudroam.impl;
 
 import io.cloudroam.impl.config.ConfigListener;
 import io.cloudroam.impl.config.ConfigTracker;
+import io.cloudroam.impl.fabric.Fabric;
 import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.northbound.LocateVmRpc;
+import io.cloudroam.impl.northbound.OperationalPublisher;
+import io.cloudroam.impl.ovsdb.OvsdbSession;
+import io.cloudroam.impl.southbound.FrmFlowProgrammer;
+import io.cloudroam.impl.southbound.PacketInListener;
+import io.cloudroam.impl.southbound.RpcPacketSender;
+import java.time.Clock;
 import org.opendaylight.mdsal.binding.api.DataBroker;
+import org.opendaylight.mdsal.binding.api.NotificationService;
 import org.opendaylight.mdsal.binding.api.RpcProviderService;
+import org.opendaylight.mdsal.binding.api.RpcService;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
+import org.opendaylight.yang.gen.v1.urn.opendaylight.packet.service.rev130709.PacketReceived;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 import org.opendaylight.yangtools.concepts.Registration;
 import org.osgi.service.component.annotations.Activate;
@@ -33,18 +43,31 @@ public final class CloudroamProvider implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloudroamProvider.class);
 
     private final LocationTable locations = new LocationTable();
-    private final ConfigTracker config = new ConfigTracker(applied -> { });
+    private final OperationalPublisher publisher;
+    private final FrmFlowProgrammer programmer;
+    private final Fabric fabric;
     private final Registration configRegistration;
     private final Registration rpcRegistration;
+    private final Registration packetInRegistration;
 
     /**
      * Starts cloudroam.
      *
      * @param dataBroker the binding data broker
      * @param rpcProvider where RPC implementations are registered
+     * @param rpcService where the OpenFlow plugin's RPCs (packet-out) are found
+     * @param notifications where packet-ins arrive
      */
     @Activate
-    public CloudroamProvider(@Reference final DataBroker dataBroker, @Reference final RpcProviderService rpcProvider) {
+    public CloudroamProvider(@Reference final DataBroker dataBroker, @Reference final RpcProviderService rpcProvider,
+            @Reference final RpcService rpcService, @Reference final NotificationService notifications) {
+        publisher = new OperationalPublisher(dataBroker);
+        programmer = new FrmFlowProgrammer(dataBroker);
+        fabric = new Fabric(programmer, new RpcPacketSender(rpcService), publisher,
+            (cloud, onView) -> new OvsdbSession(cloud.ovsdbAddress().orElseThrow(), cloud.ovsdbPort(), onView),
+            locations, Clock.systemUTC());
+        final var config = new ConfigTracker(fabric::configure);
+        packetInRegistration = notifications.registerListener(PacketReceived.class, new PacketInListener(fabric));
         configRegistration = dataBroker.registerDataListener(LogicalDatastoreType.CONFIGURATION,
             DataObjectIdentifier.builder(Cloudroam.class).build(), new ConfigListener(config));
         rpcRegistration = rpcProvider.registerRpcImplementation(new LocateVmRpc(locations));
@@ -59,6 +82,10 @@ public final class CloudroamProvider implements AutoCloseable {
     public void close() {
         rpcRegistration.close();
         configRegistration.close();
+        packetInRegistration.close();
+        fabric.close();
+        programmer.close();
+        publisher.close();
         LOG.info("cloudroam stopped");
     }
 }

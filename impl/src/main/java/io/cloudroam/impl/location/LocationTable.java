@@ -8,6 +8,7 @@
 package io.cloudroam.impl.location;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,15 @@ public final class LocationTable {
         final var perVni = byMac.get(mac);
         return perVni == null ? Optional.empty()
             : perVni.values().stream().max(Comparator.comparing(VmLocation::lastSeen));
+    }
+
+    /**
+     * Returns every entry, in no particular order.
+     *
+     * @return a snapshot of the table
+     */
+    public List<VmLocation> all() {
+        return byMac.values().stream().flatMap(perVni -> perVni.values().stream()).toList();
     }
 
     /**

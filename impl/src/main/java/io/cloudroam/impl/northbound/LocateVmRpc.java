@@ -102,7 +102,7 @@ public final class LocateVmRpc implements LocateVm {
             .build();
     }
 
-    private static IpAddress ipAddress(final String text) {
+    static IpAddress ipAddress(final String text) {
         return text.indexOf(':') >= 0 ? new IpAddress(new Ipv6Address(text)) : new IpAddress(new Ipv4Address(text));
     }
 }

@@ -1,0 +1,395 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.fabric;
+
+import static java.util.Objects.requireNonNull;
+
+import io.cloudroam.impl.config.CloudSpec;
+import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.flow.FlowCompiler;
+import io.cloudroam.impl.flow.FlowSpec;
+import io.cloudroam.impl.flow.Pipeline;
+import io.cloudroam.impl.location.LocationLearner;
+import io.cloudroam.impl.location.LocationTable;
+import io.cloudroam.impl.location.MacAddress;
+import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.ovsdb.OvsdbSession;
+import io.cloudroam.impl.ovsdb.SwitchView;
+import io.cloudroam.impl.packet.ArpReply;
+import io.cloudroam.impl.packet.DecodedFrame;
+import io.cloudroam.impl.packet.FrameDecoder;
+import io.cloudroam.impl.tunnel.TunnelPlanner;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The overlay fabric: keeps one OVSDB session per cloud, creates and removes tunnel ports,
+ * learns VM locations from packet-ins, answers ARP for known addresses, and keeps every switch's
+ * flows equal to what {@link FlowCompiler} computes, sending only the difference. All state
+ * changes run on one thread; packet-ins are decoded on the caller's thread.
+ */
+public final class Fabric implements AutoCloseable {
+    /**
+     * Opens an OVSDB session to a cloud.
+     */
+    @FunctionalInterface
+    public interface SessionFactory extends BiFunction<CloudSpec, Consumer<SwitchView>, OvsdbSession> {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fabric.class);
+
+    /**
+     * A frozen view of what packet-in handling needs, replaced whole on every recomputation.
+     *
+     * @param cloudOf cloud of each switch
+     * @param vniOf VNI of each bound port, per switch
+     * @param macOfIp MAC owning each IPv4 address, per VNI
+     * @param ipsOf addresses of each (VNI, MAC) the flows were computed with
+     */
+    private record Lookup(Map<Long, String> cloudOf, Map<Long, Map<Long, Integer>> vniOf,
+            Map<Integer, Map<Integer, Long>> macOfIp, Map<String, Set<String>> ipsOf) {
+        static final Lookup EMPTY = new Lookup(Map.of(), Map.of(), Map.of(), Map.of());
+
+        static String key(final VmLocation location) {
+            return location.vni() + "/" + location.mac();
+        }
+    }
+
+    private final FlowProgrammer programmer;
+    private final PacketSender sender;
+    private final StatePublisher publisher;
+    private final SessionFactory sessions;
+    private final LocationTable table;
+    private final LocationLearner learner;
+    private final Clock clock;
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(
+        Thread.ofPlatform().daemon().name("cloudroam-fabric").factory());
+    private final AtomicBoolean recomputeQueued = new AtomicBoolean();
+
+    // confined to the executor thread
+    private CloudroamConfig config = CloudroamConfig.EMPTY;
+    private final Map<String, OvsdbSession> open = new HashMap<>();
+    private final Map<String, CloudSpec> openFor = new HashMap<>();
+    private final Map<String, SwitchView> views = new HashMap<>();
+    private final Set<String> tunnelTransactionInFlight = new HashSet<>();
+    private final Map<Long, Map<String, FlowSpec>> installed = new HashMap<>();
+
+    private volatile Lookup lookup = Lookup.EMPTY;
+
+    /**
+     * Creates a fabric; nothing happens until the first configuration arrives.
+     *
+     * @param programmer sends flow changes
+     * @param sender sends packet-outs
+     * @param publisher reports locations and tunnels
+     * @param sessions opens OVSDB sessions
+     * @param table the location table (shared with the northbound)
+     * @param clock time source for sightings
+     */
+    public Fabric(final FlowProgrammer programmer, final PacketSender sender, final StatePublisher publisher,
+            final SessionFactory sessions, final LocationTable table, final Clock clock) {
+        this.programmer = requireNonNull(programmer);
+        this.sender = requireNonNull(sender);
+        this.publisher = requireNonNull(publisher);
+        this.sessions = requireNonNull(sessions);
+        this.table = requireNonNull(table);
+        this.learner = new LocationLearner(table);
+        this.clock = requireNonNull(clock);
+    }
+
+    /**
+     * A new configuration is in force.
+     *
+     * @param applied the configuration
+     */
+    public void configure(final CloudroamConfig applied) {
+        executor.execute(() -> onConfig(applied));
+    }
+
+    /**
+     * A packet-in from a switch.
+     *
+     * @param datapathId the switch
+     * @param port the ingress port
+     * @param tableId the table that sent it
+     * @param payload the frame
+     */
+    public void packetIn(final long datapathId, final long port, final short tableId, final byte[] payload) {
+        final var current = lookup;
+        final var cloud = current.cloudOf().get(datapathId);
+        final var vni = current.vniOf().getOrDefault(datapathId, Map.of()).get(port);
+        if (cloud == null || vni == null) {
+            return;
+        }
+        final var decoded = decoder.decode(payload);
+        if (decoded.isEmpty()) {
+            return;
+        }
+        final var frame = decoded.orElseThrow();
+        if (tableId == Pipeline.ARP && frame.kind() == DecodedFrame.Kind.ARP && frame.arpOperation() == 1) {
+            final var owner = current.macOfIp().getOrDefault(vni, Map.of()).get(frame.targetIp4());
+            if (owner != null && owner != frame.senderMac()) {
+                sender.send(datapathId, port, ArpReply.to(frame, owner));
+            }
+        }
+        final var outcome = learner.learn(new LocationLearner.Sighting(vni, cloud, datapathId, port, clock.instant()),
+            frame, payload);
+        switch (outcome) {
+            case LocationLearner.Outcome.Learned learned -> changed(learned.location());
+            case LocationLearner.Outcome.Refreshed refreshed -> {
+                // a new address needs an ARP entry
+                if (!refreshed.location().ipAddresses().equals(
+                        current.ipsOf().getOrDefault(Lookup.key(refreshed.location()), Set.of()))) {
+                    changed(refreshed.location());
+                }
+            }
+            case LocationLearner.Outcome.MoveCandidate move -> {
+                // verification before a move is the migration layer's job; here the newest sighting wins
+                if (learner.commit(move)) {
+                    LOG.info("VM {} on VNI {} moved from {}/{}:{} to {}/{}:{}", move.current().mac(), vni,
+                        move.current().cloud(), move.current().datapathId(), move.current().port(), cloud, datapathId,
+                        port);
+                    changed(move.proposed());
+                }
+            }
+            case LocationLearner.Outcome.Ignored ignored -> LOG.trace("packet-in ignored: {}", ignored.reason());
+        }
+    }
+
+    private void changed(final VmLocation location) {
+        publisher.locations(List.of(location));
+        requestRecompute();
+    }
+
+    /**
+     * What the decoder rejected, for diagnostics.
+     *
+     * @return the decoder
+     */
+    public FrameDecoder decoder() {
+        return decoder;
+    }
+
+    /**
+     * The flows cloudroam believes each switch holds.
+     *
+     * @return a copy, per datapath id
+     */
+    public Map<Long, Map<String, FlowSpec>> installedFlows() {
+        try {
+            return executor.submit(() -> {
+                final var copy = new HashMap<Long, Map<String, FlowSpec>>();
+                installed.forEach((dpid, flows) -> copy.put(dpid, Map.copyOf(flows)));
+                return (Map<Long, Map<String, FlowSpec>>) copy;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Map.of();
+        }
+    }
+
+    private void onConfig(final CloudroamConfig applied) {
+        config = applied;
+        // open, replace or close OVSDB sessions
+        for (var id : new ArrayList<>(open.keySet())) {
+            final var spec = applied.clouds().get(id);
+            if (spec == null || !sameOvsdb(spec, openFor.get(id))) {
+                retire(id, applied);
+            }
+        }
+        for (var spec : applied.clouds().values()) {
+            if (!open.containsKey(spec.id()) && spec.ovsdbAddress().isPresent()) {
+                final var id = spec.id();
+                open.put(id, sessions.apply(spec, view -> executor.execute(() -> onView(id, view))));
+                openFor.put(id, spec);
+            }
+        }
+        for (var id : open.keySet()) {
+            reconcileTunnels(id);
+        }
+        recompute();
+    }
+
+    /** Stops managing a cloud: its tunnel ports go first (if it is reachable), then the session. */
+    private void retire(final String id, final CloudroamConfig applied) {
+        final var session = open.remove(id);
+        openFor.remove(id);
+        final var view = views.remove(id);
+        publisher.tunnels(id, List.of());
+        final var plan = view == null ? null : TunnelPlanner.plan(applied, id, view);
+        if (plan == null || plan.isEmpty()) {
+            session.close();
+            return;
+        }
+        LOG.info("Cloud {} left the configuration: removing its tunnels {}", id,
+            plan.removes().stream().map(TunnelPlanner.Remove::name).toList());
+        session.transact(TunnelPlanner.transaction(plan)).whenComplete((result, failure) -> {
+            if (failure != null) {
+                LOG.warn("Cloud {}: could not remove its tunnels: {}", id, failure.getMessage());
+            }
+            session.close();
+        });
+    }
+
+    private static boolean sameOvsdb(final CloudSpec wanted, final CloudSpec current) {
+        return current != null && wanted.ovsdbAddress().equals(current.ovsdbAddress())
+            && wanted.ovsdbPort() == current.ovsdbPort();
+    }
+
+    private void onView(final String cloud, final SwitchView view) {
+        if (!open.containsKey(cloud)) {
+            return;
+        }
+        views.put(cloud, view);
+        publisher.tunnels(cloud, view.bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
+            .filter(iface -> iface.remoteCloud().isPresent()).map(iface -> TunnelState.of(cloud, iface)).toList());
+        reconcileTunnels(cloud);
+        requestRecompute();
+    }
+
+    private void reconcileTunnels(final String cloud) {
+        final var session = open.get(cloud);
+        final var view = views.get(cloud);
+        if (session == null || view == null || view.bridges().isEmpty() || tunnelTransactionInFlight.contains(cloud)) {
+            return;
+        }
+        final var plan = TunnelPlanner.plan(config, cloud, view);
+        if (plan.isEmpty()) {
+            return;
+        }
+        LOG.info("Cloud {}: adding tunnels {}, removing {}", cloud,
+            plan.adds().stream().map(TunnelPlanner.Add::name).toList(),
+            plan.removes().stream().map(TunnelPlanner.Remove::name).toList());
+        tunnelTransactionInFlight.add(cloud);
+        session.transact(TunnelPlanner.transaction(plan)).whenComplete((result, failure) -> executor.execute(() -> {
+            tunnelTransactionInFlight.remove(cloud);
+            if (failure != null) {
+                LOG.warn("Cloud {}: tunnel transaction failed: {}", cloud, failure.getMessage());
+            } else {
+                // the monitor update for our own change came before this reply: check again
+                reconcileTunnels(cloud);
+            }
+        }));
+    }
+
+    private void requestRecompute() {
+        if (recomputeQueued.compareAndSet(false, true)) {
+            executor.execute(this::recompute);
+        }
+    }
+
+    private void recompute() {
+        recomputeQueued.set(false);
+        final var locations = table.all();
+        final var desired = FlowCompiler.compile(config, views, locations);
+        lookup = lookupOf(desired.keySet(), locations);
+        for (var entry : desired.entrySet()) {
+            final long dpid = entry.getKey();
+            final var want = entry.getValue();
+            final var have = installed.getOrDefault(dpid, Map.of());
+            final var upserts = want.entrySet().stream()
+                .filter(flow -> !flow.getValue().equals(have.get(flow.getKey()))).map(Map.Entry::getValue).toList();
+            final var removals = have.entrySet().stream().filter(flow -> !want.containsKey(flow.getKey()))
+                .map(Map.Entry::getValue).toList();
+            if (!upserts.isEmpty() || !removals.isEmpty()) {
+                LOG.debug("Switch {}: {} flows to add or change, {} to remove", dpid, upserts.size(), removals.size());
+                programmer.apply(dpid, upserts, removals);
+                installed.put(dpid, Map.copyOf(want));
+            }
+        }
+        // switches no longer in any cloud lose cloudroam's flows
+        final var configured = new HashSet<Long>();
+        config.clouds().values().forEach(cloud -> configured.addAll(cloud.switches()));
+        for (var dpid : new ArrayList<>(installed.keySet())) {
+            if (!configured.contains(dpid)) {
+                programmer.apply(dpid, List.of(), installed.remove(dpid).values());
+            }
+        }
+    }
+
+    private Lookup lookupOf(final Set<Long> switchesWithViews, final List<VmLocation> locations) {
+        final var cloudOf = new HashMap<Long, String>();
+        final var vniOf = new HashMap<Long, Map<Long, Integer>>();
+        for (var cloud : config.clouds().values()) {
+            final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
+            for (var dpid : cloud.switches()) {
+                cloudOf.put(dpid, cloud.id());
+                final var ports = new HashMap<Long, Integer>();
+                view.bridge(dpid).ifPresent(bridge -> bridge.interfaces().forEach(iface -> iface.usablePort()
+                    .ifPresent(port -> bindingOf(cloud.id(), iface).ifPresent(vni -> ports.put(port, vni)))));
+                vniOf.put(dpid, Map.copyOf(ports));
+            }
+        }
+        final var macOfIp = new HashMap<Integer, Map<Integer, Long>>();
+        final var ipsOf = new HashMap<String, Set<String>>();
+        for (var location : locations) {
+            ipsOf.put(Lookup.key(location), location.ipAddresses());
+            for (var address : location.ipAddresses()) {
+                final var ip4 = io.cloudroam.impl.flow.Ipv4.parse(address);
+                if (ip4 != null) {
+                    macOfIp.computeIfAbsent(location.vni(), vni -> new HashMap<>()).put(ip4, location.mac().bits());
+                }
+            }
+        }
+        return new Lookup(Map.copyOf(cloudOf), Map.copyOf(vniOf), Map.copyOf(macOfIp), Map.copyOf(ipsOf));
+    }
+
+    private Optional<Integer> bindingOf(final String cloud, final SwitchView.Interface iface) {
+        if (iface.remoteCloud().isPresent()) {
+            return Optional.empty();
+        }
+        return config.bindings().stream()
+            .filter(binding -> binding.cloud().equals(cloud)
+                && binding.matches(iface.name(), iface.externalIds().get("iface-id")))
+            .map(binding -> binding.vni()).findFirst();
+    }
+
+    /**
+     * The location of a VM, for callers that hold only a MAC.
+     *
+     * @param mac the MAC
+     * @return where it was last seen
+     */
+    public Optional<VmLocation> find(final MacAddress mac) {
+        return table.find(mac);
+    }
+
+    @Override
+    public void close() {
+        executor.execute(() -> {
+            open.values().forEach(OvsdbSession::close);
+            open.clear();
+        });
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+}

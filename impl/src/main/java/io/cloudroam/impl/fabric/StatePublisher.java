@@ -1,0 +1,31 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.fabric;
+
+import io.cloudroam.impl.location.VmLocation;
+import java.util.Collection;
+
+/**
+ * Where the fabric reports what it learned (the operational datastore, in production).
+ */
+public interface StatePublisher {
+    /**
+     * VM locations that are new or changed.
+     *
+     * @param changed the locations
+     */
+    void locations(Collection<VmLocation> changed);
+
+    /**
+     * The complete tunnel state of one cloud, replacing what was reported before for it.
+     *
+     * @param cloud the cloud
+     * @param tunnels its tunnel ports
+     */
+    void tunnels(String cloud, Collection<TunnelState> tunnels);
+}
