@@ -6,7 +6,7 @@ import json
 import sys
 
 from . import lab
-from .topology import LabError, LabSpec, parse_duration_ms, parse_wan_spec
+from .topology import LabError, LabSpec, controller_config, parse_duration_ms, parse_wan_spec
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +68,19 @@ def build_parser():
     b.add_argument("--delay", default="20ms")
     b.add_argument("--count", type=int, default=5000)
 
+    p = sub.add_parser("capture", help="count frames on a VM's eth0 or on the WAN (VXLAN looked into)")
+    p.add_argument("where", help="a VM name or 'wan'")
+    p.add_argument("--seconds", type=float, default=2.0)
+    for tool in ("vsctl", "ofctl"):
+        p = sub.add_parser(tool, help=f"run ovs-{tool} against a cloud's switch (ofctl speaks OpenFlow 1.3)")
+        p.add_argument("cloud")
+        p.add_argument("args", nargs=argparse.REMAINDER)
+    p = sub.add_parser("exec", help="run a command inside a VM (e.g. 'exec vm1 ip neigh flush dev eth0')")
+    p.add_argument("vm")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p = sub.add_parser("restart-switch", help="kill and restart one cloud's ovs-vswitchd (flows are lost)")
+    p.add_argument("cloud")
+    sub.add_parser("config", help="the cloudroam configuration (RESTCONF JSON) that describes this lab")
     sub.add_parser("flows", help="re-install the static flows from the lab's state (--tunnels=static)")
     return parser
 
@@ -98,6 +111,17 @@ def dispatch(args):
             return {"rules": lab.status()["wan"]}
         from .wanbench import bench
         return bench(parse_duration_ms(args.delay), args.count)
+    if args.cmd == "capture":
+        return lab.capture(args.where, args.seconds)
+    if args.cmd in ("vsctl", "ofctl"):
+        return lab.switch_tool(args.cloud, args.cmd, args.args)
+    if args.cmd == "exec":
+        return lab.vm_exec(args.vm, args.args)
+    if args.cmd == "restart-switch":
+        return lab.restart_switch(args.cloud)
+    if args.cmd == "config":
+        spec, _ = lab.load()
+        return controller_config(spec)
     if args.cmd == "flows":
         spec, locations = lab.load()
         if spec.tunnels != "static":

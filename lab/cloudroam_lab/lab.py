@@ -361,6 +361,62 @@ def stream(a, b, pps=1000, seconds=5.0, port=7777):
 
 # ------------------------------------------------------------------ WAN
 
+def capture(where, seconds):
+    """Counts frames for a while on a VM's eth0, or (where='wan') on every link of the WAN emulator
+    (VXLAN looked into). Says 'capturing' on stderr when it listens."""
+    spec, _ = load()
+    if not 0 < seconds <= 600:
+        raise LabError(f"--seconds must be in (0, 600], got {seconds}")
+    if where == "wan":
+        ns, iface = WAN_NS, None
+    else:
+        ns, iface = _vm(spec, where).netns, "eth0"
+    args = ["capture", "--seconds", str(seconds)] + (["--iface", iface] if iface else [])
+    done = subprocess.run(system.in_ns(ns, _py("vmtools", *args)), stdout=subprocess.PIPE, env=_env(), text=True,
+                          timeout=seconds + 30)
+    if done.returncode != 0:
+        raise LabError(f"capture in {ns} failed ({done.returncode})")
+    return json.loads(done.stdout)
+
+
+def vm_exec(vm_name, args):
+    """Runs a command inside a VM's namespace; its exit status is reported, not raised."""
+    spec, _ = load()
+    if not args:
+        raise LabError("exec needs a command, e.g. 'lab exec vm1 ip neigh'")
+    done = subprocess.run(system.in_ns(_vm(spec, vm_name).netns, args), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=60)
+    return {"vm": vm_name, "exit": done.returncode, "output": done.stdout}
+
+
+def switch_tool(cloud_name, tool, args):
+    """Runs ovs-vsctl or ovs-ofctl (OpenFlow 1.3) against one cloud's switch."""
+    spec, _ = load()
+    cloud = spec.cloud_list()[_cloud_index(spec, cloud_name) - 1]
+    if tool == "vsctl":
+        out = _vsctl(cloud, *args)
+    else:
+        out = _ofctl(cloud, *args)
+    return {"cloud": cloud.name, "output": out}
+
+
+def restart_switch(cloud_name):
+    """Kills one cloud's ovs-vswitchd and starts it again on the same database: flows are gone
+    (they live in vswitchd), bridges, ports and controller settings come back from OVSDB."""
+    spec, _ = load()
+    cloud = spec.cloud_list()[_cloud_index(spec, cloud_name) - 1]
+    pidfile = f"{cloud.rundir}/ovs-vswitchd.pid"
+    with open(pidfile) as f:
+        pid = int(f.read().strip())
+    system.kill_all([pid])
+    started = time.monotonic()
+    env = dict(os.environ, OVS_RUNDIR=cloud.rundir, OVS_DBDIR=cloud.rundir, OVS_LOGDIR=cloud.rundir)
+    run(["ovs-vswitchd", f"unix:{cloud.db_socket}", f"--pidfile={pidfile}", "--detach",
+         f"--log-file={cloud.rundir}/ovs-vswitchd.log", f"--unixctl={cloud.rundir}/ovs-vswitchd.ctl"],
+        ns=cloud.netns, env=env)
+    return {"cloud": cloud.name, "killed": pid, "seconds": round(time.monotonic() - started, 2)}
+
+
 def wan_apply(a, b, rule):
     """Sends one pair's rule to the running WAN emulator; returns its answer (rules, counters)."""
     reply = control_request(WAN_CONTROL, {"cmd": "set", "a": a, "b": b, "delay_ms": rule.delay_ms,

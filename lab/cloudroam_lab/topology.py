@@ -255,3 +255,15 @@ def static_flows(spec, locations):
                              f"dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions={flood}")
         flows[cloud.index] = rules
     return flows
+
+
+def controller_config(spec):
+    """The cloudroam configuration (RESTCONF JSON body for PUT /rests/data/cloudroam:cloudroam) that
+    describes this lab: its clouds with tunnel endpoint, datapath id and OVSDB relay, one virtual
+    network per VNI spanning every cloud, and a port binding per VM by its OVS iface-id (the VM name),
+    so a binding follows the VM wherever it migrates."""
+    clouds = [{"id": c.name, "tunnel-endpoint": c.underlay_ip, "switch": [str(c.datapath_id)],
+               "ovsdb": {"address": "127.0.0.1", "port": c.ovsdb_port}} for c in spec.cloud_list()]
+    networks = [{"vni": v, "name": f"vni-{v}", "cloud": [c.name for c in spec.cloud_list()]} for v in spec.vnis]
+    bindings = [{"cloud": c.name, "port": vm.name, "vni": vm.vni} for vm in spec.vm_list() for c in spec.cloud_list()]
+    return {"cloudroam:cloudroam": {"cloud": clouds, "virtual-network": networks, "port-binding": bindings}}

@@ -113,6 +113,48 @@ def stream(dst, port, pps, seconds):
                               for s, v in sorted(per_second.items())]}))
 
 
+def classify(frame):
+    """What a captured frame is, as (kind, src MAC, is broadcast ARP). VXLAN (UDP 4789 over IPv4)
+    is looked into: the inner frame is classified and kind is prefixed with 'vxlan:'."""
+    if len(frame) < 14:
+        return "short", "", False
+    dst, src, ethertype = frame[0:6], frame[6:12], struct.unpack("!H", frame[12:14])[0]
+    if ethertype == 0x0800 and len(frame) >= 14 + 20 + 8 + 8 + 14:
+        ihl = (frame[14] & 0x0F) * 4
+        if frame[23] == 17 and struct.unpack("!H", frame[14 + ihl + 2:14 + ihl + 4])[0] == 4789:
+            kind, inner_src, arp_broadcast = classify(frame[14 + ihl + 8 + 8:])
+            return "vxlan:" + kind, inner_src, arp_broadcast
+    src_text = ":".join(f"{b:02x}" for b in src)
+    if ethertype == 0x0806:
+        return "arp", src_text, dst == b"\xff" * 6
+    return {0x0800: "ipv4", 0x86DD: "ipv6", 0x8035: "rarp"}.get(ethertype, f"0x{ethertype:04x}"), src_text, False
+
+
+def capture(seconds, iface=None):
+    """Counts the frames seen on one interface (or all of the namespace) for a while. Prints
+    'capturing' on stderr once the socket is open, so a caller can start traffic after it."""
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+    if iface:
+        sock.bind((iface, 0))
+    sock.settimeout(0.05)
+    print("capturing", file=sys.stderr, flush=True)
+    kinds, sources, arp_broadcasts, total = {}, {}, 0, 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            frame, address = sock.recvfrom(65535)
+        except socket.timeout:
+            continue
+        if address[2] == socket.PACKET_OUTGOING and not iface:
+            continue  # with every interface, a forwarded frame would count twice
+        total += 1
+        kind, src, arp_broadcast = classify(frame)
+        kinds[kind] = kinds.get(kind, 0) + 1
+        sources[src] = sources.get(src, 0) + 1
+        arp_broadcasts += arp_broadcast
+    print(json.dumps({"frames": total, "kinds": kinds, "sources": sources, "arp_broadcasts": arp_broadcasts}))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="cloudroam_lab.vmtools")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -131,10 +173,15 @@ def main(argv=None):
     s.add_argument("--port", type=int, default=7777)
     s.add_argument("--pps", type=float, default=1000)
     s.add_argument("--seconds", type=float, default=5)
+    c = sub.add_parser("capture")
+    c.add_argument("--seconds", type=float, required=True)
+    c.add_argument("--iface")
     args = parser.parse_args(argv)
     if args.cmd == "announce":
         gaps = tuple(float(g) for g in args.gaps_ms.split(",") if g)
         announce(args.iface, args.kind, args.mac, args.ip, gaps, args.wait_stdin)
+    elif args.cmd == "capture":
+        capture(args.seconds, args.iface)
     elif args.cmd == "reflect":
         reflect(args.port, args.seconds)
     else:

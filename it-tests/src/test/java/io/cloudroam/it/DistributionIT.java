@@ -27,8 +27,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Starts the real cloudroam distribution on Java 25 and checks what issue "foundation" promises:
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributionIT {
-    private static final Logger LOG = LoggerFactory.getLogger(DistributionIT.class);
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
     private static final String CONFIG = "/rests/data/cloudroam:cloudroam";
     private static final String LOCATE_VM = "/rests/operations/cloudroam:locate-vm";
@@ -69,7 +66,8 @@ class DistributionIT {
         final long started = System.nanoTime();
         karaf.start();
         karaf.awaitReady(BOOT_TIMEOUT, () -> restconf.answers("/rests/operations", "cloudroam:locate-vm"));
-        LOG.info("cloudroam distribution ready in {} ms", (System.nanoTime() - started) / 1_000_000);
+        Report.line("DistributionIT", "cloudroam distribution ready in %d ms",
+            (System.nanoTime() - started) / 1_000_000);
     }
 
     @AfterAll

@@ -106,6 +106,44 @@ final class Lab implements AutoCloseable {
         throw new IllegalArgumentException("no VM " + vm);
     }
 
+    /**
+     * Starts counting frames on a VM's eth0 or on the WAN ({@code where = "wan"}) and returns once
+     * the capture listens; the future completes with the counts after {@code seconds}.
+     */
+    CompletableFuture<JsonObject> capture(final String where, final double seconds) throws IOException {
+        final var process = new ProcessBuilder(script.toString(), "lab", "capture", where, "--seconds",
+            Double.toString(seconds)).start();
+        final var stderr = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(),
+            StandardCharsets.UTF_8));
+        String line;
+        while ((line = stderr.readLine()) != null && !line.contains("capturing")) {
+            // setup output before the capture listens
+        }
+        if (line == null) {
+            throw new IllegalStateException("lab capture " + where + " ended before it listened");
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            final var out = read(process.getInputStream());
+            try {
+                if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                    throw new IllegalStateException("lab capture " + where + " failed: " + out);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return JsonParser.parseString(out).getAsJsonObject();
+        });
+    }
+
+    /** ovs-vsctl or ovs-ofctl output of one cloud's switch. */
+    String switchTool(final String tool, final String cloud, final String... args)
+            throws IOException, InterruptedException {
+        final var command = new ArrayList<>(List.of(tool, cloud));
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new)).get("output").getAsString();
+    }
+
     JsonObject leftovers() throws IOException, InterruptedException {
         return run("leftovers");
     }

@@ -1,0 +1,281 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The core overlay end to end: the real distribution, the real lab (3 clouds, VNIs 100 and 200,
+ * VMs in every cloud), cloudroam configured over RESTCONF and doing everything else itself —
+ * tunnels over OVSDB, flows through the OpenFlow plugin, locations from packet-ins, ARP answers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OverlayIT {
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+    /** VNI 100: vm1 (c1), vm3 (c3), vm5 (c2); VNI 200: vm2 (c2), vm4 (c1), vm6 (c3). */
+    private static final Map<Integer, List<String>> BY_VNI = Map.of(100, List.of("vm1", "vm3", "vm5"),
+        200, List.of("vm2", "vm4", "vm6"));
+    private static final String LOCATIONS = "/rests/data/cloudroam:vm-locations";
+
+    private final Restconf restconf = new Restconf(KarafDistribution.RESTCONF_PORT, "admin", "admin");
+    private KarafDistribution karaf;
+    private Lab lab;
+    private JsonObject labConfig;
+    private Thread visibility;
+    /** When each VM's MAC first showed in vm-locations, as seen by polling every few milliseconds. */
+    private final Map<String, Instant> visibleAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        karaf = KarafDistribution.unpackFromBuild("overlay-it");
+        karaf.start();
+        karaf.awaitReady(BOOT_TIMEOUT, () -> restconf.answers("/rests/operations", "cloudroam:locate-vm"));
+        lab = Lab.up("--clouds", "3", "--vms", "6", "--wan", "all 5ms");
+        labConfig = lab.run("config");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (lab != null) {
+                lab.close();
+            }
+        } finally {
+            if (karaf != null) {
+                karaf.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void cloudroamCreatesTheTunnelsNotTheLab() throws Exception {
+        for (var cloud : List.of("c1", "c2", "c3")) {
+            assertEquals(Set.of(), tunnelPorts(cloud), "the lab itself made tunnels in " + cloud);
+        }
+        visibility = Thread.ofPlatform().name("vm-locations-poller").start(this::watchLocations);
+        final var put = restconf.put("/rests/data/cloudroam:cloudroam", labConfig);
+        assertTrue(put.status() == 201 || put.status() == 204, put::toString);
+        poll("a tunnel to each other cloud on every switch", () -> tunnelPorts("c1").equals(Set.of("crv-c2", "crv-c3"))
+            && tunnelPorts("c2").equals(Set.of("crv-c1", "crv-c3"))
+            && tunnelPorts("c3").equals(Set.of("crv-c1", "crv-c2")));
+        poll("six tunnels with port numbers in the operational datastore", () -> {
+            final var tunnels = restconf.get("/rests/data/cloudroam:tunnels");
+            return tunnels.status() == 200 && tunnels.json().getAsJsonObject("cloudroam:tunnels")
+                .getAsJsonArray("tunnel").asList().stream().filter(t -> t.getAsJsonObject().has("ofport")).count() == 6;
+        });
+    }
+
+    @Test
+    @Order(2)
+    void everyVmIsLocatedWithinOneSecondOfItsFirstPacket() throws Exception {
+        // VMs chatter on their own (IPv6 router solicitations, MLD); pings make sure each sends
+        lab.ping("vm6", "vm2", 1);
+        lab.ping("vm1", "vm4", 1);
+        lab.ping("vm3", "vm5", 1);
+        visibility.join(Duration.ofSeconds(60));
+        assertEquals(6, visibleAt.size(), "seen: " + visibleAt.keySet());
+        for (var entry : visibleAt.entrySet()) {
+            final var vm = "vm" + Integer.parseInt(entry.getKey().substring(entry.getKey().length() - 2), 16);
+            final var location = location(vm);
+            final var expected = labVm(vm);
+            assertEquals(expected.get("cloud").getAsString(), location.get("cloud").getAsString(), vm);
+            final var cloud = expected.get("cloud").getAsString();
+            assertEquals(Long.parseLong(cloud.substring(1)), location.get("switch").getAsLong(), vm);
+            assertEquals(ofport(cloud, expected.get("port").getAsString()), location.get("port").getAsLong(), vm);
+            final var latency = Duration.between(Instant.parse(location.get("first-seen").getAsString()),
+                entry.getValue());
+            Report.line("OverlayIT", "%s: first packet-in to visible in vm-locations: %d ms", vm,
+                latency.toMillis());
+            assertTrue(latency.compareTo(Duration.ofSeconds(1)) <= 0, vm + " visible after " + latency);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void everyPairInAVniPingsAcrossCloudsAndNothingCrossesVnis() throws Exception {
+        // sniffers on VNI 200's VMs while VNI 100 talks (flooded ARP included)
+        final var sniffers = new ArrayList<java.util.concurrent.CompletableFuture<JsonObject>>();
+        for (var vm : BY_VNI.get(200)) {
+            sniffers.add(lab.capture(vm, 6));
+        }
+        pingAll(BY_VNI.get(100));
+        for (int i = 0; i < sniffers.size(); i++) {
+            final var seen = sniffers.get(i).join().getAsJsonObject("sources").keySet();
+            final var leaked = seen.stream().filter(this::isVni100Mac).toList();
+            assertEquals(List.of(), leaked, BY_VNI.get(200).get(i) + " saw frames of VNI 100");
+        }
+        pingAll(BY_VNI.get(200));
+        for (var a : BY_VNI.get(100)) {
+            for (var b : BY_VNI.get(200)) {
+                assertEquals(100.0, lab.ping(a, b, 2).get("loss_percent").getAsDouble(), a + " reached " + b);
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void arpForAKnownVmIsAnsweredLocallyAndNeverCrossesTheWan() throws Exception {
+        // positive control: an address nobody has is flooded within the VNI, so across the WAN
+        var wan = lab.capture("wan", 3);
+        lab.run("exec", "vm1", "ping", "-c", "1", "-W", "1", "10.0.99.99");
+        assertTrue(wan.join().get("arp_broadcasts").getAsInt() > 0,
+            "an ARP for an unknown address did not reach the other clouds: the capture is blind");
+        // vm1 forgets vm3's MAC and asks again: the controller answers on c1
+        lab.run("exec", "vm1", "ip", "neigh", "flush", "dev", "eth0");
+        wan = lab.capture("wan", 3);
+        assertEquals(0.0, lab.ping("vm1", "vm3", 2).get("loss_percent").getAsDouble());
+        assertEquals(0, wan.join().get("arp_broadcasts").getAsInt(), "ARP broadcast crossed the WAN");
+    }
+
+    @Test
+    @Order(5)
+    void aRestartedSwitchGetsExactlyItsFlowsBack() throws Exception {
+        final var before = flows("c2");
+        assertTrue(before.size() > 10, "c2 has only " + before.size() + " flows");
+        lab.run("restart-switch", "c2");
+        poll("c2's flows restored exactly", () -> flows("c2").equals(before));
+        // and they are what cloudroam wants there: as many as it keeps in the configuration datastore
+        final var desired = restconf.get("/rests/data/opendaylight-inventory:nodes/node=openflow%3A2?content=config");
+        assertEquals(200, desired.status(), desired::toString);
+        final long wanted = desired.json().getAsJsonArray("opendaylight-inventory:node").get(0).getAsJsonObject()
+            .getAsJsonArray("flow-node-inventory:table").asList().stream()
+            .mapToLong(table -> table.getAsJsonObject().has("flow")
+                ? table.getAsJsonObject().getAsJsonArray("flow").size() : 0).sum();
+        assertEquals(wanted, before.size(), "the switch holds flows cloudroam does not want, or lacks some");
+        assertEquals(0.0, lab.ping("vm1", "vm5", 3).get("loss_percent").getAsDouble(), "no traffic after restart");
+        Report.line("OverlayIT", "flows per switch: c1 %d, c2 %d, c3 %d", flows("c1").size(), before.size(),
+            flows("c3").size());
+    }
+
+    @Test
+    @Order(6)
+    void removingACloudRemovesItsTunnels() throws Exception {
+        final var config = labConfig.deepCopy();
+        final var body = config.getAsJsonObject("cloudroam:cloudroam");
+        body.getAsJsonArray("cloud").asList().removeIf(c -> "c3".equals(c.getAsJsonObject().get("id").getAsString()));
+        body.getAsJsonArray("virtual-network").forEach(vn -> vn.getAsJsonObject().getAsJsonArray("cloud")
+            .asList().removeIf(c -> "c3".equals(c.getAsString())));
+        body.getAsJsonArray("port-binding").asList()
+            .removeIf(b -> "c3".equals(b.getAsJsonObject().get("cloud").getAsString()));
+        final var put = restconf.put("/rests/data/cloudroam:cloudroam", config);
+        assertEquals(204, put.status(), put::toString);
+        poll("tunnels to and from c3 removed", () -> tunnelPorts("c1").equals(Set.of("crv-c2"))
+            && tunnelPorts("c2").equals(Set.of("crv-c1")) && tunnelPorts("c3").isEmpty());
+        assertEquals(0.0, lab.ping("vm1", "vm5", 2).get("loss_percent").getAsDouble(), "c1-c2 broke");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void watchLocations() {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && visibleAt.size() < 6) {
+            try {
+                final var response = restconf.get(LOCATIONS);
+                final var now = Instant.now();
+                if (response.status() == 200) {
+                    response.json().getAsJsonObject("cloudroam:vm-locations").getAsJsonArray("vm-location")
+                        .forEach(entry -> visibleAt.putIfAbsent(entry.getAsJsonObject().get("mac").getAsString(), now));
+                }
+            } catch (java.io.IOException e) {
+                Report.line("OverlayIT", "polling vm-locations failed: %s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private JsonObject labVm(final String vm) throws Exception {
+        for (var entry : lab.status().getAsJsonArray("vms")) {
+            if (vm.equals(entry.getAsJsonObject().get("name").getAsString())) {
+                return entry.getAsJsonObject();
+            }
+        }
+        throw new IllegalArgumentException(vm);
+    }
+
+    private void pingAll(final List<String> vms) throws Exception {
+        for (int i = 0; i < vms.size(); i++) {
+            for (int j = i + 1; j < vms.size(); j++) {
+                final var ping = lab.ping(vms.get(i), vms.get(j), 3);
+                assertEquals(0.0, ping.get("loss_percent").getAsDouble(), vms.get(i) + " -> " + vms.get(j) + ": "
+                    + ping);
+            }
+        }
+    }
+
+    private boolean isVni100Mac(final String mac) {
+        return Set.of("02:c0:00:00:00:01", "02:c0:00:00:00:03", "02:c0:00:00:00:05").contains(mac);
+    }
+
+    private Set<String> tunnelPorts(final String cloud) throws Exception {
+        return Arrays.stream(lab.switchTool("vsctl", cloud, "list-ports", "br-int").split("\n"))
+            .filter(port -> port.startsWith("crv-")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private long ofport(final String cloud, final String port) throws Exception {
+        return Long.parseLong(lab.switchTool("vsctl", cloud, "get", "interface", port, "ofport").strip());
+    }
+
+    /** The switch's flows without counters, sorted; durations and packet counts stripped. */
+    private Set<String> flows(final String cloud) throws Exception {
+        return Arrays.stream(lab.switchTool("ofctl", cloud, "dump-flows", "br-int", "--no-stats").split("\n"))
+            .map(String::strip).filter(line -> line.startsWith("cookie="))
+            .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private JsonObject location(final String vm) throws Exception {
+        final var mac = "02:c0:00:00:00:0" + vm.substring(2);
+        final var response = restconf.get(LOCATIONS);
+        if (response.status() != 200) {
+            return null;
+        }
+        for (JsonElement entry : response.json().getAsJsonObject("cloudroam:vm-locations")
+                .getAsJsonArray("vm-location")) {
+            if (mac.equals(entry.getAsJsonObject().get("mac").getAsString())) {
+                return entry.getAsJsonObject();
+            }
+        }
+        return null;
+    }
+
+    private static void poll(final String what, final Callable<Boolean> condition) throws Exception {
+        final long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.call()) {
+                return;
+            }
+            Thread.sleep(100); // poll interval, not synchronisation
+        }
+        throw new AssertionError("not within " + CONVERGE + ": " + what);
+    }
+}
