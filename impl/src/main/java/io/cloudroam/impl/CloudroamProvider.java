@@ -7,6 +7,7 @@
  */
 package io.cloudroam.impl;
 
+import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.ConfigListener;
 import io.cloudroam.impl.config.ConfigTracker;
 import io.cloudroam.impl.fabric.Fabric;
@@ -16,6 +17,7 @@ import io.cloudroam.impl.northbound.OperationalPublisher;
 import io.cloudroam.impl.ovsdb.OvsdbSession;
 import io.cloudroam.impl.southbound.FrmFlowProgrammer;
 import io.cloudroam.impl.southbound.PacketInListener;
+import io.cloudroam.impl.southbound.RpcFlowProgrammer;
 import io.cloudroam.impl.southbound.RpcPacketSender;
 import java.time.Clock;
 import org.opendaylight.mdsal.binding.api.DataBroker;
@@ -63,7 +65,9 @@ public final class CloudroamProvider implements AutoCloseable {
             @Reference final RpcService rpcService, @Reference final NotificationService notifications) {
         publisher = new OperationalPublisher(dataBroker);
         programmer = new FrmFlowProgrammer(dataBroker);
-        fabric = new Fabric(programmer, new RpcPacketSender(rpcService), publisher,
+        final var rpcProgrammer = new RpcFlowProgrammer(rpcService);
+        fabric = new Fabric(method -> method == CloudroamConfig.FlowProgramming.RPC ? rpcProgrammer : programmer,
+            new RpcPacketSender(rpcService), publisher,
             (cloud, onView) -> new OvsdbSession(cloud.ovsdbAddress().orElseThrow(), cloud.ovsdbPort(), onView),
             locations, Clock.systemUTC());
         final var config = new ConfigTracker(fabric::configure);

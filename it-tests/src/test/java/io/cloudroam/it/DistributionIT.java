@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the real cloudroam distribution on Java 25 and checks what issue "foundation" promises:
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributionIT {
+    private static final Logger LOG = LoggerFactory.getLogger(DistributionIT.class);
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
     private static final String CONFIG = "/rests/data/cloudroam:cloudroam";
     private static final String LOCATE_VM = "/rests/operations/cloudroam:locate-vm";
@@ -66,8 +69,7 @@ class DistributionIT {
         final long started = System.nanoTime();
         karaf.start();
         karaf.awaitReady(BOOT_TIMEOUT, () -> restconf.answers("/rests/operations", "cloudroam:locate-vm"));
-        Report.line("DistributionIT", "cloudroam distribution ready in %d ms",
-            (System.nanoTime() - started) / 1_000_000);
+        LOG.info("cloudroam distribution ready in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     @AfterAll

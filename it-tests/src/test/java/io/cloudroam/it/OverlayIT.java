@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The core overlay end to end: the real distribution, the real lab (3 clouds, VNIs 100 and 200,
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OverlayIT {
+    private static final Logger LOG = LoggerFactory.getLogger(OverlayIT.class);
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     /** VNI 100: vm1 (c1), vm3 (c3), vm5 (c2); VNI 200: vm2 (c2), vm4 (c1), vm6 (c3). */
@@ -113,8 +116,7 @@ class OverlayIT {
             assertEquals(ofport(cloud, expected.get("port").getAsString()), location.get("port").getAsLong(), vm);
             final var latency = Duration.between(Instant.parse(location.get("first-seen").getAsString()),
                 entry.getValue());
-            Report.line("OverlayIT", "%s: first packet-in to visible in vm-locations: %d ms", vm,
-                latency.toMillis());
+            LOG.info("{}: first packet-in to visible in vm-locations: {} ms", vm, latency.toMillis());
             assertTrue(latency.compareTo(Duration.ofSeconds(1)) <= 0, vm + " visible after " + latency);
         }
     }
@@ -172,8 +174,7 @@ class OverlayIT {
                 ? table.getAsJsonObject().getAsJsonArray("flow").size() : 0).sum();
         assertEquals(wanted, before.size(), "the switch holds flows cloudroam does not want, or lacks some");
         assertEquals(0.0, lab.ping("vm1", "vm5", 3).get("loss_percent").getAsDouble(), "no traffic after restart");
-        Report.line("OverlayIT", "flows per switch: c1 %d, c2 %d, c3 %d", flows("c1").size(), before.size(),
-            flows("c3").size());
+        LOG.info("flows per switch: c1 {}, c2 {}, c3 {}", flows("c1").size(), before.size(), flows("c3").size());
     }
 
     @Test
@@ -206,7 +207,7 @@ class OverlayIT {
                         .forEach(entry -> visibleAt.putIfAbsent(entry.getAsJsonObject().get("mac").getAsString(), now));
                 }
             } catch (java.io.IOException e) {
-                Report.line("OverlayIT", "polling vm-locations failed: %s", e);
+                LOG.warn("polling vm-locations failed", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

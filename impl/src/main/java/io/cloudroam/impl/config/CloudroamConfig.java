@@ -7,6 +7,8 @@
  */
 package io.cloudroam.impl.config;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -24,9 +26,20 @@ import java.util.TreeSet;
  * @param networks virtual networks by VNI
  */
 public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Integer, VirtualNetworkSpec> networks,
-        List<PortBindingSpec> bindings) {
+        List<PortBindingSpec> bindings, FlowProgramming flowProgramming) {
     /** The configuration before anything is configured. */
-    public static final CloudroamConfig EMPTY = new CloudroamConfig(new TreeMap<>(), new TreeMap<>(), List.of());
+    public static final CloudroamConfig EMPTY = new CloudroamConfig(new TreeMap<>(), new TreeMap<>(), List.of(),
+        FlowProgramming.DATASTORE);
+
+    /**
+     * How flows reach the switches.
+     */
+    public enum FlowProgramming {
+        /** Through the configuration datastore and the forwarding rules manager. */
+        DATASTORE,
+        /** Through flow RPCs, each batch closed by a barrier. */
+        RPC
+    }
 
     /**
      * Freezes the components.
@@ -35,6 +48,17 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         clouds = Collections.unmodifiableSortedMap(new TreeMap<>(clouds));
         networks = Collections.unmodifiableSortedMap(new TreeMap<>(networks));
         bindings = List.copyOf(bindings);
+        requireNonNull(flowProgramming, "flowProgramming");
+    }
+
+    /**
+     * The same configuration with another flow programming method.
+     *
+     * @param method the method
+     * @return a copy
+     */
+    public CloudroamConfig withFlowProgramming(final FlowProgramming method) {
+        return new CloudroamConfig(clouds, networks, bindings, method);
     }
 
     /**
@@ -62,7 +86,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         clouds.forEach(cloud -> cloudMap.put(cloud.id(), cloud));
         final var networkMap = new TreeMap<Integer, VirtualNetworkSpec>();
         networks.forEach(network -> networkMap.put(network.vni(), network));
-        return new CloudroamConfig(cloudMap, networkMap, bindings);
+        return new CloudroamConfig(cloudMap, networkMap, bindings, FlowProgramming.DATASTORE);
     }
 
     /**

@@ -52,10 +52,13 @@ public final class ConfigListener implements DataListener<Cloudroam> {
         if (data == null) {
             return CloudroamConfig.EMPTY;
         }
+        final var method = data.getFlowProgramming() == Cloudroam.FlowProgramming.Rpc
+            ? CloudroamConfig.FlowProgramming.RPC : CloudroamConfig.FlowProgramming.DATASTORE;
         return CloudroamConfig.of(
             data.nonnullCloud().values().stream().map(ConfigListener::toCloud).toList(),
             data.nonnullVirtualNetwork().values().stream().map(ConfigListener::toNetwork).toList(),
-            data.nonnullPortBinding().values().stream().map(ConfigListener::toBinding).toList());
+            data.nonnullPortBinding().values().stream().map(ConfigListener::toBinding).toList())
+            .withFlowProgramming(method);
     }
 
     private static CloudSpec toCloud(final Cloud cloud) {

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
-    private final FlowProgrammer programmer;
+    private final Function<CloudroamConfig.FlowProgramming, FlowProgrammer> programmers;
     private final PacketSender sender;
     private final StatePublisher publisher;
     private final SessionFactory sessions;
@@ -99,16 +100,17 @@ public final class Fabric implements AutoCloseable {
     /**
      * Creates a fabric; nothing happens until the first configuration arrives.
      *
-     * @param programmer sends flow changes
+     * @param programmers send flow changes, one per method
      * @param sender sends packet-outs
      * @param publisher reports locations and tunnels
      * @param sessions opens OVSDB sessions
      * @param table the location table (shared with the northbound)
      * @param clock time source for sightings
      */
-    public Fabric(final FlowProgrammer programmer, final PacketSender sender, final StatePublisher publisher,
+    public Fabric(final Function<CloudroamConfig.FlowProgramming, FlowProgrammer> programmers,
+            final PacketSender sender, final StatePublisher publisher,
             final SessionFactory sessions, final LocationTable table, final Clock clock) {
-        this.programmer = requireNonNull(programmer);
+        this.programmers = requireNonNull(programmers);
         this.sender = requireNonNull(sender);
         this.publisher = requireNonNull(publisher);
         this.sessions = requireNonNull(sessions);
@@ -211,6 +213,13 @@ public final class Fabric implements AutoCloseable {
     }
 
     private void onConfig(final CloudroamConfig applied) {
+        if (applied.flowProgramming() != config.flowProgramming()) {
+            // the old method's flows go, the new one starts from nothing
+            final var old = programmers.apply(config.flowProgramming());
+            installed.forEach((dpid, flows) -> old.apply(dpid, List.of(), flows.values()));
+            installed.clear();
+            LOG.info("Flow programming switched from {} to {}", config.flowProgramming(), applied.flowProgramming());
+        }
         config = applied;
         // open, replace or close OVSDB sessions
         for (var id : new ArrayList<>(open.keySet())) {
@@ -302,6 +311,7 @@ public final class Fabric implements AutoCloseable {
 
     private void recompute() {
         recomputeQueued.set(false);
+        final var programmer = programmers.apply(config.flowProgramming());
         final var locations = table.all();
         final var desired = FlowCompiler.compile(config, views, locations);
         lookup = lookupOf(desired.keySet(), locations);
