@@ -11,7 +11,11 @@ import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.ConfigListener;
 import io.cloudroam.impl.config.ConfigTracker;
 import io.cloudroam.impl.fabric.Fabric;
+import io.cloudroam.impl.fabric.TunnelState;
+import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.LocationTable;
+import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.mdsal.ConfigCohort;
 import io.cloudroam.impl.northbound.LocateVmRpc;
 import io.cloudroam.impl.northbound.OperationalPublisher;
 import io.cloudroam.impl.ovsdb.OvsdbSession;
@@ -20,14 +24,18 @@ import io.cloudroam.impl.southbound.PacketInListener;
 import io.cloudroam.impl.southbound.RpcFlowProgrammer;
 import io.cloudroam.impl.southbound.RpcPacketSender;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.NotificationService;
 import org.opendaylight.mdsal.binding.api.RpcProviderService;
 import org.opendaylight.mdsal.binding.api.RpcService;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
+import org.opendaylight.mdsal.dom.api.DOMDataBroker;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.packet.service.rev130709.PacketReceived;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
+import org.opendaylight.yangtools.binding.data.codec.api.BindingNormalizedNodeSerializer;
 import org.opendaylight.yangtools.concepts.Registration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -37,11 +45,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * cloudroam's root component: wires the configuration listener, the location table and the
- * northbound RPCs to MD-SAL. Holds no logic of its own.
+ * cloudroam's root component: wires the configuration listener and its commit cohort, the fabric
+ * (OVSDB sessions, flows, packet-ins, packet-outs), the operational publisher and the northbound
+ * RPCs to MD-SAL, and offers what the fabric knows to the shell commands. Holds no logic of its own.
  */
-@Component(service = {}, immediate = true)
-public final class CloudroamProvider implements AutoCloseable {
+@Component(service = CloudroamState.class, immediate = true)
+public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloudroamProvider.class);
 
     private final LocationTable locations = new LocationTable();
@@ -51,6 +60,7 @@ public final class CloudroamProvider implements AutoCloseable {
     private final Registration configRegistration;
     private final Registration rpcRegistration;
     private final Registration packetInRegistration;
+    private final Registration cohortRegistration;
 
     /**
      * Starts cloudroam.
@@ -59,10 +69,14 @@ public final class CloudroamProvider implements AutoCloseable {
      * @param rpcProvider where RPC implementations are registered
      * @param rpcService where the OpenFlow plugin's RPCs (packet-out) are found
      * @param notifications where packet-ins arrive
+     * @param domBroker the DOM data broker, for the configuration's commit cohort
+     * @param codec converts DOM data to bindings, for the cohort
      */
     @Activate
     public CloudroamProvider(@Reference final DataBroker dataBroker, @Reference final RpcProviderService rpcProvider,
-            @Reference final RpcService rpcService, @Reference final NotificationService notifications) {
+            @Reference final RpcService rpcService, @Reference final NotificationService notifications,
+            @Reference final DOMDataBroker domBroker, @Reference final BindingNormalizedNodeSerializer codec) {
+        cohortRegistration = ConfigCohort.register(domBroker, codec);
         publisher = new OperationalPublisher(dataBroker);
         programmer = new FrmFlowProgrammer(dataBroker);
         final var rpcProgrammer = new RpcFlowProgrammer(rpcService);
@@ -87,9 +101,35 @@ public final class CloudroamProvider implements AutoCloseable {
         rpcRegistration.close();
         configRegistration.close();
         packetInRegistration.close();
+        cohortRegistration.close();
         fabric.close();
         programmer.close();
         publisher.close();
         LOG.info("cloudroam stopped");
+    }
+
+    @Override
+    public CloudroamConfig config() {
+        return fabric.config();
+    }
+
+    @Override
+    public boolean ovsdbConnected(final String cloud) {
+        return fabric.ovsdbConnected(cloud);
+    }
+
+    @Override
+    public List<VmLocation> locations() {
+        return fabric.locations();
+    }
+
+    @Override
+    public List<TunnelState> tunnels() {
+        return fabric.tunnels();
+    }
+
+    @Override
+    public Map<String, FlowSpec> flows(final long datapathId) {
+        return fabric.installedFlows().getOrDefault(datapathId, Map.of());
     }
 }

@@ -160,6 +160,32 @@ class OverlayIT {
 
     @Test
     @Order(5)
+    void theShellShowsCloudsVmsTunnelsAndFlows() throws Exception {
+        final var clouds = karaf.console("cloudroam:clouds");
+        for (var cloud : List.of("c1", "c2", "c3")) {
+            assertTrue(clouds.lines().anyMatch(line -> line.contains(cloud) && line.contains("connected")), clouds);
+        }
+        final var vms = karaf.console("cloudroam:vms --vni 200");
+        assertTrue(vms.contains("02:c0:00:00:00:06") && vms.contains("10.0.0.6"), vms);
+        assertTrue(!vms.contains("02:c0:00:00:00:01"), "VNI 100's vm1 listed under --vni 200:\n" + vms);
+        final var tunnels = karaf.console("cloudroam:tunnels");
+        assertEquals(6, tunnels.lines().filter(line -> line.contains("crv-c")).count(), tunnels);
+        // the shell lists exactly the flows c2's switch holds, in ovs-ofctl's own words
+        final var listed = karaf.console("cloudroam:flows openflow:2").lines()
+            .map(line -> line.split("\\s*\\|\\s*"))
+            .filter(cells -> cells.length == 5 && cells[0].strip().matches("\\d+"))
+            .map(cells -> (cells[0].strip().equals("0") ? "" : "table=" + cells[0].strip() + ", ") + "priority="
+                + cells[1].strip() + (cells[3].strip().equals("*") ? "" : "," + cells[3].strip()) + " actions="
+                + cells[4].strip())
+            .collect(Collectors.toCollection(TreeSet::new));
+        final var onSwitch = flows("c2").stream().map(line -> line.substring(line.indexOf(", ") + 2))
+            .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(onSwitch, listed);
+        assertTrue(karaf.console("cloudroam:flows nonsense").contains("not a datapath id"));
+    }
+
+    @Test
+    @Order(6)
     void aRestartedSwitchGetsExactlyItsFlowsBack() throws Exception {
         final var before = flows("c2");
         assertTrue(before.size() > 10, "c2 has only " + before.size() + " flows");
@@ -178,7 +204,7 @@ class OverlayIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void removingACloudRemovesItsTunnels() throws Exception {
         final var config = labConfig.deepCopy();
         final var body = config.getAsJsonObject("cloudroam:cloudroam");

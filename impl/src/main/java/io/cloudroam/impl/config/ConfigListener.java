@@ -48,7 +48,7 @@ public final class ConfigListener implements DataListener<Cloudroam> {
      * @param data the container, {@code null} when nothing is configured
      * @return the snapshot
      */
-    static CloudroamConfig toConfig(final @Nullable Cloudroam data) {
+    public static CloudroamConfig toConfig(final @Nullable Cloudroam data) {
         if (data == null) {
             return CloudroamConfig.EMPTY;
         }

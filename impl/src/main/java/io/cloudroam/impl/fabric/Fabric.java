@@ -16,7 +16,6 @@ import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.flow.Pipeline;
 import io.cloudroam.impl.location.LocationLearner;
 import io.cloudroam.impl.location.LocationTable;
-import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.OvsdbSession;
 import io.cloudroam.impl.ovsdb.SwitchView;
@@ -193,22 +192,70 @@ public final class Fabric implements AutoCloseable {
     }
 
     /**
+     * The configuration in force.
+     *
+     * @return the configuration
+     */
+    public CloudroamConfig config() {
+        return onFabric(() -> config, CloudroamConfig.EMPTY);
+    }
+
+    /**
+     * Every tunnel port cloudroam created, as each cloud's OVSDB reports it.
+     *
+     * @return the tunnels, by cloud then remote cloud
+     */
+    public List<TunnelState> tunnels() {
+        return onFabric(() -> views.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .flatMap(view -> view.getValue().bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
+                .filter(iface -> iface.remoteCloud().isPresent()).map(iface -> TunnelState.of(view.getKey(), iface))
+                .sorted(java.util.Comparator.comparing(TunnelState::remoteCloud)))
+            .toList(), List.of());
+    }
+
+    /**
+     * Whether cloudroam has a live OVSDB session to a cloud.
+     *
+     * @param cloud the cloud
+     * @return true when its OVSDB view is current
+     */
+    public boolean ovsdbConnected(final String cloud) {
+        return onFabric(() -> !views.getOrDefault(cloud, SwitchView.EMPTY).bridges().isEmpty(), false);
+    }
+
+    /**
+     * Every known VM location.
+     *
+     * @return a snapshot
+     */
+    public List<VmLocation> locations() {
+        return table.all();
+    }
+
+    /**
      * The flows cloudroam believes each switch holds.
      *
      * @return a copy, per datapath id
      */
     public Map<Long, Map<String, FlowSpec>> installedFlows() {
+        return onFabric(() -> {
+            final var copy = new HashMap<Long, Map<String, FlowSpec>>();
+            installed.forEach((dpid, flows) -> copy.put(dpid, Map.copyOf(flows)));
+            return Map.copyOf(copy);
+        }, Map.of());
+    }
+
+    /** Reads fabric-thread state from another thread; {@code fallback} if the fabric does not answer. */
+    private <T> T onFabric(final java.util.concurrent.Callable<T> read, final T fallback) {
         try {
-            return executor.submit(() -> {
-                final var copy = new HashMap<Long, Map<String, FlowSpec>>();
-                installed.forEach((dpid, flows) -> copy.put(dpid, Map.copyOf(flows)));
-                return (Map<Long, Map<String, FlowSpec>>) copy;
-            }).get(5, TimeUnit.SECONDS);
+            return executor.submit(read).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Map.of();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return Map.of();
+            return fallback;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("fabric state unavailable", e);
+            return fallback;
         }
     }
 
@@ -374,16 +421,6 @@ public final class Fabric implements AutoCloseable {
             .filter(binding -> binding.cloud().equals(cloud)
                 && binding.matches(iface.name(), iface.externalIds().get("iface-id")))
             .map(binding -> binding.vni()).findFirst();
-    }
-
-    /**
-     * The location of a VM, for callers that hold only a MAC.
-     *
-     * @param mac the MAC
-     * @return where it was last seen
-     */
-    public Optional<VmLocation> find(final MacAddress mac) {
-        return table.find(mac);
     }
 
     @Override

@@ -1,0 +1,57 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl;
+
+import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.fabric.TunnelState;
+import io.cloudroam.impl.flow.FlowSpec;
+import io.cloudroam.impl.location.VmLocation;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What cloudroam knows, for the Karaf shell commands (an OSGi service).
+ */
+public interface CloudroamState {
+    /**
+     * The configuration in force.
+     *
+     * @return the configuration
+     */
+    CloudroamConfig config();
+
+    /**
+     * Whether the OVSDB session to a cloud is up.
+     *
+     * @param cloud the cloud id
+     * @return true when connected and monitoring
+     */
+    boolean ovsdbConnected(String cloud);
+
+    /**
+     * Every known VM location.
+     *
+     * @return the locations
+     */
+    List<VmLocation> locations();
+
+    /**
+     * Every tunnel port cloudroam created, as the switches report them.
+     *
+     * @return the tunnels
+     */
+    List<TunnelState> tunnels();
+
+    /**
+     * The flows cloudroam has sent to a switch (its desired state there).
+     *
+     * @param datapathId the switch
+     * @return flows by "table/id"; empty for a switch cloudroam does not program
+     */
+    Map<String, FlowSpec> flows(long datapathId);
+}

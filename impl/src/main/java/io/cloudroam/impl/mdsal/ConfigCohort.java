@@ -1,0 +1,86 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.mdsal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.util.concurrent.FluentFuture;
+import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.config.ConfigListener;
+import java.util.Collection;
+import java.util.function.Function;
+import org.opendaylight.mdsal.common.api.DataValidationFailedException;
+import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
+import org.opendaylight.mdsal.common.api.PostCanCommitStep;
+import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.mdsal.dom.api.DOMDataTreeCandidate;
+import org.opendaylight.mdsal.dom.api.DOMDataTreeCommitCohort;
+import org.opendaylight.mdsal.dom.api.DOMDataTreeIdentifier;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
+import org.opendaylight.yangtools.binding.data.codec.api.BindingNormalizedNodeSerializer;
+import org.opendaylight.yangtools.concepts.Registration;
+import org.opendaylight.yangtools.util.concurrent.FluentFutures;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
+import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
+
+/**
+ * Takes part in every commit that touches {@code /cloudroam} in the configuration datastore and
+ * vetoes one whose result is inconsistent (unknown cloud or virtual network, endpoint or switch
+ * used twice): the commit fails with every problem in its message, and nothing of it is stored.
+ * RESTCONF turns the veto into an error reply.
+ */
+public final class ConfigCohort implements DOMDataTreeCommitCohort {
+    private final BindingNormalizedNodeSerializer codec;
+    private final Function<Cloudroam, CloudroamConfig> convert;
+
+    private ConfigCohort(final BindingNormalizedNodeSerializer codec,
+            final Function<Cloudroam, CloudroamConfig> convert) {
+        this.codec = requireNonNull(codec);
+        this.convert = requireNonNull(convert);
+    }
+
+    /**
+     * Registers the cohort.
+     *
+     * @param broker the DOM data broker, which must support commit cohorts
+     * @param codec converts the candidate data to bindings
+     * @return the registration
+     * @throws IllegalStateException when the broker does not support commit cohorts
+     */
+    public static Registration register(final DOMDataBroker broker, final BindingNormalizedNodeSerializer codec) {
+        final var cohorts = broker.extension(DOMDataBroker.CommitCohortExtension.class);
+        if (cohorts == null) {
+            throw new IllegalStateException("the data broker does not accept commit cohorts");
+        }
+        return cohorts.registerCommitCohort(DOMDataTreeIdentifier.of(LogicalDatastoreType.CONFIGURATION,
+            YangInstanceIdentifier.of(Cloudroam.QNAME)), new ConfigCohort(codec, ConfigListener::toConfig));
+    }
+
+    @Override
+    public FluentFuture<PostCanCommitStep> canCommit(final Object txId, final EffectiveModelContext ctx,
+            final Collection<DOMDataTreeCandidate> candidates) {
+        for (var candidate : candidates) {
+            final var after = candidate.getRootNode().dataAfter();
+            if (after == null) {
+                continue;
+            }
+            final var path = candidate.getRootPath().path();
+            final var binding = codec.fromNormalizedNode(path, after);
+            if (binding == null || !(binding.getValue() instanceof Cloudroam cloudroam)) {
+                continue;
+            }
+            final var problems = convert.apply(cloudroam).problems();
+            if (!problems.isEmpty()) {
+                return FluentFutures.immediateFailedFluentFuture(new DataValidationFailedException(
+                    YangInstanceIdentifier.class, path, "invalid cloudroam configuration: "
+                        + String.join("; ", problems)));
+            }
+        }
+        return PostCanCommitStep.NOOP_SUCCESSFUL_FUTURE;
+    }
+}
