@@ -126,9 +126,13 @@ public final class FlowCompiler {
                 && Integer.valueOf(vni).equals(portVni.get(location.port()));
             final var vmId = vni + "-" + mac;
             if (local) {
-                flows.add(flow(Pipeline.SOURCE, Pipeline.SPECIFIC, "vm-" + vmId, Match.ANY
-                    .metadata(vni, Pipeline.METADATA_MASK).inPort(location.port()).ethSrc(mac.bits()), List.of(),
-                    null, Pipeline.ARP));
+                final var source = Match.ANY.metadata(vni, Pipeline.METADATA_MASK).inPort(location.port())
+                    .ethSrc(mac.bits());
+                flows.add(flow(Pipeline.SOURCE, Pipeline.SPECIFIC, "vm-" + vmId, source, List.of(), null,
+                    Pipeline.ARP));
+                // a known VM's ARP still reaches the controller: it tells which IPv4 addresses the VM uses
+                flows.add(flow(Pipeline.SOURCE, Pipeline.SPECIFIC + 1, "vm-" + vmId + "-arp", source.arp(),
+                    List.of(new Action.Output(Pipeline.CONTROLLER)), null, Pipeline.ARP));
                 flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "vm-" + vmId,
                     Match.ANY.metadata(vni, Pipeline.VNI_MASK).ethDst(mac.bits()),
                     List.of(new Action.Output(location.port())), null, null));

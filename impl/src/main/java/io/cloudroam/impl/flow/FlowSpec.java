@@ -116,6 +116,15 @@ public record FlowSpec(short table, int priority, String id, Match match, List<A
         }
 
         /**
+         * Adds the ARP EtherType.
+         *
+         * @return a copy matching ARP frames
+         */
+        public Match arp() {
+            return new Match(inPort, metadata, metadataMask, tunnelId, ethSrc, ethDst, 0x0806, arpOp, arpTpa);
+        }
+
+        /**
          * Adds an ARP request for a target address.
          *
          * @param targetIp4 the IPv4 address asked for

@@ -12,7 +12,8 @@ package io.cloudroam.impl.flow;
  *
  * <pre>
  * 0  classify     VM port → VNI in metadata; tunnel port + tunnel_id → VNI and the from-tunnel bit
- * 10 source       known (VNI, MAC, port) → 20; from a tunnel → 20; else a copy to the controller, → 20
+ * 10 source       known (VNI, MAC, port) → 20 (its ARP with a copy to the controller); from a tunnel
+ *                 → 20; else a copy to the controller, → 20
  * 20 ARP          requests for known IPv4 addresses from VM ports → the controller answers
  * 30 destination  (VNI, dst MAC) → the local port, or set tunnel_id and out the tunnel to its cloud
  * 40 flood        the VNI's local ports, plus its remote clouds when the frame came from a VM port

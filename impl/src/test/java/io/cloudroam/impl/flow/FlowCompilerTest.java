@@ -102,6 +102,12 @@ class FlowCompilerTest {
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(10)), remote.actions());
         assertEquals(Pipeline.METADATA_MASK, remote.match().metadataMask(), "no tunnel-to-tunnel forwarding");
         assertNull(flow(flows, Pipeline.SOURCE, "vm-100-" + VM5), "no source entry for a remote VM");
+        final var arp = flow(flows, Pipeline.SOURCE, "vm-100-" + VM1 + "-arp");
+        assertEquals(Integer.valueOf(0x0806), arp.match().ethType());
+        assertEquals(source.match().ethSrc(), arp.match().ethSrc());
+        assertTrue(arp.priority() > source.priority());
+        assertEquals(List.of(new Action.Output(Pipeline.CONTROLLER)), arp.actions(), "ARP keeps teaching addresses");
+        assertEquals(Short.valueOf(Pipeline.ARP), arp.gotoTable());
     }
 
     @Test
