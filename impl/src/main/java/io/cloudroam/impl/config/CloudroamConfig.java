@@ -9,6 +9,7 @@ package io.cloudroam.impl.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,10 +27,10 @@ import java.util.TreeSet;
  * @param networks virtual networks by VNI
  */
 public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Integer, VirtualNetworkSpec> networks,
-        List<PortBindingSpec> bindings, FlowProgramming flowProgramming) {
+        List<PortBindingSpec> bindings, FlowProgramming flowProgramming, Duration locationIdleTimeout) {
     /** The configuration before anything is configured. */
     public static final CloudroamConfig EMPTY = new CloudroamConfig(new TreeMap<>(), new TreeMap<>(), List.of(),
-        FlowProgramming.DATASTORE);
+        FlowProgramming.DATASTORE, Duration.ZERO);
 
     /**
      * How flows reach the switches.
@@ -49,6 +50,9 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         networks = Collections.unmodifiableSortedMap(new TreeMap<>(networks));
         bindings = List.copyOf(bindings);
         requireNonNull(flowProgramming, "flowProgramming");
+        if (locationIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException("negative idle timeout " + locationIdleTimeout);
+        }
     }
 
     /**
@@ -58,7 +62,17 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
      * @return a copy
      */
     public CloudroamConfig withFlowProgramming(final FlowProgramming method) {
-        return new CloudroamConfig(clouds, networks, bindings, method);
+        return new CloudroamConfig(clouds, networks, bindings, method, locationIdleTimeout);
+    }
+
+    /**
+     * The same configuration with another location idle timeout.
+     *
+     * @param timeout how long an unseen VM is kept; zero for ever
+     * @return a copy
+     */
+    public CloudroamConfig withLocationIdleTimeout(final Duration timeout) {
+        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, timeout);
     }
 
     /**
@@ -86,7 +100,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         clouds.forEach(cloud -> cloudMap.put(cloud.id(), cloud));
         final var networkMap = new TreeMap<Integer, VirtualNetworkSpec>();
         networks.forEach(network -> networkMap.put(network.vni(), network));
-        return new CloudroamConfig(cloudMap, networkMap, bindings, FlowProgramming.DATASTORE);
+        return new CloudroamConfig(cloudMap, networkMap, bindings, FlowProgramming.DATASTORE, Duration.ZERO);
     }
 
     /**

@@ -9,6 +9,7 @@ package io.cloudroam.impl.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jdt.annotation.Nullable;
@@ -58,7 +59,9 @@ public final class ConfigListener implements DataListener<Cloudroam> {
             data.nonnullCloud().values().stream().map(ConfigListener::toCloud).toList(),
             data.nonnullVirtualNetwork().values().stream().map(ConfigListener::toNetwork).toList(),
             data.nonnullPortBinding().values().stream().map(ConfigListener::toBinding).toList())
-            .withFlowProgramming(method);
+            .withFlowProgramming(method)
+            .withLocationIdleTimeout(Duration.ofSeconds(data.getLocationIdleTimeout() == null ? 0
+                : data.getLocationIdleTimeout().longValue()));
     }
 
     private static CloudSpec toCloud(final Cloud cloud) {

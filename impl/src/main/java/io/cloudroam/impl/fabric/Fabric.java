@@ -17,7 +17,7 @@ import io.cloudroam.impl.flow.Pipeline;
 import io.cloudroam.impl.location.LocationLearner;
 import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.location.VmLocation;
-import io.cloudroam.impl.ovsdb.OvsdbSession;
+import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.ArpReply;
 import io.cloudroam.impl.packet.DecodedFrame;
@@ -31,8 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
@@ -49,13 +49,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fabric implements AutoCloseable {
     /**
-     * Opens an OVSDB session to a cloud.
+     * Opens an OVSDB session to a cloud; the session reports every new view to the consumer.
      */
     @FunctionalInterface
-    public interface SessionFactory extends BiFunction<CloudSpec, Consumer<SwitchView>, OvsdbSession> {
+    public interface SessionFactory extends BiFunction<CloudSpec, Consumer<SwitchView>, OvsdbLink> {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Fabric.class);
+    private static final java.time.Duration AGING_PERIOD = java.time.Duration.ofSeconds(1);
 
     /**
      * A frozen view of what packet-in handling needs, replaced whole on every recomputation.
@@ -82,13 +83,13 @@ public final class Fabric implements AutoCloseable {
     private final LocationLearner learner;
     private final Clock clock;
     private final FrameDecoder decoder = new FrameDecoder();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("cloudroam-fabric").factory());
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
 
     // confined to the executor thread
     private CloudroamConfig config = CloudroamConfig.EMPTY;
-    private final Map<String, OvsdbSession> open = new HashMap<>();
+    private final Map<String, OvsdbLink> open = new HashMap<>();
     private final Map<String, CloudSpec> openFor = new HashMap<>();
     private final Map<String, SwitchView> views = new HashMap<>();
     private final Set<String> tunnelTransactionInFlight = new HashSet<>();
@@ -116,6 +117,31 @@ public final class Fabric implements AutoCloseable {
         this.table = requireNonNull(table);
         this.learner = new LocationLearner(table);
         this.clock = requireNonNull(clock);
+        executor.scheduleWithFixedDelay(this::ageOut, AGING_PERIOD.toMillis(), AGING_PERIOD.toMillis(),
+            TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs one aging pass now and waits for it; for tests. */
+    void ageOutNow() {
+        onFabric(() -> {
+            ageOut();
+            return Boolean.TRUE;
+        }, Boolean.FALSE);
+    }
+
+    /** Forgets the VMs not seen within the configured idle timeout (runs on the fabric thread). */
+    private void ageOut() {
+        final var timeout = config.locationIdleTimeout();
+        if (timeout.isZero()) {
+            return;
+        }
+        final var gone = learner.forgetUnseenSince(clock.instant().minus(timeout));
+        if (!gone.isEmpty()) {
+            LOG.info("Forgot {} VMs not seen for {} s: {}", gone.size(), timeout.toSeconds(),
+                gone.stream().map(location -> location.vni() + "/" + location.mac()).toList());
+            publisher.locationsRemoved(gone);
+            recompute();
+        }
     }
 
     /**
@@ -158,10 +184,13 @@ public final class Fabric implements AutoCloseable {
         switch (outcome) {
             case LocationLearner.Outcome.Learned learned -> changed(learned.location());
             case LocationLearner.Outcome.Refreshed refreshed -> {
-                // a new address needs an ARP entry
                 if (!refreshed.location().ipAddresses().equals(
                         current.ipsOf().getOrDefault(Lookup.key(refreshed.location()), Set.of()))) {
+                    // a new address needs an ARP entry
                     changed(refreshed.location());
+                } else {
+                    // last-seen only: no flow changes
+                    publisher.locations(List.of(refreshed.location()));
                 }
             }
             case LocationLearner.Outcome.MoveCandidate move -> {
@@ -426,7 +455,7 @@ public final class Fabric implements AutoCloseable {
     @Override
     public void close() {
         executor.execute(() -> {
-            open.values().forEach(OvsdbSession::close);
+            open.values().forEach(OvsdbLink::close);
             open.clear();
         });
         executor.shutdown();

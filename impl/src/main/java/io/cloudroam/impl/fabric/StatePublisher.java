@@ -22,6 +22,13 @@ public interface StatePublisher {
     void locations(Collection<VmLocation> changed);
 
     /**
+     * VM locations that were forgotten.
+     *
+     * @param removed the locations
+     */
+    void locationsRemoved(Collection<VmLocation> removed);
+
+    /**
      * The complete tunnel state of one cloud, replacing what was reported before for it.
      *
      * @param cloud the cloud

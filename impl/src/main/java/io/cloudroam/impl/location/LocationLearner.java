@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
 import io.cloudroam.impl.packet.DecodedFrame;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -145,6 +146,17 @@ public final class LocationLearner {
         }
         table.put(candidate.proposed());
         return true;
+    }
+
+    /**
+     * Forgets the VMs not seen since {@code cutoff}.
+     *
+     * @param cutoff the oldest last-seen time that is kept
+     * @return the locations removed
+     */
+    public synchronized List<VmLocation> forgetUnseenSince(final Instant cutoff) {
+        final var gone = table.all().stream().filter(location -> location.lastSeen().isBefore(cutoff)).toList();
+        return gone.stream().filter(table::remove).toList();
     }
 
     private static boolean sameAttachment(final VmLocation location, final Sighting sighting) {

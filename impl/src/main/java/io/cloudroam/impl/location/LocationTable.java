@@ -59,6 +59,17 @@ public final class LocationTable {
     }
 
     /**
+     * Removes {@code location} if the table still holds exactly it.
+     *
+     * @param location the entry to remove
+     * @return whether it was removed
+     */
+    public boolean remove(final VmLocation location) {
+        final var perVni = byMac.get(location.mac());
+        return perVni != null && perVni.remove(location.vni(), location);
+    }
+
+    /**
      * Returns every entry, in no particular order.
      *
      * @return a snapshot of the table

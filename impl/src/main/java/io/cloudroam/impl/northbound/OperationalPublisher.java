@@ -50,6 +50,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
         Thread.ofPlatform().daemon().name("cloudroam-publisher").factory());
     // guarded by this
     private final Map<String, io.cloudroam.impl.location.VmLocation> pendingLocations = new LinkedHashMap<>();
+    private final Map<String, io.cloudroam.impl.location.VmLocation> pendingRemovals = new LinkedHashMap<>();
     private boolean flushScheduled;
     private final Map<String, Set<TunnelKey>> publishedTunnels = new HashMap<>();
 
@@ -64,8 +65,28 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
 
     @Override
     public synchronized void locations(final Collection<io.cloudroam.impl.location.VmLocation> changed) {
-        changed.forEach(location -> pendingLocations.put(location.vni() + "/" + location.mac(), location));
-        if (!flushScheduled && !pendingLocations.isEmpty()) {
+        changed.forEach(location -> {
+            pendingRemovals.remove(key(location));
+            pendingLocations.put(key(location), location);
+        });
+        scheduleFlush();
+    }
+
+    @Override
+    public synchronized void locationsRemoved(final Collection<io.cloudroam.impl.location.VmLocation> removed) {
+        removed.forEach(location -> {
+            pendingLocations.remove(key(location));
+            pendingRemovals.put(key(location), location);
+        });
+        scheduleFlush();
+    }
+
+    private static String key(final io.cloudroam.impl.location.VmLocation location) {
+        return location.vni() + "/" + location.mac();
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled && (!pendingLocations.isEmpty() || !pendingRemovals.isEmpty())) {
             flushScheduled = true;
             scheduler.schedule(this::flushLocations, WINDOW_MS, TimeUnit.MILLISECONDS);
         }
@@ -73,12 +94,21 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
 
     private void flushLocations() {
         final Collection<io.cloudroam.impl.location.VmLocation> batch;
+        final Collection<io.cloudroam.impl.location.VmLocation> gone;
         synchronized (this) {
             batch = List.copyOf(pendingLocations.values());
+            gone = List.copyOf(pendingRemovals.values());
             pendingLocations.clear();
+            pendingRemovals.clear();
             flushScheduled = false;
         }
-        writer.write(batch.size() + " VM locations", tx -> {
+        writer.write(batch.size() + " VM locations, " + gone.size() + " removed", tx -> {
+            for (var location : gone) {
+                final var fields = LocateVmRpc.toOutput(location);
+                tx.delete(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(VmLocations.class)
+                    .child(VmLocation.class, new VmLocationBuilder().setVni(fields.getVni()).setMac(fields.getMac())
+                        .build().key()).build());
+            }
             for (var location : batch) {
                 final var fields = LocateVmRpc.toOutput(location);
                 final var entry = new VmLocationBuilder((VmLocationFields) fields).setVni(fields.getVni())

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * tables, hands every new {@link SwitchView} to a callback, and reconnects with a back-off when
  * the server goes away. Transactions go through {@link #transact}.
  */
-public final class OvsdbSession implements AutoCloseable {
+public final class OvsdbSession implements OvsdbLink {
     private static final Logger LOG = LoggerFactory.getLogger(OvsdbSession.class);
     private static final String MONITOR_ID = "cloudroam";
     private static final int CONNECT_TIMEOUT_MS = 2_000;
@@ -82,6 +82,7 @@ public final class OvsdbSession implements AutoCloseable {
      * @param params the {@code transact} params: database name, then operations
      * @return completes with the results, or exceptionally with {@link OvsdbException}
      */
+    @Override
     public CompletableFuture<JsonArray> transact(final JsonArray params) {
         final var current = client;
         if (current == null) {

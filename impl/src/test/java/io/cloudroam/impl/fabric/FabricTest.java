@@ -1,0 +1,270 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.fabric;
+
+import static io.cloudroam.impl.Fixtures.tunnel;
+import static io.cloudroam.impl.Fixtures.view;
+import static io.cloudroam.impl.Fixtures.vmPort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import io.cloudroam.impl.Fixtures;
+import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.config.PortBindingSpec;
+import io.cloudroam.impl.flow.FlowSpec;
+import io.cloudroam.impl.flow.Pipeline;
+import io.cloudroam.impl.location.LocationTable;
+import io.cloudroam.impl.location.MacAddress;
+import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.ovsdb.OvsdbLink;
+import io.cloudroam.impl.ovsdb.SwitchView;
+import io.cloudroam.impl.packet.FrameDecoder;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fabric with its collaborators replaced by recorders: OVSDB views are fed by hand, flow
+ * changes and packet-outs are recorded. Checks the behaviour between the pure parts.
+ */
+class FabricTest {
+    private static final String VM1 = "02:c0:00:00:00:01";
+    private static final String VM5 = "02:c0:00:00:00:05";
+
+    /** A clock the test moves. */
+    private static final class TestClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-11-25T12:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(final java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private record Sent(long datapathId, long port, byte[] frame) {
+    }
+
+    private final TestClock clock = new TestClock();
+    private final Map<Long, Map<String, FlowSpec>> switches = new HashMap<>();
+    private final List<Sent> packetOuts = new CopyOnWriteArrayList<>();
+    private final List<VmLocation> published = new CopyOnWriteArrayList<>();
+    private final List<VmLocation> forgotten = new CopyOnWriteArrayList<>();
+    private final Map<String, Consumer<SwitchView>> viewSinks = new HashMap<>();
+    private final Map<String, List<JsonArray>> transactions = new HashMap<>();
+    private final LocationTable table = new LocationTable();
+    private Fabric fabric;
+
+    @BeforeEach
+    void start() {
+        final FlowProgrammer programmer = (dpid, upserts, removals) -> {
+            synchronized (switches) {
+                final var flows = switches.computeIfAbsent(dpid, d -> new HashMap<>());
+                removals.forEach(flow -> flows.remove(flow.table() + "/" + flow.id()));
+                upserts.forEach(flow -> flows.put(flow.table() + "/" + flow.id(), flow));
+            }
+        };
+        final StatePublisher publisher = new StatePublisher() {
+            @Override
+            public void locations(final Collection<VmLocation> changed) {
+                published.addAll(changed);
+            }
+
+            @Override
+            public void locationsRemoved(final Collection<VmLocation> removed) {
+                forgotten.addAll(removed);
+            }
+
+            @Override
+            public void tunnels(final String cloud, final Collection<TunnelState> tunnels) {
+                // not looked at here
+            }
+        };
+        fabric = new Fabric(method -> programmer, (dpid, port, frame) -> packetOuts.add(new Sent(dpid, port, frame)),
+            publisher, (cloud, sink) -> {
+                synchronized (viewSinks) {
+                    viewSinks.put(cloud.id(), sink);
+                }
+                return new OvsdbLink() {
+                    @Override
+                    public CompletableFuture<JsonArray> transact(final JsonArray params) {
+                        synchronized (transactions) {
+                            transactions.computeIfAbsent(cloud.id(), c -> new ArrayList<>()).add(params);
+                        }
+                        return CompletableFuture.completedFuture(new JsonArray());
+                    }
+
+                    @Override
+                    public void close() {
+                        // nothing to release
+                    }
+                };
+            }, table, clock);
+        fabric.configure(Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100),
+            new PortBindingSpec("c2", "vm1", 100)));
+        fabric.installedFlows(); // waits for the configuration to be applied
+        feed("c1", view(1, vmPort("tap-vm1", 1, "vm1"), tunnel(1, 2, 10), tunnel(1, 3, 11)));
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), tunnel(2, 3, 11)));
+    }
+
+    @AfterEach
+    void stop() {
+        fabric.close();
+    }
+
+    private void feed(final String cloud, final SwitchView view) {
+        final Consumer<SwitchView> sink;
+        synchronized (viewSinks) {
+            sink = viewSinks.get(cloud);
+        }
+        sink.accept(view);
+        fabric.installedFlows();
+    }
+
+    private Map<String, FlowSpec> flowsOf(final long dpid) {
+        fabric.installedFlows(); // the fabric thread has drained everything queued before
+        synchronized (switches) {
+            return Map.copyOf(switches.getOrDefault(dpid, Map.of()));
+        }
+    }
+
+    private static byte[] arpRequest(final String senderMac, final String senderIp, final String targetIp) {
+        final var frame = ByteBuffer.allocate(60);
+        frame.put(mac("ff:ff:ff:ff:ff:ff")).put(mac(senderMac)).putShort((short) 0x0806).putShort((short) 1)
+            .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1).put(mac(senderMac))
+            .put(ip(senderIp)).put(new byte[6]).put(ip(targetIp));
+        return frame.array();
+    }
+
+    private static byte[] mac(final String text) {
+        final long bits = MacAddress.parse(text).bits();
+        final var bytes = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            bytes[i] = (byte) (bits >>> 8 * (5 - i));
+        }
+        return bytes;
+    }
+
+    private static byte[] ip(final String text) {
+        final var parts = text.split("\\.");
+        return new byte[] {(byte) Integer.parseInt(parts[0]), (byte) Integer.parseInt(parts[1]),
+            (byte) Integer.parseInt(parts[2]), (byte) Integer.parseInt(parts[3])};
+    }
+
+    @Test
+    void createsTunnelsWhereTheyAreMissing() {
+        feed("c3", view(3, vmPort("tap-vm3", 1, "vm3")));
+        synchronized (transactions) {
+            final var c3 = transactions.get("c3");
+            assertEquals(1, c3.size());
+            assertTrue(c3.get(0).toString().contains("crv-c1") && c3.get(0).toString().contains("crv-c2"));
+            assertFalse(transactions.containsKey("c1"), "c1 already had its tunnels");
+        }
+    }
+
+    @Test
+    void learnsFromAPacketInAndProgramsTheVmEverywhere() {
+        assertFalse(flowsOf(1).containsKey("10/vm-100-" + VM1));
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        final var c1 = flowsOf(1);
+        assertTrue(c1.containsKey("10/vm-100-" + VM1));
+        assertEquals(List.of(new FlowSpec.Action.Output(1)), c1.get("30/vm-100-" + VM1).actions());
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
+            flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 sends to vm1 through its tunnel to c1");
+        assertTrue(flowsOf(2).containsKey("20/arp-100-10.0.0.1"), "c2 answers ARP for vm1");
+        assertEquals(MacAddress.parse(VM1), published.get(0).mac());
+        assertEquals("c1", published.get(0).cloud());
+    }
+
+    @Test
+    void answersArpForAKnownAddressOnTheRequestersPort() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(1);
+        fabric.packetIn(2, 1, Pipeline.ARP, arpRequest(VM5, "10.0.0.5", "10.0.0.1"));
+        assertEquals(1, packetOuts.size());
+        final var reply = packetOuts.get(0);
+        assertEquals(2, reply.datapathId());
+        assertEquals(1, reply.port());
+        final var decoded = new FrameDecoder().decode(reply.frame()).orElseThrow();
+        assertEquals(2, decoded.arpOperation());
+        assertEquals(MacAddress.parse(VM1).bits(), decoded.senderMac());
+        // the same request punted by the source table is learned from, not answered twice
+        fabric.packetIn(2, 1, Pipeline.SOURCE, arpRequest(VM5, "10.0.0.5", "10.0.0.1"));
+        assertEquals(1, packetOuts.size());
+    }
+
+    @Test
+    void aVmSeenOnAnotherCloudMovesAndOnlyChangedFlowsAreSent() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        final var c2Before = flowsOf(2);
+        // vm1 appears on c2 (its port there is bound by iface-id too)
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), vmPort("tap-vm1", 7, "vm1"), tunnel(2, 1, 10),
+            tunnel(2, 3, 11)));
+        fabric.packetIn(2, 7, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        final var c2 = flowsOf(2);
+        assertEquals(List.of(new FlowSpec.Action.Output(7)), c2.get("30/vm-100-" + VM1).actions());
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
+            flowsOf(1).get("30/vm-100-" + VM1).actions(), "c1 now sends to vm1 through its tunnel to c2");
+        assertEquals(1, table.find(100, MacAddress.parse(VM1)).orElseThrow().sequence());
+        assertTrue(c2Before.get("30/vm-100-" + VM1).actions().contains(new FlowSpec.Action.Output(10)));
+    }
+
+    @Test
+    void forgetsVmsNotSeenForTheIdleTimeoutWhenOneIsSet() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(1);
+        clock.now = clock.now.plusSeconds(3600);
+        fabric.ageOutNow();
+        assertTrue(table.find(100, MacAddress.parse(VM1)).isPresent(), "aging is off by default");
+
+        fabric.configure(Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100))
+            .withLocationIdleTimeout(Duration.ofSeconds(300)));
+        fabric.ageOutNow();
+        assertTrue(table.find(100, MacAddress.parse(VM1)).isEmpty());
+        assertEquals(MacAddress.parse(VM1), forgotten.get(0).mac());
+        assertFalse(flowsOf(1).containsKey("10/vm-100-" + VM1), "its flows went with it");
+        assertFalse(flowsOf(2).containsKey("20/arp-100-10.0.0.1"));
+    }
+
+    @Test
+    void aVmSeenRecentlyIsKept() {
+        fabric.configure(Fixtures.config(new PortBindingSpec("c1", "vm1", 100))
+            .withLocationIdleTimeout(Duration.ofSeconds(300)));
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        clock.now = clock.now.plusSeconds(200);
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        clock.now = clock.now.plusSeconds(200);
+        fabric.ageOutNow();
+        assertTrue(table.find(100, MacAddress.parse(VM1)).isPresent(), "seen 200 s ago, timeout 300 s");
+        assertTrue(CloudroamConfig.EMPTY.locationIdleTimeout().isZero());
+    }
+}
