@@ -384,8 +384,9 @@ def vm_exec(vm_name, args):
     spec, _ = load()
     if not args:
         raise LabError("exec needs a command, e.g. 'lab exec vm1 ip neigh'")
+    # the lab's own tools (python3 -m cloudroam_lab.vmtools ...) are importable inside the VM
     done = subprocess.run(system.in_ns(_vm(spec, vm_name).netns, args), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=60)
+                          stderr=subprocess.STDOUT, text=True, timeout=60, env=_env())
     return {"vm": vm_name, "exit": done.returncode, "output": done.stdout}
 
 

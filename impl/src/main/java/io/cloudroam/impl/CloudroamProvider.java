@@ -10,7 +10,9 @@ package io.cloudroam.impl;
 import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.ConfigListener;
 import io.cloudroam.impl.config.ConfigTracker;
+import io.cloudroam.impl.fabric.ConflictRecord;
 import io.cloudroam.impl.fabric.Fabric;
+import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.LocationTable;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.opendaylight.mdsal.binding.api.DataBroker;
+import org.opendaylight.mdsal.binding.api.NotificationPublishService;
 import org.opendaylight.mdsal.binding.api.NotificationService;
 import org.opendaylight.mdsal.binding.api.RpcProviderService;
 import org.opendaylight.mdsal.binding.api.RpcService;
@@ -71,13 +74,15 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
      * @param notifications where packet-ins arrive
      * @param domBroker the DOM data broker, for the configuration's commit cohort
      * @param codec converts DOM data to bindings, for the cohort
+     * @param notificationPublisher where vm-migrated and location-conflict notifications go
      */
     @Activate
     public CloudroamProvider(@Reference final DataBroker dataBroker, @Reference final RpcProviderService rpcProvider,
             @Reference final RpcService rpcService, @Reference final NotificationService notifications,
-            @Reference final DOMDataBroker domBroker, @Reference final BindingNormalizedNodeSerializer codec) {
+            @Reference final DOMDataBroker domBroker, @Reference final BindingNormalizedNodeSerializer codec,
+            @Reference final NotificationPublishService notificationPublisher) {
         cohortRegistration = ConfigCohort.register(domBroker, codec);
-        publisher = new OperationalPublisher(dataBroker);
+        publisher = new OperationalPublisher(dataBroker, notificationPublisher);
         programmer = new FrmFlowProgrammer(dataBroker);
         final var rpcProgrammer = new RpcFlowProgrammer(rpcService);
         fabric = new Fabric(method -> method == CloudroamConfig.FlowProgramming.RPC ? rpcProgrammer : programmer,
@@ -131,5 +136,15 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     @Override
     public Map<String, FlowSpec> flows(final long datapathId) {
         return fabric.installedFlows().getOrDefault(datapathId, Map.of());
+    }
+
+    @Override
+    public List<MigrationRecord> migrations() {
+        return fabric.migrations();
+    }
+
+    @Override
+    public List<ConflictRecord> conflicts() {
+        return fabric.conflicts();
     }
 }

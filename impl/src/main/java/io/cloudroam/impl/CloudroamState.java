@@ -8,6 +8,8 @@
 package io.cloudroam.impl;
 
 import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.fabric.ConflictRecord;
+import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.VmLocation;
@@ -54,4 +56,18 @@ public interface CloudroamState {
      * @return flows by "table/id"; empty for a switch cloudroam does not program
      */
     Map<String, FlowSpec> flows(long datapathId);
+
+    /**
+     * The latest applied moves.
+     *
+     * @return oldest first
+     */
+    List<MigrationRecord> migrations();
+
+    /**
+     * The latest refused sightings.
+     *
+     * @return oldest first
+     */
+    List<ConflictRecord> conflicts();
 }

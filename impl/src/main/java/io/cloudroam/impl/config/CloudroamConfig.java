@@ -9,6 +9,7 @@ package io.cloudroam.impl.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cloudroam.impl.location.MobilityGuard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,10 +28,32 @@ import java.util.TreeSet;
  * @param networks virtual networks by VNI
  */
 public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Integer, VirtualNetworkSpec> networks,
-        List<PortBindingSpec> bindings, FlowProgramming flowProgramming, Duration locationIdleTimeout) {
+        List<PortBindingSpec> bindings, FlowProgramming flowProgramming, Duration locationIdleTimeout,
+        Mobility mobility) {
     /** The configuration before anything is configured. */
     public static final CloudroamConfig EMPTY = new CloudroamConfig(new TreeMap<>(), new TreeMap<>(), List.of(),
-        FlowProgramming.DATASTORE, Duration.ZERO);
+        FlowProgramming.DATASTORE, Duration.ZERO, Mobility.DEFAULT);
+
+    /**
+     * How moves are verified and when a moving MAC is distrusted.
+     *
+     * @param verifyTimeout how long a VM is probed at its old port before a move is believed
+     * @param guard flap detection thresholds
+     */
+    public record Mobility(Duration verifyTimeout, MobilityGuard.Policy guard) {
+        /** The defaults of the YANG model. */
+        public static final Mobility DEFAULT = new Mobility(Duration.ofMillis(200), MobilityGuard.Policy.DEFAULT);
+
+        /**
+         * Checks the parts.
+         */
+        public Mobility {
+            requireNonNull(guard, "guard");
+            if (verifyTimeout.isNegative()) {
+                throw new IllegalArgumentException("negative verify timeout");
+            }
+        }
+    }
 
     /**
      * How flows reach the switches.
@@ -50,6 +73,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         networks = Collections.unmodifiableSortedMap(new TreeMap<>(networks));
         bindings = List.copyOf(bindings);
         requireNonNull(flowProgramming, "flowProgramming");
+        requireNonNull(mobility, "mobility");
         if (locationIdleTimeout.isNegative()) {
             throw new IllegalArgumentException("negative idle timeout " + locationIdleTimeout);
         }
@@ -62,7 +86,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
      * @return a copy
      */
     public CloudroamConfig withFlowProgramming(final FlowProgramming method) {
-        return new CloudroamConfig(clouds, networks, bindings, method, locationIdleTimeout);
+        return new CloudroamConfig(clouds, networks, bindings, method, locationIdleTimeout, mobility);
     }
 
     /**
@@ -72,7 +96,17 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
      * @return a copy
      */
     public CloudroamConfig withLocationIdleTimeout(final Duration timeout) {
-        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, timeout);
+        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, timeout, mobility);
+    }
+
+    /**
+     * The same configuration with other mobility settings.
+     *
+     * @param settings the settings
+     * @return a copy
+     */
+    public CloudroamConfig withMobility(final Mobility settings) {
+        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, locationIdleTimeout, settings);
     }
 
     /**
@@ -100,7 +134,8 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         clouds.forEach(cloud -> cloudMap.put(cloud.id(), cloud));
         final var networkMap = new TreeMap<Integer, VirtualNetworkSpec>();
         networks.forEach(network -> networkMap.put(network.vni(), network));
-        return new CloudroamConfig(cloudMap, networkMap, bindings, FlowProgramming.DATASTORE, Duration.ZERO);
+        return new CloudroamConfig(cloudMap, networkMap, bindings, FlowProgramming.DATASTORE, Duration.ZERO,
+            Mobility.DEFAULT);
     }
 
     /**

@@ -9,6 +9,7 @@ package io.cloudroam.impl.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cloudroam.impl.location.MobilityGuard;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloud
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.DatapathId;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.Cloud;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.Mobility;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.PortBinding;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.VirtualNetwork;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IpAddress;
@@ -61,7 +63,8 @@ public final class ConfigListener implements DataListener<Cloudroam> {
             data.nonnullPortBinding().values().stream().map(ConfigListener::toBinding).toList())
             .withFlowProgramming(method)
             .withLocationIdleTimeout(Duration.ofSeconds(data.getLocationIdleTimeout() == null ? 0
-                : data.getLocationIdleTimeout().longValue()));
+                : data.getLocationIdleTimeout().longValue()))
+            .withMobility(toMobility(data.getMobility()));
     }
 
     private static CloudSpec toCloud(final Cloud cloud) {
@@ -81,6 +84,22 @@ public final class ConfigListener implements DataListener<Cloudroam> {
         return new VirtualNetworkSpec(network.requireVni().getValue().intValue(),
             network.getName() == null ? "" : network.getName(),
             clouds == null ? List.of() : clouds.stream().map(CloudId::getValue).toList());
+    }
+
+    private static CloudroamConfig.Mobility toMobility(final @Nullable Mobility mobility) {
+        if (mobility == null) {
+            return CloudroamConfig.Mobility.DEFAULT;
+        }
+        final var defaults = CloudroamConfig.Mobility.DEFAULT;
+        return new CloudroamConfig.Mobility(
+            mobility.getVerifyTimeout() == null ? defaults.verifyTimeout()
+                : Duration.ofMillis(mobility.getVerifyTimeout().longValue()),
+            new MobilityGuard.Policy(
+                mobility.getFlapMoves() == null ? defaults.guard().flapMoves() : mobility.getFlapMoves().intValue(),
+                mobility.getFlapWindow() == null ? defaults.guard().window()
+                    : Duration.ofSeconds(mobility.getFlapWindow().longValue()),
+                mobility.getQuarantineTime() == null ? defaults.guard().quarantine()
+                    : Duration.ofSeconds(mobility.getQuarantineTime().longValue())));
     }
 
     private static PortBindingSpec toBinding(final PortBinding binding) {

@@ -16,14 +16,16 @@ import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.flow.Pipeline;
 import io.cloudroam.impl.location.LocationLearner;
 import io.cloudroam.impl.location.LocationTable;
+import io.cloudroam.impl.location.MobilityGuard;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
-import io.cloudroam.impl.packet.ArpReply;
+import io.cloudroam.impl.packet.ArpFrames;
 import io.cloudroam.impl.packet.DecodedFrame;
 import io.cloudroam.impl.packet.FrameDecoder;
 import io.cloudroam.impl.tunnel.TunnelPlanner;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,8 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
@@ -57,6 +61,8 @@ public final class Fabric implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fabric.class);
     private static final java.time.Duration AGING_PERIOD = java.time.Duration.ofSeconds(1);
+    /** Migrations and conflicts kept in memory for the shell. */
+    private static final int RECENT = 1000;
 
     /**
      * A frozen view of what packet-in handling needs, replaced whole on every recomputation.
@@ -93,7 +99,15 @@ public final class Fabric implements AutoCloseable {
     private final Map<String, CloudSpec> openFor = new HashMap<>();
     private final Map<String, SwitchView> views = new HashMap<>();
     private final Set<String> tunnelTransactionInFlight = new HashSet<>();
+    private final Set<String> viewsDuringTransaction = new HashSet<>();
     private final Map<Long, Map<String, FlowSpec>> installed = new HashMap<>();
+
+    private final Map<String, PendingMove> pending = new HashMap<>();
+    private final MobilityGuard guard = new MobilityGuard();
+    private long migrations;
+    private long conflicts;
+    private final java.util.LinkedHashMap<Long, MigrationRecord> recentMigrations = new java.util.LinkedHashMap<>();
+    private final java.util.ArrayDeque<ConflictRecord> recentConflicts = new java.util.ArrayDeque<>();
 
     private volatile Lookup lookup = Lookup.EMPTY;
 
@@ -119,6 +133,13 @@ public final class Fabric implements AutoCloseable {
         this.clock = requireNonNull(clock);
         executor.scheduleWithFixedDelay(this::ageOut, AGING_PERIOD.toMillis(), AGING_PERIOD.toMillis(),
             TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until everything queued on the fabric thread, and what that queued in turn, has run; for tests. */
+    void settle() {
+        for (int round = 0; round < 3; round++) {
+            onFabric(() -> Boolean.TRUE, Boolean.FALSE);
+        }
     }
 
     /** Runs one aging pass now and waits for it; for tests. */
@@ -176,7 +197,7 @@ public final class Fabric implements AutoCloseable {
         if (tableId == Pipeline.ARP && frame.kind() == DecodedFrame.Kind.ARP && frame.arpOperation() == 1) {
             final var owner = current.macOfIp().getOrDefault(vni, Map.of()).get(frame.targetIp4());
             if (owner != null && owner != frame.senderMac()) {
-                sender.send(datapathId, port, ArpReply.to(frame, owner));
+                sender.send(datapathId, port, ArpFrames.reply(frame, owner));
             }
         }
         final var outcome = learner.learn(new LocationLearner.Sighting(vni, cloud, datapathId, port, clock.instant()),
@@ -184,6 +205,8 @@ public final class Fabric implements AutoCloseable {
         switch (outcome) {
             case LocationLearner.Outcome.Learned learned -> changed(learned.location());
             case LocationLearner.Outcome.Refreshed refreshed -> {
+                final var seenAt = refreshed.location();
+                executor.execute(() -> aliveAt(seenAt));
                 if (!refreshed.location().ipAddresses().equals(
                         current.ipsOf().getOrDefault(Lookup.key(refreshed.location()), Set.of()))) {
                     // a new address needs an ARP entry
@@ -194,13 +217,9 @@ public final class Fabric implements AutoCloseable {
                 }
             }
             case LocationLearner.Outcome.MoveCandidate move -> {
-                // verification before a move is the migration layer's job; here the newest sighting wins
-                if (learner.commit(move)) {
-                    LOG.info("VM {} on VNI {} moved from {}/{}:{} to {}/{}:{}", move.current().mac(), vni,
-                        move.current().cloud(), move.current().datapathId(), move.current().port(), cloud, datapathId,
-                        port);
-                    changed(move.proposed());
-                }
+                final var trigger = triggerOf(frame);
+                final var seen = clock.instant();
+                executor.execute(() -> onMoveCandidate(move, trigger, seen));
             }
             case LocationLearner.Outcome.Ignored ignored -> LOG.trace("packet-in ignored: {}", ignored.reason());
         }
@@ -348,6 +367,9 @@ public final class Fabric implements AutoCloseable {
             return;
         }
         views.put(cloud, view);
+        if (tunnelTransactionInFlight.contains(cloud)) {
+            viewsDuringTransaction.add(cloud);
+        }
         publisher.tunnels(cloud, view.bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
             .filter(iface -> iface.remoteCloud().isPresent()).map(iface -> TunnelState.of(cloud, iface)).toList());
         reconcileTunnels(cloud);
@@ -368,12 +390,13 @@ public final class Fabric implements AutoCloseable {
             plan.adds().stream().map(TunnelPlanner.Add::name).toList(),
             plan.removes().stream().map(TunnelPlanner.Remove::name).toList());
         tunnelTransactionInFlight.add(cloud);
+        viewsDuringTransaction.remove(cloud);
         session.transact(TunnelPlanner.transaction(plan)).whenComplete((result, failure) -> executor.execute(() -> {
             tunnelTransactionInFlight.remove(cloud);
             if (failure != null) {
                 LOG.warn("Cloud {}: tunnel transaction failed: {}", cloud, failure.getMessage());
-            } else {
-                // the monitor update for our own change came before this reply: check again
+            } else if (viewsDuringTransaction.remove(cloud)) {
+                // views that came while the transaction ran (ours among them) were not acted on
                 reconcileTunnels(cloud);
             }
         }));
@@ -385,9 +408,24 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
-    private void recompute() {
+    /**
+     * What one recomputation sent.
+     *
+     * @param flowsChanged additions, changes and removals
+     * @param switchesTouched switches with changes
+     * @param confirmed completes when every switch confirmed its changes
+     * @param confirmedBy what confirmation means
+     */
+    private record Batch(int flowsChanged, Set<Long> switchesTouched, CompletableFuture<Void> confirmed,
+            String confirmedBy) {
+    }
+
+    private Batch recompute() {
         recomputeQueued.set(false);
         final var programmer = programmers.apply(config.flowProgramming());
+        int changed = 0;
+        final var touched = new HashSet<Long>();
+        final var confirmations = new ArrayList<CompletableFuture<Void>>();
         final var locations = table.all();
         final var desired = FlowCompiler.compile(config, views, locations);
         lookup = lookupOf(desired.keySet(), locations);
@@ -401,8 +439,10 @@ public final class Fabric implements AutoCloseable {
                 .map(Map.Entry::getValue).toList();
             if (!upserts.isEmpty() || !removals.isEmpty()) {
                 LOG.debug("Switch {}: {} flows to add or change, {} to remove", dpid, upserts.size(), removals.size());
-                programmer.apply(dpid, upserts, removals);
+                confirmations.add(programmer.apply(dpid, upserts, removals));
                 installed.put(dpid, Map.copyOf(want));
+                changed += upserts.size() + removals.size();
+                touched.add(dpid);
             }
         }
         // switches no longer in any cloud lose cloudroam's flows
@@ -413,6 +453,158 @@ public final class Fabric implements AutoCloseable {
                 programmer.apply(dpid, List.of(), installed.remove(dpid).values());
             }
         }
+        return new Batch(changed, touched, CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)),
+            programmer.confirmation());
+    }
+
+    // ------------------------------------------------------------------ mobility (fabric thread)
+
+    private static MigrationRecord.Trigger triggerOf(final DecodedFrame frame) {
+        if (frame.kind() == DecodedFrame.Kind.RARP) {
+            return MigrationRecord.Trigger.RARP;
+        }
+        if (frame.isGratuitousArp()) {
+            return MigrationRecord.Trigger.GARP;
+        }
+        return frame.isUnsolicitedNeighborAdvertisement() ? MigrationRecord.Trigger.UNSOLICITED_NA
+            : MigrationRecord.Trigger.PACKET;
+    }
+
+    /**
+     * A move waiting for the old port to stay silent.
+     *
+     * @param move the proposal
+     * @param trigger what revealed it
+     * @param seen when
+     * @param timeout the task that applies it when the probe goes unanswered
+     */
+    private record PendingMove(LocationLearner.Outcome.MoveCandidate move, MigrationRecord.Trigger trigger,
+            Instant seen, ScheduledFuture<?> timeout) {
+    }
+
+    private void onMoveCandidate(final LocationLearner.Outcome.MoveCandidate move,
+            final MigrationRecord.Trigger trigger, final Instant seen) {
+        final var key = Lookup.key(move.current());
+        if (pending.containsKey(key)) {
+            return; // the announcement burst of a move already being verified
+        }
+        final var old = move.current();
+        if (guard.isQuarantined(old.vni(), old.mac(), seen)) {
+            conflict("quarantined", old, move.proposed(), trigger, seen);
+            return;
+        }
+        final var verifyTimeout = config.mobility().verifyTimeout();
+        if (!portExists(old) || verifyTimeout.isZero()) {
+            apply(move, trigger, seen, "old-port-gone");
+            return;
+        }
+        // the VM may still be there: ask it at the old port, believe the move only if it stays silent
+        old.ipAddresses().stream().map(io.cloudroam.impl.flow.Ipv4::parse).filter(java.util.Objects::nonNull)
+            .findFirst().ifPresent(ip4 -> sender.send(old.datapathId(), old.port(),
+                ArpFrames.probe(old.mac().bits(), ip4)));
+        final var timeout = executor.schedule(() -> {
+            final var waiting = pending.remove(key);
+            if (waiting != null) {
+                apply(waiting.move(), waiting.trigger(), waiting.seen(), "old-port-silent");
+            }
+        }, verifyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        pending.put(key, new PendingMove(move, trigger, seen, timeout));
+    }
+
+    /** The VM answered at the place the table has for it: a pending move there is refused. */
+    private void aliveAt(final VmLocation location) {
+        final var waiting = pending.get(Lookup.key(location));
+        if (waiting != null && waiting.move().current().datapathId() == location.datapathId()
+                && waiting.move().current().port() == location.port()) {
+            pending.remove(Lookup.key(location));
+            waiting.timeout().cancel(false);
+            conflict("still-at-old-port", location, waiting.move().proposed(), waiting.trigger(), waiting.seen());
+        }
+    }
+
+    private boolean portExists(final VmLocation location) {
+        return views.getOrDefault(location.cloud(), SwitchView.EMPTY).bridge(location.datapathId())
+            .map(bridge -> bridge.interfaces().stream()
+                .anyMatch(iface -> iface.usablePort().equals(Optional.of(location.port()))))
+            .orElse(false);
+    }
+
+    private void apply(final LocationLearner.Outcome.MoveCandidate move, final MigrationRecord.Trigger trigger,
+            final Instant seen, final String verification) {
+        final var old = move.current();
+        final var now = clock.instant();
+        final var verdict = guard.judge(old.vni(), old.mac(), now, config.mobility().guard());
+        if (verdict != MobilityGuard.Verdict.ALLOW) {
+            conflict(verdict == MobilityGuard.Verdict.FLAPPING ? "flapping" : "quarantined", old, move.proposed(),
+                trigger, seen);
+            return;
+        }
+        if (!learner.commit(move)) {
+            return; // a newer move won
+        }
+        final var to = move.proposed();
+        LOG.info("VM {} on VNI {} moved from {}/{}:{} to {}/{}:{} ({}, {})", old.mac(), old.vni(), old.cloud(),
+            old.datapathId(), old.port(), to.cloud(), to.datapathId(), to.port(), trigger, verification);
+        publisher.locations(List.of(to));
+        final var record = new MigrationRecord(++migrations, old, to, trigger, verification, seen, now,
+            Optional.empty(), Optional.empty(), "", 0, Set.of());
+        final var batch = recompute();
+        final var sent = record.sent(clock.instant(), batch.flowsChanged(), batch.switchesTouched(),
+            batch.confirmedBy());
+        publisher.migration(sent);
+        rememberMigration(sent);
+        batch.confirmed().thenRun(() -> {
+            final var confirmed = sent.confirmed(clock.instant());
+            publisher.migration(confirmed);
+            executor.execute(() -> {
+                if (recentMigrations.containsKey(confirmed.id())) {
+                    recentMigrations.put(confirmed.id(), confirmed);
+                }
+            });
+        });
+    }
+
+    private void conflict(final String reason, final VmLocation at, final VmLocation claimed,
+            final MigrationRecord.Trigger trigger, final Instant seen) {
+        LOG.warn("VM {} on VNI {} claimed at {}/{}:{} by a {} but {} at {}/{}:{}", at.mac(), at.vni(), claimed.cloud(),
+            claimed.datapathId(), claimed.port(), trigger, reason, at.cloud(), at.datapathId(), at.port());
+        final var record = new ConflictRecord(++conflicts, reason, at, claimed, trigger, seen);
+        publisher.conflict(record);
+        remember(recentConflicts, record);
+    }
+
+    private static <T> void remember(final java.util.Deque<T> recent, final T item) {
+        recent.addLast(item);
+        while (recent.size() > RECENT) {
+            recent.removeFirst();
+        }
+    }
+
+    private void rememberMigration(final MigrationRecord record) {
+        recentMigrations.put(record.id(), record);
+        final var oldest = recentMigrations.keySet().iterator();
+        while (recentMigrations.size() > RECENT) {
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    /**
+     * The latest applied moves, oldest first.
+     *
+     * @return at most the last 1000
+     */
+    public List<MigrationRecord> migrations() {
+        return onFabric(() -> List.copyOf(recentMigrations.values()), List.of());
+    }
+
+    /**
+     * The latest refused sightings, oldest first.
+     *
+     * @return at most the last 1000
+     */
+    public List<ConflictRecord> conflicts() {
+        return onFabric(() -> List.copyOf(recentConflicts), List.of());
     }
 
     private Lookup lookupOf(final Set<Long> switchesWithViews, final List<VmLocation> locations) {

@@ -9,6 +9,7 @@ package io.cloudroam.impl.fabric;
 
 import io.cloudroam.impl.flow.FlowSpec;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends flow changes to one switch. Implementations must apply a call's changes together.
@@ -20,6 +21,15 @@ public interface FlowProgrammer {
      * @param datapathId the switch
      * @param upserts flows to add or replace
      * @param removals flows to remove
+     * @return completes when the changes are confirmed (see {@link #confirmation()}), exceptionally when
+     *         they failed
      */
-    void apply(long datapathId, Collection<FlowSpec> upserts, Collection<FlowSpec> removals);
+    CompletableFuture<Void> apply(long datapathId, Collection<FlowSpec> upserts, Collection<FlowSpec> removals);
+
+    /**
+     * What the completion of {@link #apply} means.
+     *
+     * @return "barrier" or "datastore-commit"
+     */
+    String confirmation();
 }

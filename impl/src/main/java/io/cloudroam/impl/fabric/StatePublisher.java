@@ -35,4 +35,18 @@ public interface StatePublisher {
      * @param tunnels its tunnel ports
      */
     void tunnels(String cloud, Collection<TunnelState> tunnels);
+
+    /**
+     * A move was applied, or its record gained a later timestamp.
+     *
+     * @param migration the record, replacing an earlier one with the same id
+     */
+    void migration(MigrationRecord migration);
+
+    /**
+     * A sighting was refused.
+     *
+     * @param conflict the record
+     */
+    void conflict(ConflictRecord conflict);
 }

@@ -13,6 +13,7 @@ import io.cloudroam.impl.flow.FlowSpec.Action;
 import io.cloudroam.impl.flow.FlowSpec.Match;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.SwitchView;
+import io.cloudroam.impl.packet.ArpFrames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,6 +93,9 @@ public final class FlowCompiler {
             Match.ANY.metadata(Pipeline.FROM_TUNNEL, Pipeline.FROM_TUNNEL), List.of(), null, Pipeline.ARP));
         flows.add(flow(Pipeline.ARP, Pipeline.MISS, "miss", Match.ANY, List.of(), null, Pipeline.DESTINATION));
         flows.add(flow(Pipeline.DESTINATION, Pipeline.MISS, "miss", Match.ANY, List.of(), null, Pipeline.FLOOD));
+        // answers to the controller's ARP probes were copied to it by the source table; they go no further
+        flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "probe-answers", Match.ANY.ethDst(ArpFrames.PROBE_MAC),
+            List.of(), null, null));
         flows.add(flow(Pipeline.FLOOD, Pipeline.MISS, "miss", Match.ANY, List.of(), null, null));
 
         // classification of VM ports and of tunnels, per VNI both ends share

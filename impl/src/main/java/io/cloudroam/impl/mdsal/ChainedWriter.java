@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.MoreExecutors;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.TransactionChain;
@@ -49,8 +50,9 @@ public final class ChainedWriter implements AutoCloseable {
      *
      * @param what a description for logs
      * @param body puts and deletes
+     * @return completes when the transaction committed, exceptionally when it failed
      */
-    public synchronized void write(final String what, final Consumer<WriteTransaction> body) {
+    public synchronized CompletableFuture<Void> write(final String what, final Consumer<WriteTransaction> body) {
         if (chain == null) {
             final var fresh = dataBroker.createMergingTransactionChain();
             fresh.addCallback(new FutureCallback<Empty>() {
@@ -69,17 +71,21 @@ public final class ChainedWriter implements AutoCloseable {
         }
         final var tx = chain.newWriteOnlyTransaction();
         body.accept(tx);
+        final var done = new CompletableFuture<Void>();
         tx.commit().addCallback(new FutureCallback<CommitInfo>() {
             @Override
             public void onSuccess(final CommitInfo result) {
                 LOG.trace("{}: {} committed", name, what);
+                done.complete(null);
             }
 
             @Override
             public void onFailure(final Throwable cause) {
                 LOG.warn("{}: {} failed", name, what, cause);
+                done.completeExceptionally(cause);
             }
         }, MoreExecutors.directExecutor());
+        return done;
     }
 
     private synchronized void forget(final TransactionChain failed) {

@@ -7,6 +7,10 @@
  */
 package io.cloudroam.impl.northbound;
 
+import static java.util.Objects.requireNonNull;
+
+import io.cloudroam.impl.fabric.ConflictRecord;
+import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.StatePublisher;
 import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.mdsal.ChainedWriter;
@@ -21,19 +25,37 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.opendaylight.mdsal.binding.api.DataBroker;
+import org.opendaylight.mdsal.binding.api.NotificationPublishService;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.DatapathId;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflictBuilder;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflicts;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Migrations;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.MobilityTrigger;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Tunnels;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocationFields;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocations;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmMigratedBuilder;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Vni;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.location.conflicts.Conflict;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.location.conflicts.ConflictBuilder;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.location.conflicts.ConflictKey;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.migrations.Migration;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.migrations.MigrationBuilder;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.migrations.MigrationKey;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.Tunnel;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.TunnelBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.TunnelKey;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.vm.locations.VmLocation;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.vm.locations.VmLocationBuilder;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.DateAndTime;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.MacAddress;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 import org.opendaylight.yangtools.yang.common.Uint32;
+import org.opendaylight.yangtools.yang.common.Uint64;
 
 /**
  * Writes learned state to the operational datastore. Location updates are coalesced: the first
@@ -45,7 +67,11 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
     /** How long location changes are collected before they are written. */
     public static final long WINDOW_MS = 20;
 
+    /** Entries kept under /migrations and /location-conflicts; older ones are deleted. */
+    static final long HISTORY = 10_000;
+
     private final ChainedWriter writer;
+    private final NotificationPublishService notifications;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("cloudroam-publisher").factory());
     // guarded by this
@@ -58,8 +84,10 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
      * Creates one.
      *
      * @param dataBroker the binding data broker
+     * @param notifications where YANG notifications are published
      */
-    public OperationalPublisher(final DataBroker dataBroker) {
+    public OperationalPublisher(final DataBroker dataBroker, final NotificationPublishService notifications) {
+        this.notifications = requireNonNull(notifications);
         writer = new ChainedWriter(dataBroker, "cloudroam operational state");
     }
 
@@ -150,6 +178,90 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                 entry));
             gone.forEach(key -> tx.delete(LogicalDatastoreType.OPERATIONAL, path(key)));
         });
+    }
+
+    @Override
+    public void migration(final MigrationRecord record) {
+        final var from = record.from();
+        final var to = record.to();
+        final var builder = new MigrationBuilder()
+            .setId(Uint64.valueOf(record.id()))
+            .setVni(new Vni(Uint32.valueOf(to.vni())))
+            .setMac(new MacAddress(to.mac().toString()))
+            .setFromCloud(new CloudId(from.cloud()))
+            .setFromPort(Uint32.valueOf(from.port()))
+            .setToCloud(new CloudId(to.cloud()))
+            .setToPort(Uint32.valueOf(to.port()))
+            .setSequence(Uint32.valueOf(to.sequence()))
+            .setTrigger(trigger(record.trigger()))
+            .setVerification("old-port-gone".equals(record.verification()) ? Migration.Verification.OldPortGone
+                : Migration.Verification.OldPortSilent)
+            .setSignalSeen(new DateAndTime(record.signalSeen().toString()))
+            .setVerified(new DateAndTime(record.verified().toString()))
+            .setFlowsChanged(Uint32.valueOf(record.flowsChanged()))
+            .setSwitchTouched(record.switchesTouched().stream().map(dpid -> new DatapathId(Uint64.fromLongBits(dpid)))
+                .collect(Collectors.toUnmodifiableSet()));
+        record.flowsSent().ifPresent(at -> builder.setFlowsSent(new DateAndTime(at.toString())));
+        record.flowsConfirmed().ifPresent(at -> builder.setFlowsConfirmed(new DateAndTime(at.toString())));
+        if (!record.confirmedBy().isEmpty()) {
+            builder.setConfirmedBy("barrier".equals(record.confirmedBy()) ? Migration.ConfirmedBy.Barrier
+                : Migration.ConfirmedBy.DatastoreCommit);
+        }
+        final var entry = builder.build();
+        writer.write("migration " + record.id(), tx -> {
+            tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(Migrations.class)
+                .child(Migration.class, entry.key()).build(), entry);
+            if (record.id() > HISTORY) {
+                tx.delete(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(Migrations.class)
+                    .child(Migration.class, new MigrationKey(Uint64.valueOf(record.id() - HISTORY))).build());
+            }
+        });
+        if (record.flowsConfirmed().isEmpty()) {
+            // once per migration: when it is first published
+            notifications.offerNotification(new VmMigratedBuilder().setId(entry.getId()).setVni(entry.getVni())
+                .setMac(entry.getMac()).setFromCloud(entry.getFromCloud()).setToCloud(entry.getToCloud())
+                .setTrigger(entry.getTrigger()).build());
+        }
+    }
+
+    @Override
+    public void conflict(final ConflictRecord record) {
+        final var entry = new ConflictBuilder()
+            .setId(Uint64.valueOf(record.id()))
+            .setVni(new Vni(Uint32.valueOf(record.at().vni())))
+            .setMac(new MacAddress(record.at().mac().toString()))
+            .setReason(switch (record.reason()) {
+                case "still-at-old-port" -> Conflict.Reason.StillAtOldPort;
+                case "flapping" -> Conflict.Reason.Flapping;
+                default -> Conflict.Reason.Quarantined;
+            })
+            .setAtCloud(new CloudId(record.at().cloud()))
+            .setAtPort(Uint32.valueOf(record.at().port()))
+            .setClaimedCloud(new CloudId(record.claimed().cloud()))
+            .setClaimedPort(Uint32.valueOf(record.claimed().port()))
+            .setTrigger(trigger(record.trigger()))
+            .setSeen(new DateAndTime(record.seen().toString()))
+            .build();
+        writer.write("conflict " + record.id(), tx -> {
+            tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL,
+                DataObjectIdentifier.builder(LocationConflicts.class).child(Conflict.class, entry.key()).build(),
+                entry);
+            if (record.id() > HISTORY) {
+                tx.delete(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(LocationConflicts.class)
+                    .child(Conflict.class, new ConflictKey(Uint64.valueOf(record.id() - HISTORY))).build());
+            }
+        });
+        notifications.offerNotification(new LocationConflictBuilder().setId(entry.getId()).setVni(entry.getVni())
+            .setMac(entry.getMac()).setReason(record.reason()).build());
+    }
+
+    private static MobilityTrigger trigger(final MigrationRecord.Trigger trigger) {
+        return switch (trigger) {
+            case RARP -> MobilityTrigger.Rarp;
+            case GARP -> MobilityTrigger.Garp;
+            case UNSOLICITED_NA -> MobilityTrigger.UnsolicitedNa;
+            case PACKET -> MobilityTrigger.Packet;
+        };
     }
 
     private static DataObjectIdentifier<Tunnel> path(final TunnelKey key) {

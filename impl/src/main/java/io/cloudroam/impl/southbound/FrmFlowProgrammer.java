@@ -11,6 +11,7 @@ import io.cloudroam.impl.fabric.FlowProgrammer;
 import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.mdsal.ChainedWriter;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.inventory.rev130819.FlowCapableNode;
@@ -44,8 +45,9 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
     }
 
     @Override
-    public void apply(final long datapathId, final Collection<FlowSpec> upserts, final Collection<FlowSpec> removals) {
-        writer.write("switch " + datapathId + ": " + upserts.size() + " flows written, " + removals.size()
+    public CompletableFuture<Void> apply(final long datapathId, final Collection<FlowSpec> upserts,
+            final Collection<FlowSpec> removals) {
+        return writer.write("switch " + datapathId + ": " + upserts.size() + " flows written, " + removals.size()
             + " removed", tx -> {
                 for (var flow : removals) {
                     tx.delete(LogicalDatastoreType.CONFIGURATION, path(datapathId, flow));
@@ -55,6 +57,11 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
                         FlowConverter.toFlow(datapathId, flow));
                 }
             });
+    }
+
+    @Override
+    public String confirmation() {
+        return "datastore-commit";
     }
 
     @Override

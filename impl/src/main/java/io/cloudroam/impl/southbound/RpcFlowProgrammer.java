@@ -18,6 +18,7 @@ import io.cloudroam.impl.flow.FlowSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.opendaylight.mdsal.binding.api.RpcService;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.service.rev130819.AddFlow;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.service.rev130819.AddFlowInputBuilder;
@@ -50,7 +51,9 @@ public final class RpcFlowProgrammer implements FlowProgrammer {
     }
 
     @Override
-    public void apply(final long datapathId, final Collection<FlowSpec> upserts, final Collection<FlowSpec> removals) {
+    public CompletableFuture<Void> apply(final long datapathId, final Collection<FlowSpec> upserts,
+            final Collection<FlowSpec> removals) {
+        final var done = new CompletableFuture<Void>();
         final long started = System.nanoTime();
         final var node = new NodeRef(FrmFlowProgrammer.node(datapathId));
         final var sent = new ArrayList<ListenableFuture<? extends RpcResult<?>>>();
@@ -80,6 +83,7 @@ public final class RpcFlowProgrammer implements FlowProgrammer {
                 if (result.isSuccessful()) {
                     LOG.debug("Switch {}: {} flow-mods confirmed by a barrier after {} us", datapathId, count,
                         (System.nanoTime() - started) / 1000);
+                    done.complete(null);
                 } else {
                     onFailure(new IllegalStateException("barrier failed: " + result.getErrors()));
                 }
@@ -88,7 +92,14 @@ public final class RpcFlowProgrammer implements FlowProgrammer {
             @Override
             public void onFailure(final Throwable cause) {
                 LOG.warn("Switch {}: a batch of {} flow-mods failed", datapathId, count, cause);
+                done.completeExceptionally(cause);
             }
         }, MoreExecutors.directExecutor());
+        return done;
+    }
+
+    @Override
+    public String confirmation() {
+        return "barrier";
     }
 }

@@ -22,6 +22,7 @@ import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.flow.Pipeline;
 import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.location.MacAddress;
+import io.cloudroam.impl.location.MobilityGuard;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
@@ -79,6 +80,8 @@ class FabricTest {
     private final List<Sent> packetOuts = new CopyOnWriteArrayList<>();
     private final List<VmLocation> published = new CopyOnWriteArrayList<>();
     private final List<VmLocation> forgotten = new CopyOnWriteArrayList<>();
+    private final List<MigrationRecord> migrations = new CopyOnWriteArrayList<>();
+    private final List<ConflictRecord> conflicts = new CopyOnWriteArrayList<>();
     private final Map<String, Consumer<SwitchView>> viewSinks = new HashMap<>();
     private final Map<String, List<JsonArray>> transactions = new HashMap<>();
     private final LocationTable table = new LocationTable();
@@ -86,11 +89,21 @@ class FabricTest {
 
     @BeforeEach
     void start() {
-        final FlowProgrammer programmer = (dpid, upserts, removals) -> {
-            synchronized (switches) {
-                final var flows = switches.computeIfAbsent(dpid, d -> new HashMap<>());
-                removals.forEach(flow -> flows.remove(flow.table() + "/" + flow.id()));
-                upserts.forEach(flow -> flows.put(flow.table() + "/" + flow.id(), flow));
+        final FlowProgrammer programmer = new FlowProgrammer() {
+            @Override
+            public CompletableFuture<Void> apply(final long dpid, final Collection<FlowSpec> upserts,
+                    final Collection<FlowSpec> removals) {
+                synchronized (switches) {
+                    final var flows = switches.computeIfAbsent(dpid, d -> new HashMap<>());
+                    removals.forEach(flow -> flows.remove(flow.table() + "/" + flow.id()));
+                    upserts.forEach(flow -> flows.put(flow.table() + "/" + flow.id(), flow));
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public String confirmation() {
+                return "barrier";
             }
         };
         final StatePublisher publisher = new StatePublisher() {
@@ -107,6 +120,16 @@ class FabricTest {
             @Override
             public void tunnels(final String cloud, final Collection<TunnelState> tunnels) {
                 // not looked at here
+            }
+
+            @Override
+            public void migration(final MigrationRecord migration) {
+                migrations.add(migration);
+            }
+
+            @Override
+            public void conflict(final ConflictRecord conflict) {
+                conflicts.add(conflict);
             }
         };
         fabric = new Fabric(method -> programmer, (dpid, port, frame) -> packetOuts.add(new Sent(dpid, port, frame)),
@@ -147,11 +170,11 @@ class FabricTest {
             sink = viewSinks.get(cloud);
         }
         sink.accept(view);
-        fabric.installedFlows();
+        fabric.settle();
     }
 
     private Map<String, FlowSpec> flowsOf(final long dpid) {
-        fabric.installedFlows(); // the fabric thread has drained everything queued before
+        fabric.settle();
         synchronized (switches) {
             return Map.copyOf(switches.getOrDefault(dpid, Map.of()));
         }
@@ -162,6 +185,22 @@ class FabricTest {
         frame.put(mac("ff:ff:ff:ff:ff:ff")).put(mac(senderMac)).putShort((short) 0x0806).putShort((short) 1)
             .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1).put(mac(senderMac))
             .put(ip(senderIp)).put(new byte[6]).put(ip(targetIp));
+        return frame.array();
+    }
+
+    private static byte[] rarp(final String vmMac) {
+        final var frame = ByteBuffer.allocate(60);
+        frame.put(mac("ff:ff:ff:ff:ff:ff")).put(mac(vmMac)).putShort((short) 0x8035).putShort((short) 1)
+            .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 3).put(mac(vmMac))
+            .put(new byte[4]).put(mac(vmMac)).put(new byte[4]);
+        return frame.array();
+    }
+
+    private static byte[] arpReply(final String senderMac, final String senderIp) {
+        final var frame = ByteBuffer.allocate(60);
+        frame.put(mac("02:c1:0d:00:00:01")).put(mac(senderMac)).putShort((short) 0x0806).putShort((short) 1)
+            .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 2).put(mac(senderMac))
+            .put(ip(senderIp)).put(mac("02:c1:0d:00:00:01")).put(new byte[4]);
         return frame.array();
     }
 
@@ -222,20 +261,84 @@ class FabricTest {
         assertEquals(1, packetOuts.size());
     }
 
-    @Test
-    void aVmSeenOnAnotherCloudMovesAndOnlyChangedFlowsAreSent() {
+    /** vm1 learned on c1 port 1, then its port leaves c1 and it appears on c2 port 7. */
+    private void moveVm1ToC2(final boolean oldPortGone, final byte[] announcement) {
         fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
-        final var c2Before = flowsOf(2);
-        // vm1 appears on c2 (its port there is bound by iface-id too)
+        flowsOf(1);
+        if (oldPortGone) {
+            feed("c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)));
+        }
         feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), vmPort("tap-vm1", 7, "vm1"), tunnel(2, 1, 10),
             tunnel(2, 3, 11)));
-        fabric.packetIn(2, 7, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        fabric.packetIn(2, 7, Pipeline.SOURCE, announcement);
+    }
+
+    @Test
+    void aVmWhoseOldPortIsGoneMovesAtOnceAndOnlyChangedFlowsAreSent() {
+        moveVm1ToC2(true, rarp(VM1));
         final var c2 = flowsOf(2);
         assertEquals(List.of(new FlowSpec.Action.Output(7)), c2.get("30/vm-100-" + VM1).actions());
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
             flowsOf(1).get("30/vm-100-" + VM1).actions(), "c1 now sends to vm1 through its tunnel to c2");
         assertEquals(1, table.find(100, MacAddress.parse(VM1)).orElseThrow().sequence());
-        assertTrue(c2Before.get("30/vm-100-" + VM1).actions().contains(new FlowSpec.Action.Output(10)));
+        final var record = migrations.get(0);
+        assertEquals(MigrationRecord.Trigger.RARP, record.trigger());
+        assertEquals("old-port-gone", record.verification());
+        assertEquals("c1", record.from().cloud());
+        assertEquals("c2", record.to().cloud());
+        assertTrue(record.flowsChanged() > 0 && record.switchesTouched().containsAll(List.of(1L, 2L)));
+        assertTrue(record.flowsSent().isPresent());
+        assertTrue(migrations.stream().anyMatch(m -> m.flowsConfirmed().isPresent()), "barrier confirmation");
+        assertTrue(packetOuts.isEmpty(), "no probe when the old port is gone");
+    }
+
+    @Test
+    void aVmStillAnsweringAtItsOldPortDoesNotMove() {
+        moveVm1ToC2(false, rarp(VM1));
+        flowsOf(1);
+        // the controller probes vm1 where it is
+        assertEquals(1, packetOuts.size());
+        assertEquals(1, packetOuts.get(0).datapathId());
+        assertEquals(1, packetOuts.get(0).port());
+        // ... and vm1 answers there: the RARP on c2 was a spoof
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpReply(VM1, "10.0.0.1"));
+        flowsOf(1);
+        assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+        assertEquals(List.of(), migrations);
+        assertEquals("still-at-old-port", conflicts.get(0).reason());
+        assertEquals("c2", conflicts.get(0).claimed().cloud());
+        assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+    }
+
+    @Test
+    void aVmSilentAtItsOldPortMovesAfterTheVerifyTimeout() throws InterruptedException {
+        moveVm1ToC2(false, rarp(VM1));
+        final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (migrations.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10); // poll interval while the 200 ms verification runs
+        }
+        assertEquals("old-port-silent", migrations.get(0).verification());
+        assertTrue(!migrations.get(0).verified().isBefore(migrations.get(0).signalSeen()));
+        assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+    }
+
+    @Test
+    void aMacMovingTooOftenIsQuarantined() {
+        fabric.configure(Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100),
+            new PortBindingSpec("c2", "vm1", 100)).withMobility(new CloudroamConfig.Mobility(Duration.ZERO,
+                new MobilityGuard.Policy(2, Duration.ofSeconds(30), Duration.ofSeconds(60)))));
+        feed("c1", view(1, vmPort("tap-vm1", 1, "vm1"), tunnel(1, 2, 10), tunnel(1, 3, 11)));
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), vmPort("tap-vm1", 7, "vm1"), tunnel(2, 1, 10),
+            tunnel(2, 3, 11)));
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        // to c2, back to c1, to c2 (one move too many), to c2 again (in quarantine)
+        for (var at : new long[][] {{2, 7}, {1, 1}, {2, 7}, {2, 7}}) {
+            fabric.packetIn(at[0], at[1], Pipeline.SOURCE, rarp(VM1));
+            flowsOf(1);
+        }
+        assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud(), "stays where it was");
+        assertEquals(2, migrations.stream().mapToLong(MigrationRecord::id).distinct().count());
+        assertEquals(List.of("flapping", "quarantined"), conflicts.stream().map(ConflictRecord::reason).toList());
     }
 
     @Test

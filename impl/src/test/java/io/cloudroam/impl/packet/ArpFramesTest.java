@@ -14,14 +14,14 @@ import io.cloudroam.impl.flow.Ipv4;
 import io.cloudroam.impl.location.MacAddress;
 import org.junit.jupiter.api.Test;
 
-class ArpReplyTest {
+class ArpFramesTest {
     private final FrameDecoder decoder = new FrameDecoder();
 
     @Test
     void answersTheRequesterWithTheOwnersMac() {
         final var request = decoder.decode(Frames.arp(1, "10.0.0.1", "10.0.0.3")).orElseThrow();
         final var owner = MacAddress.parse("02:c0:00:00:00:03").bits();
-        final var bytes = ArpReply.to(request, owner);
+        final var bytes = ArpFrames.reply(request, owner);
         final var reply = decoder.decode(bytes).orElseThrow();
         assertEquals(DecodedFrame.Kind.ARP, reply.kind());
         assertEquals(2, reply.arpOperation());
@@ -30,7 +30,7 @@ class ArpReplyTest {
         assertEquals(owner, reply.senderMac());
         assertEquals("10.0.0.3", Ipv4.format(reply.senderIp4()));
         assertEquals("10.0.0.1", Ipv4.format(reply.targetIp4()));
-        assertEquals(ArpReply.MIN_FRAME, bytes.length);
+        assertEquals(ArpFrames.MIN_FRAME, bytes.length);
         // target hardware address is the requester's
         assertEquals(MacAddress.parse(Frames.VM_MAC), MacAddress.of(bits(bytes, 32)));
     }
@@ -38,9 +38,9 @@ class ArpReplyTest {
     @Test
     void refusesAnythingButARequest() {
         final var reply = decoder.decode(Frames.arp(2, "10.0.0.1", "10.0.0.3")).orElseThrow();
-        assertThrows(IllegalArgumentException.class, () -> ArpReply.to(reply, 1L));
+        assertThrows(IllegalArgumentException.class, () -> ArpFrames.reply(reply, 1L));
         final var rarp = decoder.decode(Frames.rarp()).orElseThrow();
-        assertThrows(IllegalArgumentException.class, () -> ArpReply.to(rarp, 1L));
+        assertThrows(IllegalArgumentException.class, () -> ArpFrames.reply(rarp, 1L));
     }
 
     private static long bits(final byte[] frame, final int offset) {
@@ -49,5 +49,17 @@ class ArpReplyTest {
             result = result << 8 | frame[offset + i] & 0xFF;
         }
         return result;
+    }
+
+    @Test
+    void aProbeAsksTheVmForItsOwnAddressFromNowhere() {
+        final var vm = MacAddress.parse("02:c0:00:00:00:05").bits();
+        final var probe = decoder.decode(ArpFrames.probe(vm, Ipv4.parse("10.0.0.5"))).orElseThrow();
+        assertEquals(DecodedFrame.Kind.ARP, probe.kind());
+        assertEquals(1, probe.arpOperation());
+        assertEquals(vm, probe.dstMac(), "sent to the VM only, not broadcast");
+        assertEquals(ArpFrames.PROBE_MAC, probe.srcMac());
+        assertEquals(0, probe.senderIp4(), "RFC 5227 probe: sender address 0.0.0.0");
+        assertEquals("10.0.0.5", Ipv4.format(probe.targetIp4()));
     }
 }

@@ -8,13 +8,17 @@
 package io.cloudroam.impl.packet;
 
 /**
- * Builds the ARP reply the controller sends on behalf of a known VM (proxy ARP inside a VNI).
+ * ARP frames the controller sends: replies on behalf of known VMs (proxy ARP inside a VNI) and
+ * probes that ask whether a VM still answers at a port.
  */
-public final class ArpReply {
+public final class ArpFrames {
+    /** Source MAC of the controller's probes (locally administered); their answers are dropped. */
+    public static final long PROBE_MAC = 0x02C1_0D00_0001L;
+
     /** Minimum Ethernet frame without FCS; shorter frames are padded with zeros. */
     static final int MIN_FRAME = 60;
 
-    private ArpReply() {
+    private ArpFrames() {
     }
 
     /**
@@ -25,7 +29,7 @@ public final class ArpReply {
      * @return the reply frame, addressed to the requester
      * @throws IllegalArgumentException when {@code request} is not an ARP request
      */
-    public static byte[] to(final DecodedFrame request, final long answerMac) {
+    public static byte[] reply(final DecodedFrame request, final long answerMac) {
         if (request.kind() != DecodedFrame.Kind.ARP || request.arpOperation() != 1) {
             throw new IllegalArgumentException("not an ARP request: " + request);
         }
@@ -42,6 +46,31 @@ public final class ArpReply {
         putInt(frame, 28, request.targetIp4());
         putMac(frame, 32, request.senderMac());
         putInt(frame, 38, request.senderIp4());
+        return frame;
+    }
+
+    /**
+     * An ARP probe (RFC 5227: sender address 0.0.0.0) sent straight to a VM, asking for its own
+     * address: a live VM answers to {@link #PROBE_MAC}.
+     *
+     * @param vmMac the VM's MAC
+     * @param vmIp4 its IPv4 address
+     * @return the request frame
+     */
+    public static byte[] probe(final long vmMac, final int vmIp4) {
+        final var frame = new byte[MIN_FRAME];
+        putMac(frame, 0, vmMac);
+        putMac(frame, 6, PROBE_MAC);
+        putShort(frame, 12, 0x0806);
+        putShort(frame, 14, 1);
+        putShort(frame, 16, 0x0800);
+        frame[18] = 6;
+        frame[19] = 4;
+        putShort(frame, 20, 1);
+        putMac(frame, 22, PROBE_MAC);
+        putInt(frame, 28, 0);
+        putMac(frame, 32, 0);
+        putInt(frame, 38, vmIp4);
         return frame;
     }
 

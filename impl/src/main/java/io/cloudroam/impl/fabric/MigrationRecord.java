@@ -1,0 +1,84 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.fabric;
+
+import static java.util.Objects.requireNonNull;
+
+import io.cloudroam.impl.location.VmLocation;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One applied move, with the times that measure it.
+ *
+ * @param id sequential number
+ * @param from where the VM was
+ * @param to where it is
+ * @param trigger what revealed the move
+ * @param verification why it was believed
+ * @param signalSeen when the revealing packet-in arrived
+ * @param verified when the move was applied to the location table
+ * @param flowsSent when the flow changes were handed to the switches
+ * @param flowsConfirmed when all switches confirmed them, once they have
+ * @param confirmedBy what the confirmation is ("barrier" or "datastore-commit")
+ * @param flowsChanged number of flow additions, changes and removals
+ * @param switchesTouched switches whose flows changed
+ */
+public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger trigger, String verification,
+        Instant signalSeen, Instant verified, Optional<Instant> flowsSent, Optional<Instant> flowsConfirmed,
+        String confirmedBy, int flowsChanged, Set<Long> switchesTouched) {
+    /**
+     * What revealed a VM at a new place.
+     */
+    public enum Trigger {
+        /** QEMU's RARP announcement. */
+        RARP,
+        /** A gratuitous ARP. */
+        GARP,
+        /** An unsolicited IPv6 neighbor advertisement. */
+        UNSOLICITED_NA,
+        /** Any other frame. */
+        PACKET
+    }
+
+    /**
+     * Checks and freezes the parts.
+     */
+    public MigrationRecord {
+        requireNonNull(from, "from");
+        requireNonNull(to, "to");
+        requireNonNull(trigger, "trigger");
+        switchesTouched = Set.copyOf(switchesTouched);
+    }
+
+    /**
+     * The record once the flows were sent.
+     *
+     * @param at when
+     * @param changed how many flow changes
+     * @param touched which switches
+     * @param by what will confirm them
+     * @return a copy
+     */
+    public MigrationRecord sent(final Instant at, final int changed, final Set<Long> touched, final String by) {
+        return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, Optional.of(at),
+            flowsConfirmed, by, changed, touched);
+    }
+
+    /**
+     * The record once the switches confirmed.
+     *
+     * @param at when
+     * @return a copy
+     */
+    public MigrationRecord confirmed(final Instant at) {
+        return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, flowsSent,
+            Optional.of(at), confirmedBy, flowsChanged, switchesTouched);
+    }
+}

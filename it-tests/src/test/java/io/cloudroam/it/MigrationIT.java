@@ -1,0 +1,204 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live migration on the real lab and distribution. The WAN makes the paths differ (one way:
+ * c1-c2 40 ms, c1-c3 10 ms, c2-c3 10 ms): vm1 (VNI 100) is homed in c1, vm5 in c2.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MigrationIT {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationIT.class);
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration CONVERGE = Duration.ofSeconds(20);
+    private static final String VM1 = "02:c0:00:00:00:01";
+    private static final String VM5 = "02:c0:00:00:00:05";
+
+    private final Restconf restconf = new Restconf(KarafDistribution.RESTCONF_PORT, "admin", "admin");
+    private KarafDistribution karaf;
+    private Lab lab;
+
+    @BeforeAll
+    void start() throws Exception {
+        karaf = KarafDistribution.unpackFromBuild("migration-it");
+        karaf.start();
+        karaf.awaitReady(BOOT_TIMEOUT, () -> restconf.answers("/rests/operations", "cloudroam:locate-vm"));
+        lab = Lab.up("--clouds", "3", "--vms", "6", "--wan", "c1-c2 40ms, c1-c3 10ms, c2-c3 10ms");
+        final var put = restconf.put("/rests/data/cloudroam:cloudroam", lab.run("config"));
+        assertTrue(put.status() == 201 || put.status() == 204, put::toString);
+        poll("every VM located with its address", () -> {
+            for (var pair : List.of(List.of("vm1", "vm3"), List.of("vm5", "vm1"), List.of("vm3", "vm5"))) {
+                lab.ping(pair.get(0), pair.get(1), 1);
+            }
+            final var locations = restconf.get("/rests/data/cloudroam:vm-locations");
+            return locations.status() == 200 && locations.body().contains("10.0.0.1")
+                && locations.body().contains("10.0.0.5");
+        });
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (lab != null) {
+                lab.close();
+            }
+        } finally {
+            if (karaf != null) {
+                karaf.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aMigratedVmIsReachedOnTheDirectPathAndTheMoveIsRecorded() throws Exception {
+        final double before = p50("vm5", "vm1");
+        assertEquals(80, before, 4, "vm5 -> vm1 before the move crosses c1-c2 (2 x 40 ms)");
+        // a 1 kpps stream from vm5 to vm1 runs across the move
+        final var stream = CompletableFuture.supplyAsync(() -> {
+            try {
+                return lab.run("stream", "vm5", "vm1", "--pps", "1000", "--seconds", "4");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        final var moved = lab.migrate("vm1", "c3");
+        final var streamed = stream.join();
+        final var migration = poll("the migration of vm1 recorded and confirmed", () -> {
+            final var entry = lastMigration();
+            return entry != null && entry.has("flows-confirmed") ? entry : null;
+        });
+        assertEquals(VM1, migration.get("mac").getAsString());
+        assertEquals("c1", migration.get("from-cloud").getAsString());
+        assertEquals("c3", migration.get("to-cloud").getAsString());
+        assertEquals("rarp", migration.get("trigger").getAsString());
+        assertEquals("old-port-gone", migration.get("verification").getAsString());
+        assertEquals(1, migration.get("sequence").getAsInt());
+        final var seen = instant(migration, "signal-seen");
+        final var verified = instant(migration, "verified");
+        final var sent = instant(migration, "flows-sent");
+        final var confirmed = instant(migration, "flows-confirmed");
+        assertTrue(!seen.isAfter(verified) && !verified.isAfter(sent) && !sent.isAfter(confirmed),
+            migration::toString);
+        final var resumed = Instant.ofEpochMilli((long) (moved.get("resume").getAsDouble() * 1000));
+        assertTrue(Duration.between(resumed, seen).compareTo(Duration.ofSeconds(1)) < 0,
+            "the move was seen " + Duration.between(resumed, seen) + " after the VM resumed");
+        final double after = p50("vm5", "vm1");
+        LOG.info("vm5 -> vm1 RTT p50 {} ms before, {} ms after; signal to flows confirmed {} ms; "
+            + "resume to signal {} ms; stream: {}", before, after, Duration.between(seen, confirmed).toMillis(),
+            Duration.between(resumed, seen).toMillis(), streamed);
+        assertEquals(20, after, 2, "vm5 -> vm1 in c3 takes c2-c3 directly (2 x 10 ms), not via c1 (60 ms)");
+        final var table = karaf.console("cloudroam:migrations");
+        assertTrue(table.lines().anyMatch(line -> line.contains(VM1) && line.contains("c1:") && line.contains("c3:")
+            && line.contains("rarp")), table);
+    }
+
+    @Test
+    @Order(2)
+    void aSpoofedRarpForALiveVmDoesNotMoveItAndIsReported() throws Exception {
+        // vm3 (c3) claims vm5's MAC, which is alive in c2
+        final var spoof = lab.run("exec", "vm3", "python3", "-m", "cloudroam_lab.vmtools", "announce", "--kind",
+            "rarp", "--mac", VM5, "--ip", "10.0.0.5", "--gaps-ms", "50,150");
+        assertEquals(0, spoof.get("exit").getAsInt(), spoof::toString);
+        final var conflict = poll("a conflict for vm5", () -> {
+            final var response = restconf.get("/rests/data/cloudroam:location-conflicts");
+            if (response.status() != 200) {
+                return null;
+            }
+            for (JsonElement entry : response.json().getAsJsonObject("cloudroam:location-conflicts")
+                    .getAsJsonArray("conflict")) {
+                if (VM5.equals(entry.getAsJsonObject().get("mac").getAsString())) {
+                    return entry.getAsJsonObject();
+                }
+            }
+            return null;
+        });
+        assertEquals("still-at-old-port", conflict.get("reason").getAsString());
+        assertEquals("c2", conflict.get("at-cloud").getAsString());
+        assertEquals("c3", conflict.get("claimed-cloud").getAsString());
+        assertEquals("rarp", conflict.get("trigger").getAsString());
+        final var where = restconf.post("/rests/operations/cloudroam:locate-vm", Restconf.JSON,
+            "{\"input\": {\"mac\": \"" + VM5 + "\"}}");
+        assertEquals("c2", where.json().getAsJsonObject("cloudroam:output").get("cloud").getAsString(),
+            "the spoof moved vm5");
+        assertEquals(0.0, lab.ping("vm1", "vm5", 3).get("loss_percent").getAsDouble(), "vm5 unreachable after spoof");
+    }
+
+    @Test
+    @Order(3)
+    void aGratuitousArpAnnouncesAMoveToo() throws Exception {
+        lab.migrate("vm3", "c1", "--announce", "garp");
+        final var migration = poll("vm3's move recorded", () -> {
+            final var entry = lastMigration();
+            return entry != null && "02:c0:00:00:00:03".equals(entry.get("mac").getAsString()) ? entry : null;
+        });
+        assertEquals("garp", migration.get("trigger").getAsString());
+        assertEquals("c1", migration.get("to-cloud").getAsString());
+        assertEquals(0.0, lab.ping("vm5", "vm3", 3).get("loss_percent").getAsDouble());
+    }
+
+    private double p50(final String from, final String to) throws Exception {
+        final var ping = lab.ping(from, to, 10);
+        assertEquals(0.0, ping.get("loss_percent").getAsDouble(), ping::toString);
+        return ping.getAsJsonObject("rtt_ms").get("p50").getAsDouble();
+    }
+
+    private JsonObject lastMigration() throws Exception {
+        final var response = restconf.get("/rests/data/cloudroam:migrations");
+        if (response.status() != 200) {
+            return null;
+        }
+        JsonObject last = null;
+        for (JsonElement entry : response.json().getAsJsonObject("cloudroam:migrations").getAsJsonArray("migration")) {
+            if (last == null || entry.getAsJsonObject().get("id").getAsLong() > last.get("id").getAsLong()) {
+                last = entry.getAsJsonObject();
+            }
+        }
+        return last;
+    }
+
+    private static Instant instant(final JsonObject entry, final String leaf) {
+        return Instant.parse(entry.get(leaf).getAsString());
+    }
+
+    private static <T> T poll(final String what, final Callable<T> probe) throws Exception {
+        final long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (System.nanoTime() < deadline) {
+            final var result = probe.call();
+            if (result != null && !Boolean.FALSE.equals(result)) {
+                return result;
+            }
+            Thread.sleep(100); // poll interval, not synchronisation
+        }
+        throw new AssertionError("not within " + CONVERGE + ": " + what);
+    }
+}
