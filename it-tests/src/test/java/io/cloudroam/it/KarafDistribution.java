@@ -58,6 +58,8 @@ final class KarafDistribution implements AutoCloseable {
      * Never reuses an earlier tree: OpenDaylight writes runtime state into etc/ (AAA keeps
      * secrets there that only its datastore can decrypt), so a reused tree may not boot.
      */
+    private static final String CONSOLE_END = "cloudroam-console-end";
+
     static KarafDistribution unpackFromBuild(final String name) throws IOException, InterruptedException {
         final var archive = System.getProperty("cloudroam.karaf.archive");
         final var work = System.getProperty("cloudroam.work.dir");
@@ -146,21 +148,37 @@ final class KarafDistribution implements AutoCloseable {
      */
     String console(final String command) throws IOException, InterruptedException {
         final var client = script("client", "-u", "karaf", "-p", "karaf", "-r", "10", "-d", "2").start();
-        try (var stdin = client.getOutputStream()) {
-            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        }
+        // stdin stays open until the end marker comes back: closing it ends the session, and output
+        // still on its way (a long table) would be cut off
+        final var stdin = client.getOutputStream();
+        stdin.write((command + "\necho " + CONSOLE_END + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
         final var output = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            final var text = new StringBuilder();
+            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    final var plain = line.replaceAll("\u001B\\[[0-9;]*m", "");
+                    if (plain.strip().equals(CONSOLE_END)) {
+                        break;
+                    }
+                    text.append(plain).append('\n');
+                }
             } catch (IOException e) {
-                return "(unreadable: " + e + ")";
+                text.append("(unreadable: ").append(e).append(')');
             }
+            return text.toString();
         });
-        if (!client.waitFor(90, TimeUnit.SECONDS)) {
-            client.destroyForcibly();
-            throw new IllegalStateException("console command timed out: " + command);
+        try {
+            return output.get(90, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("console command did not finish: " + command, e);
+        } finally {
+            stdin.close();
+            if (!client.waitFor(30, TimeUnit.SECONDS)) {
+                client.destroyForcibly();
+            }
         }
-        return output.join().replaceAll("\u001B\\[[0-9;]*m", "");
     }
 
     /**

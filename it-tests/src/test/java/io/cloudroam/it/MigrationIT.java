@@ -166,6 +166,34 @@ class MigrationIT {
         assertEquals(0.0, lab.ping("vm5", "vm3", 3).get("loss_percent").getAsDouble());
     }
 
+    @Test
+    @Order(4)
+    void theTriangleBaselineDetoursThroughTheHomeCloud() throws Exception {
+        // vm1 (home c1) is in c3 since the first test; vm5 is in c2
+        setMode("triangle");
+        poll("vm5 -> vm1 through c1", () -> rtt("vm5", "vm1", "min") > 50);
+        final double triangle = p50("vm5", "vm1");
+        setMode("optimal");
+        poll("vm5 -> vm1 direct again", () -> rtt("vm5", "vm1", "max") < 30);
+        final double optimal = p50("vm5", "vm1");
+        LOG.info("vm5 -> vm1 (home c1, now in c3) RTT p50: triangle {} ms, optimal {} ms", triangle, optimal);
+        assertEquals(60, triangle, 3, "triangle: c2 -> c1 (40) -> c3 (10), back c3 -> c2 (10)");
+        assertEquals(20, optimal, 2);
+    }
+
+    /** One statistic of two pings, NaN when none was answered. */
+    private double rtt(final String from, final String to, final String statistic) throws Exception {
+        final var ping = lab.ping(from, to, 2);
+        return ping.has("rtt_ms") ? ping.getAsJsonObject("rtt_ms").get(statistic).getAsDouble() : Double.NaN;
+    }
+
+    private void setMode(final String mode) throws Exception {
+        final var body = com.google.gson.JsonParser.parseString("{\"cloudroam:virtual-network\": [{\"vni\": 100, "
+            + "\"name\": \"vni-100\", \"cloud\": [\"c1\", \"c2\", \"c3\"], \"mode\": \"" + mode + "\"}]}");
+        final var put = restconf.put("/rests/data/cloudroam:cloudroam/virtual-network=100", body);
+        assertEquals(204, put.status(), put::toString);
+    }
+
     private double p50(final String from, final String to) throws Exception {
         final var ping = lab.ping(from, to, 10);
         assertEquals(0.0, ping.get("loss_percent").getAsDouble(), ping::toString);

@@ -83,7 +83,9 @@ public final class ConfigListener implements DataListener<Cloudroam> {
         final var clouds = network.getCloud();
         return new VirtualNetworkSpec(network.requireVni().getValue().intValue(),
             network.getName() == null ? "" : network.getName(),
-            clouds == null ? List.of() : clouds.stream().map(CloudId::getValue).toList());
+            clouds == null ? List.of() : clouds.stream().map(CloudId::getValue).toList(),
+            network.getMode() == VirtualNetwork.Mode.Triangle ? VirtualNetworkSpec.Mode.TRIANGLE
+                : VirtualNetworkSpec.Mode.OPTIMAL);
     }
 
     private static CloudroamConfig.Mobility toMobility(final @Nullable Mobility mobility) {

@@ -17,13 +17,36 @@ import java.util.List;
  * @param vni VXLAN network identifier
  * @param name human-readable name, may be empty
  * @param clouds clouds it spans
+ * @param mode how traffic reaches VMs that migrated
  */
-public record VirtualNetworkSpec(int vni, String name, List<String> clouds) {
+public record VirtualNetworkSpec(int vni, String name, List<String> clouds, Mode mode) {
+    /**
+     * How traffic reaches VMs that migrated.
+     */
+    public enum Mode {
+        /** Straight to the VM's current cloud. */
+        OPTIMAL,
+        /** Through the VM's home cloud (a baseline for comparison). */
+        TRIANGLE
+    }
+
     /**
      * Freezes the components.
      */
     public VirtualNetworkSpec {
         requireNonNull(name, "name");
         clouds = List.copyOf(clouds);
+        requireNonNull(mode, "mode");
+    }
+
+    /**
+     * A virtual network in the default mode.
+     *
+     * @param vni the VNI
+     * @param name its name
+     * @param clouds the clouds it lists
+     */
+    public VirtualNetworkSpec(final int vni, final String name, final List<String> clouds) {
+        this(vni, name, clouds, Mode.OPTIMAL);
     }
 }

@@ -103,6 +103,8 @@ public final class Fabric implements AutoCloseable {
     private final Map<Long, Map<String, FlowSpec>> installed = new HashMap<>();
 
     private final Map<String, PendingMove> pending = new HashMap<>();
+    /** The cloud each VM was first seen in ("vni/mac" → cloud), for triangle mode. */
+    private final Map<String, String> homes = new HashMap<>();
     private final MobilityGuard guard = new MobilityGuard();
     private long migrations;
     private long conflicts;
@@ -160,6 +162,7 @@ public final class Fabric implements AutoCloseable {
         if (!gone.isEmpty()) {
             LOG.info("Forgot {} VMs not seen for {} s: {}", gone.size(), timeout.toSeconds(),
                 gone.stream().map(location -> location.vni() + "/" + location.mac()).toList());
+            gone.forEach(location -> homes.remove(Lookup.key(location)));
             publisher.locationsRemoved(gone);
             recompute();
         }
@@ -203,7 +206,11 @@ public final class Fabric implements AutoCloseable {
         final var outcome = learner.learn(new LocationLearner.Sighting(vni, cloud, datapathId, port, clock.instant()),
             frame, payload);
         switch (outcome) {
-            case LocationLearner.Outcome.Learned learned -> changed(learned.location());
+            case LocationLearner.Outcome.Learned learned -> {
+                final var home = learned.location();
+                executor.execute(() -> homes.putIfAbsent(Lookup.key(home), home.cloud()));
+                changed(learned.location());
+            }
             case LocationLearner.Outcome.Refreshed refreshed -> {
                 final var seenAt = refreshed.location();
                 executor.execute(() -> aliveAt(seenAt));
@@ -427,7 +434,7 @@ public final class Fabric implements AutoCloseable {
         final var touched = new HashSet<Long>();
         final var confirmations = new ArrayList<CompletableFuture<Void>>();
         final var locations = table.all();
-        final var desired = FlowCompiler.compile(config, views, locations);
+        final var desired = FlowCompiler.compile(config, views, locations, homes);
         lookup = lookupOf(desired.keySet(), locations);
         for (var entry : desired.entrySet()) {
             final long dpid = entry.getKey();

@@ -9,6 +9,7 @@ package io.cloudroam.impl.flow;
 
 import io.cloudroam.impl.config.CloudSpec;
 import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.config.VirtualNetworkSpec;
 import io.cloudroam.impl.flow.FlowSpec.Action;
 import io.cloudroam.impl.flow.FlowSpec.Match;
 import io.cloudroam.impl.location.VmLocation;
@@ -43,12 +44,26 @@ public final class FlowCompiler {
      */
     public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
             final Map<String, SwitchView> views, final List<VmLocation> locations) {
+        return compile(config, views, locations, Map.of());
+    }
+
+    /**
+     * The desired state, with the VMs' home clouds (for virtual networks in triangle mode).
+     *
+     * @param config configuration in force
+     * @param views each cloud's OVSDB view, by cloud id (absent while not connected)
+     * @param locations every known VM location
+     * @param homes the cloud each VM was first seen in, keyed "vni/mac"
+     * @return desired flows per datapath id, keyed by {@link #key}
+     */
+    public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
+            final Map<String, SwitchView> views, final List<VmLocation> locations, final Map<String, String> homes) {
         final var result = new TreeMap<Long, Map<String, FlowSpec>>();
         for (var cloud : config.clouds().values()) {
             final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
             for (var dpid : cloud.switches()) {
                 view.bridge(dpid).ifPresent(bridge -> result.put(dpid, compileSwitch(config, cloud, dpid, bridge,
-                    locations)));
+                    locations, homes)));
             }
         }
         return result;
@@ -65,7 +80,8 @@ public final class FlowCompiler {
     }
 
     private static Map<String, FlowSpec> compileSwitch(final CloudroamConfig config, final CloudSpec cloud,
-            final long dpid, final SwitchView.Bridge bridge, final List<VmLocation> locations) {
+            final long dpid, final SwitchView.Bridge bridge, final List<VmLocation> locations,
+            final Map<String, String> homes) {
         // bound VM ports: OpenFlow port → VNI, and VNI → ports
         final var portVni = new TreeMap<Long, Integer>();
         final var tunnels = new TreeMap<String, Long>();
@@ -141,11 +157,22 @@ public final class FlowCompiler {
                     Match.ANY.metadata(vni, Pipeline.VNI_MASK).ethDst(mac.bits()),
                     List.of(new Action.Output(location.port())), null, null));
             } else {
-                final var tunnelPort = tunnels.get(location.cloud());
-                if (tunnelPort != null && vnisHere.get(vni).contains(location.cloud())) {
+                // triangle mode: a VM away from home is reached through its home, which relays
+                final var home = homes.get(vni + "/" + mac);
+                final var network = config.networks().get(vni);
+                final boolean away = network != null && network.mode() == VirtualNetworkSpec.Mode.TRIANGLE
+                    && home != null && !home.equals(location.cloud());
+                final var via = away && !home.equals(cloud.id()) ? home : location.cloud();
+                final var tunnelPort = tunnels.get(via);
+                if (tunnelPort != null && vnisHere.get(vni).contains(via)) {
+                    final var toVm = List.<Action>of(new Action.SetTunnelId(vni), new Action.Output(tunnelPort));
                     flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "vm-" + vmId,
-                        Match.ANY.metadata(vni, Pipeline.METADATA_MASK).ethDst(mac.bits()),
-                        List.of(new Action.SetTunnelId(vni), new Action.Output(tunnelPort)), null, null));
+                        Match.ANY.metadata(vni, Pipeline.METADATA_MASK).ethDst(mac.bits()), toVm, null, null));
+                    if (away && home.equals(cloud.id())) {
+                        flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "vm-" + vmId + "-relay",
+                            Match.ANY.metadata(vni | Pipeline.FROM_TUNNEL, Pipeline.METADATA_MASK).ethDst(mac.bits()),
+                            toVm, null, null));
+                    }
                 }
             }
             for (var address : location.ipAddresses()) {

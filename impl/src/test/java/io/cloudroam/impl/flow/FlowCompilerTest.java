@@ -153,4 +153,40 @@ class FlowCompilerTest {
         final var locations = List.of(vm(100, VM1, 1, 1, "10.0.0.1"), vm(100, VM5, 2, 1, "10.0.0.5"));
         assertEquals(FlowCompiler.compile(config, views, locations), FlowCompiler.compile(config, views, locations));
     }
+
+    @Test
+    void inTriangleModeAVmAwayFromHomeIsReachedThroughHome() {
+        final var triangle = io.cloudroam.impl.config.CloudroamConfig.of(
+            List.of(io.cloudroam.impl.Fixtures.cloud(1), io.cloudroam.impl.Fixtures.cloud(2),
+                io.cloudroam.impl.Fixtures.cloud(3)),
+            List.of(new io.cloudroam.impl.config.VirtualNetworkSpec(100, "blue", List.of("c1", "c2", "c3"),
+                io.cloudroam.impl.config.VirtualNetworkSpec.Mode.TRIANGLE)),
+            List.of(new PortBindingSpec("c3", "vm1", 100)));
+        final var threeViews = Map.of(
+            "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)),
+            "c2", view(2, tunnel(2, 1, 10), tunnel(2, 3, 11)),
+            "c3", view(3, vmPort("tap-vm1", 4, "vm1"), tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        // vm1 was first seen in c1 and is now in c3
+        final var away = List.of(vm(100, VM1, 3, 4, "10.0.0.1"));
+        final var homes = Map.of("100/" + VM1, "c1");
+        final var all = FlowCompiler.compile(triangle, threeViews, away, homes);
+        assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(10)),
+            flow(all.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions(), "c2 sends to vm1's home, c1");
+        final var relay = flow(all.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay");
+        assertEquals(Long.valueOf(100 | Pipeline.FROM_TUNNEL), relay.match().metadata());
+        assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)), relay.actions(),
+            "the home relays to c3");
+        assertEquals(List.of(new Action.Output(4)), flow(all.get(3L), Pipeline.DESTINATION, "vm-100-" + VM1)
+            .actions());
+        // back home, or in optimal mode, nothing is relayed
+        final var atHome = FlowCompiler.compile(triangle, threeViews, away, Map.of("100/" + VM1, "c3"));
+        assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
+            flow(atHome.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions());
+        assertNull(flow(atHome.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay"));
+        final var optimal = FlowCompiler.compile(io.cloudroam.impl.config.CloudroamConfig.of(
+            List.copyOf(triangle.clouds().values()), List.of(new io.cloudroam.impl.config.VirtualNetworkSpec(100,
+                "blue", List.of("c1", "c2", "c3"))), triangle.bindings()), threeViews, away, homes);
+        assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
+            flow(optimal.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions());
+    }
 }
