@@ -23,6 +23,7 @@ import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.ArpFrames;
 import io.cloudroam.impl.packet.DecodedFrame;
 import io.cloudroam.impl.packet.FrameDecoder;
+import io.cloudroam.impl.topology.Routes;
 import io.cloudroam.impl.tunnel.TunnelPlanner;
 import java.time.Clock;
 import java.time.Instant;
@@ -106,6 +107,9 @@ public final class Fabric implements AutoCloseable {
     /** The cloud each VM was first seen in ("vni/mac" → cloud), for triangle mode. */
     private final Map<String, String> homes = new HashMap<>();
     private final MobilityGuard guard = new MobilityGuard();
+    // overlay routes over measured latencies; no measurement reaches it yet, so every route is the
+    // direct tunnel (docs/migration.md says why probing through the tunnels does not work here yet)
+    private final Routes routes = new Routes();
     private long migrations;
     private long conflicts;
     private final java.util.LinkedHashMap<Long, MigrationRecord> recentMigrations = new java.util.LinkedHashMap<>();
@@ -135,6 +139,14 @@ public final class Fabric implements AutoCloseable {
         this.clock = requireNonNull(clock);
         executor.scheduleWithFixedDelay(this::ageOut, AGING_PERIOD.toMillis(), AGING_PERIOD.toMillis(),
             TimeUnit.MILLISECONDS);
+    }
+
+    private void publishTunnels(final String cloud) {
+        final var view = views.getOrDefault(cloud, SwitchView.EMPTY);
+        publisher.tunnels(cloud, view.bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
+            .filter(iface -> iface.remoteCloud().isPresent())
+            .map(iface -> TunnelState.of(cloud, iface))
+            .toList());
     }
 
     /** Waits until everything queued on the fabric thread, and what that queued in turn, has run; for tests. */
@@ -263,7 +275,8 @@ public final class Fabric implements AutoCloseable {
     public List<TunnelState> tunnels() {
         return onFabric(() -> views.entrySet().stream().sorted(Map.Entry.comparingByKey())
             .flatMap(view -> view.getValue().bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
-                .filter(iface -> iface.remoteCloud().isPresent()).map(iface -> TunnelState.of(view.getKey(), iface))
+                .filter(iface -> iface.remoteCloud().isPresent())
+                .map(iface -> TunnelState.of(view.getKey(), iface))
                 .sorted(java.util.Comparator.comparing(TunnelState::remoteCloud)))
             .toList(), List.of());
     }
@@ -345,6 +358,7 @@ public final class Fabric implements AutoCloseable {
 
     /** Stops managing a cloud: its tunnel ports go first (if it is reachable), then the session. */
     private void retire(final String id, final CloudroamConfig applied) {
+        routes.forget(id);
         final var session = open.remove(id);
         openFor.remove(id);
         final var view = views.remove(id);
@@ -377,8 +391,7 @@ public final class Fabric implements AutoCloseable {
         if (tunnelTransactionInFlight.contains(cloud)) {
             viewsDuringTransaction.add(cloud);
         }
-        publisher.tunnels(cloud, view.bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
-            .filter(iface -> iface.remoteCloud().isPresent()).map(iface -> TunnelState.of(cloud, iface)).toList());
+        publishTunnels(cloud);
         reconcileTunnels(cloud);
         requestRecompute();
     }
@@ -434,7 +447,7 @@ public final class Fabric implements AutoCloseable {
         final var touched = new HashSet<Long>();
         final var confirmations = new ArrayList<CompletableFuture<Void>>();
         final var locations = table.all();
-        final var desired = FlowCompiler.compile(config, views, locations, homes);
+        final var desired = FlowCompiler.compile(config, views, locations, homes, routes.nextHops(links()));
         lookup = lookupOf(desired.keySet(), locations);
         for (var entry : desired.entrySet()) {
             final long dpid = entry.getKey();
@@ -612,6 +625,20 @@ public final class Fabric implements AutoCloseable {
      */
     public List<ConflictRecord> conflicts() {
         return onFabric(() -> List.copyOf(recentConflicts), List.of());
+    }
+
+    /** For each cloud, the clouds it has a working tunnel to. */
+    private Map<String, Set<String>> links() {
+        final var result = new HashMap<String, Set<String>>();
+        for (var cloud : config.clouds().values()) {
+            final var to = new HashSet<String>();
+            final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
+            cloud.switches().forEach(dpid -> view.bridge(dpid).ifPresent(bridge -> bridge.interfaces().stream()
+                .filter(iface -> iface.usablePort().isPresent()).forEach(iface -> iface.remoteCloud()
+                    .ifPresent(to::add))));
+            result.put(cloud.id(), to);
+        }
+        return result;
     }
 
     private Lookup lookupOf(final Set<Long> switchesWithViews, final List<VmLocation> locations) {

@@ -44,7 +44,7 @@ public final class FlowCompiler {
      */
     public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
             final Map<String, SwitchView> views, final List<VmLocation> locations) {
-        return compile(config, views, locations, Map.of());
+        return compile(config, views, locations, Map.of(), Map.of());
     }
 
     /**
@@ -54,16 +54,19 @@ public final class FlowCompiler {
      * @param views each cloud's OVSDB view, by cloud id (absent while not connected)
      * @param locations every known VM location
      * @param homes the cloud each VM was first seen in, keyed "vni/mac"
+     * @param nextHops overlay routes: for each destination cloud, each other cloud's next hop toward it
+     *        (a cloud missing there sends straight into the tunnel to the destination)
      * @return desired flows per datapath id, keyed by {@link #key}
      */
     public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
-            final Map<String, SwitchView> views, final List<VmLocation> locations, final Map<String, String> homes) {
+            final Map<String, SwitchView> views, final List<VmLocation> locations, final Map<String, String> homes,
+            final Map<String, Map<String, String>> nextHops) {
         final var result = new TreeMap<Long, Map<String, FlowSpec>>();
         for (var cloud : config.clouds().values()) {
             final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
             for (var dpid : cloud.switches()) {
                 view.bridge(dpid).ifPresent(bridge -> result.put(dpid, compileSwitch(config, cloud, dpid, bridge,
-                    locations, homes)));
+                    locations, homes, nextHops)));
             }
         }
         return result;
@@ -81,7 +84,7 @@ public final class FlowCompiler {
 
     private static Map<String, FlowSpec> compileSwitch(final CloudroamConfig config, final CloudSpec cloud,
             final long dpid, final SwitchView.Bridge bridge, final List<VmLocation> locations,
-            final Map<String, String> homes) {
+            final Map<String, String> homes, final Map<String, Map<String, String>> nextHops) {
         // bound VM ports: OpenFlow port → VNI, and VNI → ports
         final var portVni = new TreeMap<Long, Integer>();
         final var tunnels = new TreeMap<String, Long>();
@@ -162,13 +165,22 @@ public final class FlowCompiler {
                 final var network = config.networks().get(vni);
                 final boolean away = network != null && network.mode() == VirtualNetworkSpec.Mode.TRIANGLE
                     && home != null && !home.equals(location.cloud());
-                final var via = away && !home.equals(cloud.id()) ? home : location.cloud();
+                final String via;
+                if (away) {
+                    via = home.equals(cloud.id()) ? location.cloud() : home;
+                } else {
+                    // optimal: the overlay route toward the VM's cloud, through a third cloud when faster
+                    final var routed = nextHops.getOrDefault(location.cloud(), Map.of()).get(cloud.id());
+                    via = routed != null && vnisHere.get(vni).contains(routed) ? routed : location.cloud();
+                }
                 final var tunnelPort = tunnels.get(via);
                 if (tunnelPort != null && vnisHere.get(vni).contains(via)) {
                     final var toVm = List.<Action>of(new Action.SetTunnelId(vni), new Action.Output(tunnelPort));
                     flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "vm-" + vmId,
                         Match.ANY.metadata(vni, Pipeline.METADATA_MASK).ethDst(mac.bits()), toVm, null, null));
-                    if (away && home.equals(cloud.id())) {
+                    // frames for the VM arriving over a tunnel are relayed on: by a transit cloud of the
+                    // route, by the home in triangle mode, and by the VM's old cloud for frames in flight
+                    if (!away || home.equals(cloud.id())) {
                         flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "vm-" + vmId + "-relay",
                             Match.ANY.metadata(vni | Pipeline.FROM_TUNNEL, Pipeline.METADATA_MASK).ethDst(mac.bits()),
                             toVm, null, null));

@@ -100,7 +100,11 @@ class FlowCompilerTest {
         assertEquals(Long.valueOf(1), source.match().inPort());
         final var remote = flow(flows, Pipeline.DESTINATION, "vm-100-" + VM5);
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(10)), remote.actions());
-        assertEquals(Pipeline.METADATA_MASK, remote.match().metadataMask(), "no tunnel-to-tunnel forwarding");
+        assertEquals(Pipeline.METADATA_MASK, remote.match().metadataMask(), "frames from VM ports only");
+        final var relay = flow(flows, Pipeline.DESTINATION, "vm-100-" + VM5 + "-relay");
+        assertEquals(Long.valueOf(100 | Pipeline.FROM_TUNNEL), relay.match().metadata(),
+            "frames for vm5 that arrive over a tunnel (in flight after a move) are sent on");
+        assertEquals(remote.actions(), relay.actions());
         assertNull(flow(flows, Pipeline.SOURCE, "vm-100-" + VM5), "no source entry for a remote VM");
         final var arp = flow(flows, Pipeline.SOURCE, "vm-100-" + VM1 + "-arp");
         assertEquals(Integer.valueOf(0x0806), arp.match().ethType());
@@ -169,7 +173,7 @@ class FlowCompilerTest {
         // vm1 was first seen in c1 and is now in c3
         final var away = List.of(vm(100, VM1, 3, 4, "10.0.0.1"));
         final var homes = Map.of("100/" + VM1, "c1");
-        final var all = FlowCompiler.compile(triangle, threeViews, away, homes);
+        final var all = FlowCompiler.compile(triangle, threeViews, away, homes, Map.of());
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(10)),
             flow(all.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions(), "c2 sends to vm1's home, c1");
         final var relay = flow(all.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay");
@@ -178,15 +182,37 @@ class FlowCompilerTest {
             "the home relays to c3");
         assertEquals(List.of(new Action.Output(4)), flow(all.get(3L), Pipeline.DESTINATION, "vm-100-" + VM1)
             .actions());
-        // back home, or in optimal mode, nothing is relayed
-        final var atHome = FlowCompiler.compile(triangle, threeViews, away, Map.of("100/" + VM1, "c3"));
+        // back home, nothing detours; frames that still arrive elsewhere go straight on
+        final var atHome = FlowCompiler.compile(triangle, threeViews, away, Map.of("100/" + VM1, "c3"), Map.of());
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
             flow(atHome.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions());
-        assertNull(flow(atHome.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay"));
+        assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
+            flow(atHome.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay").actions());
         final var optimal = FlowCompiler.compile(io.cloudroam.impl.config.CloudroamConfig.of(
             List.copyOf(triangle.clouds().values()), List.of(new io.cloudroam.impl.config.VirtualNetworkSpec(100,
-                "blue", List.of("c1", "c2", "c3"))), triangle.bindings()), threeViews, away, homes);
+                "blue", List.of("c1", "c2", "c3"))), triangle.bindings()), threeViews, away, homes, Map.of());
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
             flow(optimal.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions());
+    }
+
+    @Test
+    void aFasterRouteThroughAThirdCloudIsFollowedAndRelayed() {
+        final var threeViews = Map.of(
+            "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)),
+            "c2", view(2, vmPort("tap-vm5", 1, null), tunnel(2, 1, 10), tunnel(2, 3, 11)),
+            "c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        final var vmInC3 = List.of(vm(100, VM1, 3, 4));
+        // toward c3: c2 goes through c1, c1 goes direct
+        final var hops = Map.of("c3", Map.of("c2", "c1", "c1", "c3"));
+        final var all = FlowCompiler.compile(config, threeViews, vmInC3, Map.of(), hops);
+        assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(10)),
+            flow(all.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions(), "c2 sends into the tunnel to c1");
+        assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
+            flow(all.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay").actions(), "c1 relays to c3");
+        // a next hop outside the VNI is not used
+        final var outside = FlowCompiler.compile(config, threeViews, List.of(vm(300, VM1, 1, 4)), Map.of(),
+            Map.of("c1", Map.of("c2", "c3")));
+        assertEquals(List.of(new Action.SetTunnelId(300), new Action.Output(10)),
+            flow(outside.get(2L), Pipeline.DESTINATION, "vm-300-" + VM1).actions(), "c3 is not in VNI 300");
     }
 }

@@ -1,0 +1,96 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RoutesTest {
+    private static final Map<String, Set<String>> MESH = Map.of("c1", Set.of("c2", "c3"), "c2", Set.of("c1", "c3"),
+        "c3", Set.of("c1", "c2"));
+
+    private static void both(final Routes routes, final String one, final String other, final long micros) {
+        routes.sample(one, other, micros);
+        routes.sample(other, one, micros);
+    }
+
+    @Test
+    void unmeasuredTunnelsAreUsedDirectly() {
+        final var hops = new Routes().nextHops(MESH);
+        assertEquals("c3", hops.get("c3").get("c2"));
+        assertEquals("c3", hops.get("c3").get("c1"));
+    }
+
+    @Test
+    void aFasterPathThroughAThirdCloudIsTaken() {
+        final var routes = new Routes();
+        both(routes, "c1", "c2", 40_000);
+        both(routes, "c1", "c3", 10_000);
+        both(routes, "c2", "c3", 200_000);
+        final var hops = routes.nextHops(MESH);
+        assertEquals("c1", hops.get("c3").get("c2"), "c2 reaches c3 through c1 (50 ms < 200 ms)");
+        assertEquals("c3", hops.get("c3").get("c1"), "c1 relays straight on");
+        assertEquals("c1", hops.get("c2").get("c3"), "and back the same way");
+        // when the direct link is best again, it is used again
+        for (int i = 0; i < 30; i++) {
+            both(routes, "c2", "c3", 10_000);
+        }
+        assertEquals("c3", routes.nextHops(MESH).get("c3").get("c2"));
+    }
+
+    @Test
+    void jitterDoesNotChangeTheMetric() {
+        final var routes = new Routes();
+        assertTrue(routes.sample("c1", "c2", 20_000), "the first sample sets the metric");
+        assertFalse(routes.sample("c1", "c2", 20_500));
+        assertFalse(routes.sample("c1", "c2", 19_600));
+        assertTrue(routes.sample("c1", "c2", 80_000), "a real change does");
+        assertEquals(37_912L, routes.latency("c1", "c2").orElseThrow(), 1000);
+    }
+
+    @Test
+    void nextHopsTowardOneDestinationNeverLoop() {
+        final var routes = new Routes();
+        final var clouds = new String[] {"a", "b", "c", "d", "e"};
+        final var links = new java.util.HashMap<String, Set<String>>();
+        final var random = new java.util.Random(7);
+        for (var from : clouds) {
+            final var to = new java.util.HashSet<String>();
+            for (var other : clouds) {
+                if (!other.equals(from)) {
+                    to.add(other);
+                    routes.sample(from, other, 1_000 + random.nextInt(100_000));
+                }
+            }
+            links.put(from, to);
+        }
+        final var hops = routes.nextHops(links);
+        for (var destination : clouds) {
+            for (var start : clouds) {
+                var at = start;
+                for (int steps = 0; !at.equals(destination); steps++) {
+                    assertTrue(steps < clouds.length, "loop from " + start + " toward " + destination);
+                    at = hops.get(destination).get(at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aForgottenCloudIsUnmeasuredAgain() {
+        final var routes = new Routes();
+        routes.sample("c1", "c2", 5_000);
+        routes.forget("c2");
+        assertTrue(routes.latency("c1", "c2").isEmpty());
+    }
+}
