@@ -35,21 +35,21 @@ import org.slf4j.LoggerFactory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationIT {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationIT.class);
-    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration CONVERGE = Duration.ofSeconds(20);
     private static final String VM1 = "02:c0:00:00:00:01";
     private static final String VM5 = "02:c0:00:00:00:05";
 
     private final Restconf restconf = new Restconf(KarafDistribution.RESTCONF_PORT, "admin", "admin");
+    private ControllerAndLab session;
     private KarafDistribution karaf;
     private Lab lab;
 
     @BeforeAll
     void start() throws Exception {
-        karaf = KarafDistribution.unpackFromBuild("migration-it");
-        karaf.start();
-        karaf.awaitReady(BOOT_TIMEOUT, () -> restconf.answers("/rests/operations", "cloudroam:locate-vm"));
-        lab = Lab.up("--clouds", "3", "--vms", "6", "--wan", "c1-c2 40ms, c1-c3 10ms, c2-c3 10ms");
+        session = ControllerAndLab.start("migration-it", restconf, "--clouds", "3", "--vms", "6", "--wan",
+            "c1-c2 40ms, c1-c3 10ms, c2-c3 10ms");
+        karaf = session.karaf();
+        lab = session.lab();
         final var put = restconf.put("/rests/data/cloudroam:cloudroam", lab.run("config"));
         assertTrue(put.status() == 201 || put.status() == 204, put::toString);
         poll("every VM located with its address", () -> {
@@ -64,14 +64,8 @@ class MigrationIT {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (lab != null) {
-                lab.close();
-            }
-        } finally {
-            if (karaf != null) {
-                karaf.close();
-            }
+        if (session != null) {
+            session.close();
         }
     }
 
@@ -219,14 +213,6 @@ class MigrationIT {
     }
 
     private static <T> T poll(final String what, final Callable<T> probe) throws Exception {
-        final long deadline = System.nanoTime() + CONVERGE.toNanos();
-        while (System.nanoTime() < deadline) {
-            final var result = probe.call();
-            if (result != null && !Boolean.FALSE.equals(result)) {
-                return result;
-            }
-            Thread.sleep(100); // poll interval, not synchronisation
-        }
-        throw new AssertionError("not within " + CONVERGE + ": " + what);
+        return ControllerAndLab.poll(what, CONVERGE, probe);
     }
 }

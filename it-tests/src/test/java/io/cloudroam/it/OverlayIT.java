@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OverlayIT {
     private static final Logger LOG = LoggerFactory.getLogger(OverlayIT.class);
-    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     /** VNI 100: vm1 (c1), vm3 (c3), vm5 (c2); VNI 200: vm2 (c2), vm4 (c1), vm6 (c3). */
     private static final Map<Integer, List<String>> BY_VNI = Map.of(100, List.of("vm1", "vm3", "vm5"),
@@ -49,6 +48,7 @@ class OverlayIT {
     private static final String LOCATIONS = "/rests/data/cloudroam:vm-locations";
 
     private final Restconf restconf = new Restconf(KarafDistribution.RESTCONF_PORT, "admin", "admin");
+    private ControllerAndLab session;
     private KarafDistribution karaf;
     private Lab lab;
     private JsonObject labConfig;
@@ -58,23 +58,17 @@ class OverlayIT {
 
     @BeforeAll
     void start() throws Exception {
-        karaf = KarafDistribution.unpackFromBuild("overlay-it");
-        karaf.start();
-        karaf.awaitReady(BOOT_TIMEOUT, () -> restconf.answers("/rests/operations", "cloudroam:locate-vm"));
-        lab = Lab.up("--clouds", "3", "--vms", "6", "--wan", "all 5ms");
+        session = ControllerAndLab.start("overlay-it", restconf, "--clouds", "3", "--vms", "6", "--wan",
+            "all 5ms");
+        karaf = session.karaf();
+        lab = session.lab();
         labConfig = lab.run("config");
     }
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (lab != null) {
-                lab.close();
-            }
-        } finally {
-            if (karaf != null) {
-                karaf.close();
-            }
+        if (session != null) {
+            session.close();
         }
     }
 
@@ -296,13 +290,6 @@ class OverlayIT {
     }
 
     private static void poll(final String what, final Callable<Boolean> condition) throws Exception {
-        final long deadline = System.nanoTime() + CONVERGE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.call()) {
-                return;
-            }
-            Thread.sleep(100); // poll interval, not synchronisation
-        }
-        throw new AssertionError("not within " + CONVERGE + ": " + what);
+        ControllerAndLab.poll(what, CONVERGE, condition);
     }
 }
