@@ -123,19 +123,8 @@ class MigrationIT {
         final var spoof = lab.run("exec", "vm3", "python3", "-m", "cloudroam_lab.vmtools", "announce", "--kind",
             "rarp", "--mac", VM5, "--ip", "10.0.0.5", "--gaps-ms", "50,150");
         assertEquals(0, spoof.get("exit").getAsInt(), spoof::toString);
-        final var conflict = poll("a conflict for vm5", () -> {
-            final var response = restconf.get("/rests/data/cloudroam:location-conflicts");
-            if (response.status() != 200) {
-                return null;
-            }
-            for (JsonElement entry : response.json().getAsJsonObject("cloudroam:location-conflicts")
-                    .getAsJsonArray("conflict")) {
-                if (VM5.equals(entry.getAsJsonObject().get("mac").getAsString())) {
-                    return entry.getAsJsonObject();
-                }
-            }
-            return null;
-        });
+        final var conflict = poll("a conflict for vm5",
+            () -> restconf.entryWith("/rests/data/cloudroam:location-conflicts", "conflict", "mac", VM5));
         assertEquals("still-at-old-port", conflict.get("reason").getAsString());
         assertEquals("c2", conflict.get("at-cloud").getAsString());
         assertEquals("c3", conflict.get("claimed-cloud").getAsString());

@@ -10,7 +10,6 @@ package io.cloudroam.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -275,18 +274,7 @@ class OverlayIT {
     }
 
     private JsonObject location(final String vm) throws Exception {
-        final var mac = "02:c0:00:00:00:0" + vm.substring(2);
-        final var response = restconf.get(LOCATIONS);
-        if (response.status() != 200) {
-            return null;
-        }
-        for (JsonElement entry : response.json().getAsJsonObject("cloudroam:vm-locations")
-                .getAsJsonArray("vm-location")) {
-            if (mac.equals(entry.getAsJsonObject().get("mac").getAsString())) {
-                return entry.getAsJsonObject();
-            }
-        }
-        return null;
+        return restconf.entryWith(LOCATIONS, "vm-location", "mac", "02:c0:00:00:00:0" + vm.substring(2));
     }
 
     private static void poll(final String what, final Callable<Boolean> condition) throws Exception {

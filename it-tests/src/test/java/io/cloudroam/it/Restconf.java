@@ -78,6 +78,30 @@ final class Restconf {
     }
 
     /** Like {@link #get(String)}, but any failure to connect counts as "not yet". */
+    /**
+     * The entry of a list whose leaf has a value, or {@code null} when the data or the entry is not
+     * there (yet).
+     *
+     * @param path the RESTCONF data path of the container, e.g. /rests/data/cloudroam:vm-locations
+     * @param list the list inside it
+     * @param leaf the leaf to compare
+     * @param value the value wanted
+     */
+    JsonObject entryWith(final String path, final String list, final String leaf, final String value)
+            throws IOException, InterruptedException {
+        final var response = get(path);
+        if (response.status() != 200) {
+            return null;
+        }
+        final var container = response.json().getAsJsonObject(path.substring(path.lastIndexOf('/') + 1));
+        for (var entry : container.getAsJsonArray(list)) {
+            if (value.equals(entry.getAsJsonObject().get(leaf).getAsString())) {
+                return entry.getAsJsonObject();
+            }
+        }
+        return null;
+    }
+
     boolean answers(final String path, final String needle) {
         try {
             final var response = get(path);
