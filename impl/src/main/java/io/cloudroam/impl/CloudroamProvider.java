@@ -18,6 +18,7 @@ import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.mdsal.ConfigCohort;
+import io.cloudroam.impl.northbound.ClearQuarantineRpc;
 import io.cloudroam.impl.northbound.LocateVmRpc;
 import io.cloudroam.impl.northbound.OperationalPublisher;
 import io.cloudroam.impl.ovsdb.OvsdbSession;
@@ -93,7 +94,8 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
         packetInRegistration = notifications.registerListener(PacketReceived.class, new PacketInListener(fabric));
         configRegistration = dataBroker.registerDataListener(LogicalDatastoreType.CONFIGURATION,
             DataObjectIdentifier.builder(Cloudroam.class).build(), new ConfigListener(config));
-        rpcRegistration = rpcProvider.registerRpcImplementation(new LocateVmRpc(locations));
+        rpcRegistration = rpcProvider.registerRpcImplementations(new LocateVmRpc(locations),
+            new ClearQuarantineRpc(fabric));
         LOG.info("cloudroam started");
     }
 

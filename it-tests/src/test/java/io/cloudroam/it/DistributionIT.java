@@ -200,6 +200,16 @@ class DistributionIT {
     }
 
     @Test
+    void clearQuarantineAnswersLikeLocateVm() throws Exception {
+        final var unknown = restconf.post("/rests/operations/cloudroam:clear-quarantine", Restconf.JSON, """
+            {"input": {"mac": "02:00:00:00:00:99"}}""");
+        assertEquals(409, unknown.status(), unknown.body());
+        assertEquals("unknown-vm", unknown.firstError().get("error-app-tag").getAsString());
+        assertInvalidValue(restconf.post("/rests/operations/cloudroam:clear-quarantine", Restconf.JSON, """
+            {"input": {"mac": "nope"}}"""), "'nope'");
+    }
+
+    @Test
     void locateVmRejectsMalformedInputInJsonAndXml() throws Exception {
         final var json = restconf.post(LOCATE_VM, Restconf.JSON, """
             {"input": {"mac": "02:00:00:00:00:zz"}}""");

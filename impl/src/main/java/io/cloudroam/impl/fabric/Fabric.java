@@ -16,6 +16,7 @@ import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.flow.Pipeline;
 import io.cloudroam.impl.location.LocationLearner;
 import io.cloudroam.impl.location.LocationTable;
+import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.MobilityGuard;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
@@ -607,6 +608,31 @@ public final class Fabric implements AutoCloseable {
             oldest.next();
             oldest.remove();
         }
+    }
+
+    /**
+     * Ends the quarantine of a MAC.
+     *
+     * @param mac the MAC
+     * @param vni its virtual network, or {@code null} for every one it is known on
+     * @return on how many virtual networks it was quarantined; empty when the MAC is unknown there
+     */
+    public Optional<Integer> releaseQuarantine(final MacAddress mac, final Integer vni) {
+        return onFabric(() -> {
+            final var known = table.all().stream().filter(location -> location.mac().equals(mac)
+                && (vni == null || location.vni() == vni)).toList();
+            if (known.isEmpty()) {
+                return Optional.<Integer>empty();
+            }
+            int released = 0;
+            for (var location : known) {
+                if (guard.release(location.vni(), mac)) {
+                    released++;
+                    LOG.info("Quarantine of {} on VNI {} cleared", mac, location.vni());
+                }
+            }
+            return Optional.of(released);
+        }, Optional.empty());
     }
 
     /**

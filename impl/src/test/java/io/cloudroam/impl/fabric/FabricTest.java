@@ -337,7 +337,15 @@ class FabricTest {
             flowsOf(1);
         }
         assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud(), "stays where it was");
-        assertEquals(2, migrations.stream().mapToLong(MigrationRecord::id).distinct().count());
+        // an operator clears the quarantine: the next move is applied again
+        assertEquals(java.util.Optional.of(1), fabric.releaseQuarantine(MacAddress.parse(VM1), null));
+        assertEquals(java.util.Optional.of(0), fabric.releaseQuarantine(MacAddress.parse(VM1), 100));
+        assertEquals(java.util.Optional.empty(), fabric.releaseQuarantine(MacAddress.parse(VM5), null));
+        fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
+        flowsOf(1);
+        assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+        assertEquals(3, migrations.stream().mapToLong(MigrationRecord::id).distinct().count(),
+            "two before the quarantine, one after it was cleared");
         assertEquals(List.of("flapping", "quarantined"), conflicts.stream().map(ConflictRecord::reason).toList());
     }
 
