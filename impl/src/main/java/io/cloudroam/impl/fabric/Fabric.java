@@ -251,15 +251,6 @@ public final class Fabric implements AutoCloseable {
     }
 
     /**
-     * What the decoder rejected, for diagnostics.
-     *
-     * @return the decoder
-     */
-    public FrameDecoder decoder() {
-        return decoder;
-    }
-
-    /**
      * The configuration in force.
      *
      * @return the configuration
@@ -449,7 +440,7 @@ public final class Fabric implements AutoCloseable {
         final var confirmations = new ArrayList<CompletableFuture<Void>>();
         final var locations = table.all();
         final var desired = FlowCompiler.compile(config, views, locations, homes, routes.nextHops(links()));
-        lookup = lookupOf(desired.keySet(), locations);
+        lookup = lookupOf(locations);
         for (var entry : desired.entrySet()) {
             final long dpid = entry.getKey();
             final var want = entry.getValue();
@@ -667,7 +658,7 @@ public final class Fabric implements AutoCloseable {
         return result;
     }
 
-    private Lookup lookupOf(final Set<Long> switchesWithViews, final List<VmLocation> locations) {
+    private Lookup lookupOf(final List<VmLocation> locations) {
         final var cloudOf = new HashMap<Long, String>();
         final var vniOf = new HashMap<Long, Map<Long, Integer>>();
         for (var cloud : config.clouds().values()) {
