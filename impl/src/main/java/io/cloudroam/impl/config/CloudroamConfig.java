@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -180,6 +181,19 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
             }
         }
         return List.copyOf(problems);
+    }
+
+    /**
+     * The virtual network of a VM-facing port, by its binding.
+     *
+     * @param cloud the cloud holding the port
+     * @param interfaceName the OVS interface name
+     * @param ifaceId its {@code external_ids:iface-id}, or {@code null}
+     * @return the VNI, empty for a port without a binding
+     */
+    public Optional<Integer> vniOfPort(final String cloud, final String interfaceName, final String ifaceId) {
+        return bindings.stream().filter(binding -> binding.cloud().equals(cloud)
+            && binding.matches(interfaceName, ifaceId)).map(PortBindingSpec::vni).findFirst();
     }
 
     /**

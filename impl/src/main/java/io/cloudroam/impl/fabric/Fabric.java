@@ -689,10 +689,7 @@ public final class Fabric implements AutoCloseable {
         if (iface.remoteCloud().isPresent()) {
             return Optional.empty();
         }
-        return config.bindings().stream()
-            .filter(binding -> binding.cloud().equals(cloud)
-                && binding.matches(iface.name(), iface.externalIds().get("iface-id")))
-            .map(binding -> binding.vni()).findFirst();
+        return config.vniOfPort(cloud, iface.name(), iface.externalIds().get("iface-id"));
     }
 
     @Override

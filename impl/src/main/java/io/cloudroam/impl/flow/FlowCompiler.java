@@ -98,10 +98,8 @@ public final class FlowCompiler {
                 tunnels.put(remote.orElseThrow(), ofport.orElseThrow());
                 continue;
             }
-            config.bindings().stream()
-                .filter(binding -> binding.cloud().equals(cloud.id())
-                    && binding.matches(iface.name(), iface.externalIds().get("iface-id")))
-                .findFirst().ifPresent(binding -> portVni.put(ofport.orElseThrow(), binding.vni()));
+            config.vniOfPort(cloud.id(), iface.name(), iface.externalIds().get("iface-id"))
+                .ifPresent(vni -> portVni.put(ofport.orElseThrow(), vni));
         }
         final var flows = new ArrayList<FlowSpec>();
         // table misses

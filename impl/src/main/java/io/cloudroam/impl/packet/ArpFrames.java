@@ -33,20 +33,8 @@ public final class ArpFrames {
         if (request.kind() != DecodedFrame.Kind.ARP || request.arpOperation() != 1) {
             throw new IllegalArgumentException("not an ARP request: " + request);
         }
-        final var frame = new byte[MIN_FRAME];
-        putMac(frame, 0, request.senderMac());
-        putMac(frame, 6, answerMac);
-        putShort(frame, 12, 0x0806);
-        putShort(frame, 14, 1);
-        putShort(frame, 16, 0x0800);
-        frame[18] = 6;
-        frame[19] = 4;
-        putShort(frame, 20, 2);
-        putMac(frame, 22, answerMac);
-        putInt(frame, 28, request.targetIp4());
-        putMac(frame, 32, request.senderMac());
-        putInt(frame, 38, request.senderIp4());
-        return frame;
+        return arp(request.senderMac(), answerMac, 2, answerMac, request.targetIp4(), request.senderMac(),
+            request.senderIp4());
     }
 
     /**
@@ -58,19 +46,25 @@ public final class ArpFrames {
      * @return the request frame
      */
     public static byte[] probe(final long vmMac, final int vmIp4) {
+        return arp(vmMac, PROBE_MAC, 1, PROBE_MAC, 0, 0, vmIp4);
+    }
+
+    /** An Ethernet/IPv4 ARP frame, padded to the Ethernet minimum. */
+    private static byte[] arp(final long ethDst, final long ethSrc, final int operation, final long senderMac,
+            final int senderIp4, final long targetMac, final int targetIp4) {
         final var frame = new byte[MIN_FRAME];
-        putMac(frame, 0, vmMac);
-        putMac(frame, 6, PROBE_MAC);
+        putMac(frame, 0, ethDst);
+        putMac(frame, 6, ethSrc);
         putShort(frame, 12, 0x0806);
         putShort(frame, 14, 1);
         putShort(frame, 16, 0x0800);
         frame[18] = 6;
         frame[19] = 4;
-        putShort(frame, 20, 1);
-        putMac(frame, 22, PROBE_MAC);
-        putInt(frame, 28, 0);
-        putMac(frame, 32, 0);
-        putInt(frame, 38, vmIp4);
+        putShort(frame, 20, operation);
+        putMac(frame, 22, senderMac);
+        putInt(frame, 28, senderIp4);
+        putMac(frame, 32, targetMac);
+        putInt(frame, 38, targetIp4);
         return frame;
     }
 
