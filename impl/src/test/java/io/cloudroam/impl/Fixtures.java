@@ -52,6 +52,18 @@ public final class Fixtures {
             Map.of("state", "up"), Optional.of("up"));
     }
 
+    /** The two ends of cloud i's probe loop, as cloudroam creates them on bridge "bridge-i". */
+    public static SwitchView.Interface[] probeLoop(final int index, final long outPort, final long inPort) {
+        final var names = io.cloudroam.impl.tunnel.TunnelPlanner.loopNames("bridge-" + index);
+        return new SwitchView.Interface[] {
+            new SwitchView.Interface("port-" + names.get(0), names.get(0), "patch", Optional.of(outPort),
+                Map.of(SwitchView.PROBE_LOOP_KEY, SwitchView.LOOP_OUT), Map.of("peer", names.get(1)), Map.of(),
+                Optional.of("up")),
+            new SwitchView.Interface("port-" + names.get(1), names.get(1), "patch", Optional.of(inPort),
+                Map.of(SwitchView.PROBE_LOOP_KEY, SwitchView.LOOP_IN), Map.of("peer", names.get(0)), Map.of(),
+                Optional.of("up"))};
+    }
+
     /** Cloud i's view: bridge br-int with datapath id i, the given interfaces. */
     public static SwitchView view(final int index, final SwitchView.Interface... interfaces) {
         return new SwitchView(List.of(new SwitchView.Bridge("bridge-" + index, "br-int", Optional.of((long) index),

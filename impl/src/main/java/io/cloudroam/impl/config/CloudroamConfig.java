@@ -30,10 +30,30 @@ import java.util.TreeSet;
  */
 public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Integer, VirtualNetworkSpec> networks,
         List<PortBindingSpec> bindings, FlowProgramming flowProgramming, Duration locationIdleTimeout,
-        Mobility mobility) {
+        Mobility mobility, Routing routing) {
     /** The configuration before anything is configured. */
     public static final CloudroamConfig EMPTY = new CloudroamConfig(new TreeMap<>(), new TreeMap<>(), List.of(),
-        FlowProgramming.DATASTORE, Duration.ZERO, Mobility.DEFAULT);
+        FlowProgramming.DATASTORE, Duration.ZERO, Mobility.DEFAULT, Routing.DEFAULT);
+
+    /**
+     * How the WAN between clouds is measured.
+     *
+     * @param probeInterval time between probe rounds; zero stops probing
+     * @param probeLoss unanswered rounds in a row after which a link is unusable
+     */
+    public record Routing(Duration probeInterval, int probeLoss) {
+        /** The defaults of the YANG model. */
+        public static final Routing DEFAULT = new Routing(Duration.ofSeconds(1), 3);
+
+        /**
+         * Checks the parts.
+         */
+        public Routing {
+            if (probeInterval.isNegative() || probeLoss < 1) {
+                throw new IllegalArgumentException("probe interval " + probeInterval + ", loss " + probeLoss);
+            }
+        }
+    }
 
     /**
      * How moves are verified and when a moving MAC is distrusted.
@@ -75,6 +95,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         bindings = List.copyOf(bindings);
         requireNonNull(flowProgramming, "flowProgramming");
         requireNonNull(mobility, "mobility");
+        requireNonNull(routing, "routing");
         if (locationIdleTimeout.isNegative()) {
             throw new IllegalArgumentException("negative idle timeout " + locationIdleTimeout);
         }
@@ -87,7 +108,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
      * @return a copy
      */
     public CloudroamConfig withFlowProgramming(final FlowProgramming method) {
-        return new CloudroamConfig(clouds, networks, bindings, method, locationIdleTimeout, mobility);
+        return new CloudroamConfig(clouds, networks, bindings, method, locationIdleTimeout, mobility, routing);
     }
 
     /**
@@ -97,7 +118,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
      * @return a copy
      */
     public CloudroamConfig withLocationIdleTimeout(final Duration timeout) {
-        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, timeout, mobility);
+        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, timeout, mobility, routing);
     }
 
     /**
@@ -107,7 +128,19 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
      * @return a copy
      */
     public CloudroamConfig withMobility(final Mobility settings) {
-        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, locationIdleTimeout, settings);
+        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, locationIdleTimeout, settings,
+            routing);
+    }
+
+    /**
+     * The same configuration with other routing settings.
+     *
+     * @param settings the settings
+     * @return a copy
+     */
+    public CloudroamConfig withRouting(final Routing settings) {
+        return new CloudroamConfig(clouds, networks, bindings, flowProgramming, locationIdleTimeout, mobility,
+            settings);
     }
 
     /**
@@ -136,7 +169,7 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         final var networkMap = new TreeMap<Integer, VirtualNetworkSpec>();
         networks.forEach(network -> networkMap.put(network.vni(), network));
         return new CloudroamConfig(cloudMap, networkMap, bindings, FlowProgramming.DATASTORE, Duration.ZERO,
-            Mobility.DEFAULT);
+            Mobility.DEFAULT, Routing.DEFAULT);
     }
 
     /**

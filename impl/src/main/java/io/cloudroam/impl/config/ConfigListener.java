@@ -21,6 +21,7 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Datap
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.Cloud;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.Mobility;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.PortBinding;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.Routing;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.VirtualNetwork;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IpAddress;
 
@@ -64,7 +65,18 @@ public final class ConfigListener implements DataListener<Cloudroam> {
             .withFlowProgramming(method)
             .withLocationIdleTimeout(Duration.ofSeconds(data.getLocationIdleTimeout() == null ? 0
                 : data.getLocationIdleTimeout().longValue()))
-            .withMobility(toMobility(data.getMobility()));
+            .withMobility(toMobility(data.getMobility()))
+            .withRouting(toRouting(data.getRouting()));
+    }
+
+    private static CloudroamConfig.Routing toRouting(final @Nullable Routing routing) {
+        final var defaults = CloudroamConfig.Routing.DEFAULT;
+        if (routing == null) {
+            return defaults;
+        }
+        return new CloudroamConfig.Routing(routing.getProbeInterval() == null ? defaults.probeInterval()
+            : Duration.ofMillis(routing.getProbeInterval().longValue()),
+            routing.getProbeLoss() == null ? defaults.probeLoss() : routing.getProbeLoss().intValue());
     }
 
     private static CloudSpec toCloud(final Cloud cloud) {

@@ -24,6 +24,7 @@ import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.ArpFrames;
 import io.cloudroam.impl.packet.DecodedFrame;
 import io.cloudroam.impl.packet.FrameDecoder;
+import io.cloudroam.impl.topology.LatencyProbes;
 import io.cloudroam.impl.topology.Routes;
 import io.cloudroam.impl.tunnel.TunnelPlanner;
 import java.time.Clock;
@@ -62,6 +63,8 @@ public final class Fabric implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Fabric.class);
+    /** Source of the secret each fabric puts in its latency probes. */
+    private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
     private static final java.time.Duration AGING_PERIOD = java.time.Duration.ofSeconds(1);
     /** Migrations and conflicts kept in memory for the shell. */
     private static final int RECENT = 1000;
@@ -108,9 +111,12 @@ public final class Fabric implements AutoCloseable {
     /** The cloud each VM was first seen in ("vni/mac" → cloud), for triangle mode. */
     private final Map<String, String> homes = new HashMap<>();
     private final MobilityGuard guard = new MobilityGuard();
-    // overlay routes over measured latencies; no measurement reaches it yet, so every route is the
-    // direct tunnel (docs/migration.md says why probing through the tunnels does not work here yet)
+    // overlay routes over the one-way latencies the probes measure
     private final Routes routes = new Routes();
+    private final LatencyMonitor latency;
+    private final java.util.function.LongSupplier nanos;
+    private ScheduledFuture<?> probing;
+    private java.time.Duration probeInterval = java.time.Duration.ZERO;
     private long migrations;
     private long conflicts;
     private final java.util.LinkedHashMap<Long, MigrationRecord> recentMigrations = new java.util.LinkedHashMap<>();
@@ -131,6 +137,14 @@ public final class Fabric implements AutoCloseable {
     public Fabric(final Function<CloudroamConfig.FlowProgramming, FlowProgrammer> programmers,
             final PacketSender sender, final StatePublisher publisher,
             final SessionFactory sessions, final LocationTable table, final Clock clock) {
+        this(programmers, sender, publisher, sessions, table, clock, System::nanoTime);
+    }
+
+    /** The same with the clock that times latency probes given; for tests. */
+    Fabric(final Function<CloudroamConfig.FlowProgramming, FlowProgrammer> programmers,
+            final PacketSender sender, final StatePublisher publisher,
+            final SessionFactory sessions, final LocationTable table, final Clock clock,
+            final java.util.function.LongSupplier nanos) {
         this.programmers = requireNonNull(programmers);
         this.sender = requireNonNull(sender);
         this.publisher = requireNonNull(publisher);
@@ -138,6 +152,8 @@ public final class Fabric implements AutoCloseable {
         this.table = requireNonNull(table);
         this.learner = new LocationLearner(table);
         this.clock = requireNonNull(clock);
+        this.nanos = requireNonNull(nanos);
+        this.latency = new LatencyMonitor(sender, routes, TOKENS.nextLong(), nanos);
         executor.scheduleWithFixedDelay(this::ageOut, AGING_PERIOD.toMillis(), AGING_PERIOD.toMillis(),
             TimeUnit.MILLISECONDS);
     }
@@ -155,6 +171,14 @@ public final class Fabric implements AutoCloseable {
         for (int round = 0; round < 3; round++) {
             onFabric(() -> Boolean.TRUE, Boolean.FALSE);
         }
+    }
+
+    /** Publishes the routing state and sends one probe round now, and waits for it; for tests. */
+    void probeNow() {
+        onFabric(() -> {
+            probeRound();
+            return Boolean.TRUE;
+        }, Boolean.FALSE);
     }
 
     /** Runs one aging pass now and waits for it; for tests. */
@@ -200,6 +224,19 @@ public final class Fabric implements AutoCloseable {
      */
     public void packetIn(final long datapathId, final long port, final short tableId, final byte[] payload) {
         final var current = lookup;
+        if (LatencyProbes.isProbe(payload)) {
+            final long arrival = nanos.getAsLong();
+            final var probe = latency.parse(payload);
+            final var cloud = current.cloudOf().get(datapathId);
+            if (probe.isPresent() && cloud != null) {
+                executor.execute(() -> {
+                    if (latency.received(probe.orElseThrow(), cloud, arrival)) {
+                        requestRecompute();
+                    }
+                });
+                return;
+            }
+        }
         final var cloud = current.cloudOf().get(datapathId);
         final var vni = current.vniOf().getOrDefault(datapathId, Map.of()).get(port);
         if (cloud == null || vni == null) {
@@ -328,6 +365,7 @@ public final class Fabric implements AutoCloseable {
             LOG.info("Flow programming switched from {} to {}", config.flowProgramming(), applied.flowProgramming());
         }
         config = applied;
+        scheduleProbes(applied.routing().probeInterval());
         // open, replace or close OVSDB sessions
         for (var id : new ArrayList<>(open.keySet())) {
             final var spec = applied.clouds().get(id);
@@ -350,7 +388,7 @@ public final class Fabric implements AutoCloseable {
 
     /** Stops managing a cloud: its tunnel ports go first (if it is reachable), then the session. */
     private void retire(final String id, final CloudroamConfig applied) {
-        routes.forget(id);
+        latency.forget(id);
         final var session = open.remove(id);
         openFor.remove(id);
         final var view = views.remove(id);
@@ -368,6 +406,32 @@ public final class Fabric implements AutoCloseable {
             }
             session.close();
         });
+    }
+
+    private void scheduleProbes(final java.time.Duration interval) {
+        if (interval.equals(probeInterval)) {
+            return;
+        }
+        probeInterval = interval;
+        if (probing != null) {
+            probing.cancel(false);
+            probing = null;
+        }
+        if (!interval.isZero()) {
+            probing = executor.scheduleWithFixedDelay(this::probeRound, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        } else if (routes.clear()) {
+            publisher.routing(List.of(), Map.of());
+            requestRecompute(); // back to direct tunnels everywhere
+        }
+    }
+
+    /** Publishes what the last round measured, then sends the next one. */
+    private void probeRound() {
+        final var links = links();
+        publisher.routing(routes.links(links), routes.paths(links));
+        if (latency.round(config, views)) {
+            requestRecompute();
+        }
     }
 
     private static boolean sameOvsdb(final CloudSpec wanted, final CloudSpec current) {

@@ -19,4 +19,14 @@ public interface PacketSender {
      * @param frame the Ethernet frame
      */
     void send(long datapathId, long port, byte[] frame);
+
+    /**
+     * Hands a frame to a switch's pipeline as if it had arrived on a port (a packet-out to the
+     * OpenFlow TABLE port).
+     *
+     * @param datapathId the switch
+     * @param inPort the OpenFlow port it seems to come from
+     * @param frame the Ethernet frame
+     */
+    void inject(long datapathId, long inPort, byte[] frame);
 }

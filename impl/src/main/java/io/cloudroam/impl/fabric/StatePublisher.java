@@ -8,7 +8,10 @@
 package io.cloudroam.impl.fabric;
 
 import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.topology.Routes;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Where the fabric reports what it learned (the operational datastore, in production).
@@ -49,4 +52,12 @@ public interface StatePublisher {
      * @param conflict the record
      */
     void conflict(ConflictRecord conflict);
+
+    /**
+     * What the latency probes measured and the routes computed from it.
+     *
+     * @param links every direction of every tunnel
+     * @param paths for each destination cloud, how each other cloud reaches it
+     */
+    void routing(List<Routes.LinkState> links, Map<String, Map<String, Routes.Hop>> paths);
 }

@@ -15,6 +15,7 @@ import io.cloudroam.impl.flow.FlowSpec.Match;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.ArpFrames;
+import io.cloudroam.impl.topology.LatencyProbes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -88,6 +89,8 @@ public final class FlowCompiler {
         // bound VM ports: OpenFlow port → VNI, and VNI → ports
         final var portVni = new TreeMap<Long, Integer>();
         final var tunnels = new TreeMap<String, Long>();
+        Long loopOut = null;
+        Long loopIn = null;
         for (var iface : bridge.interfaces()) {
             final var ofport = iface.usablePort();
             if (ofport.isEmpty()) {
@@ -96,6 +99,15 @@ public final class FlowCompiler {
             final var remote = iface.remoteCloud();
             if (remote.isPresent()) {
                 tunnels.put(remote.orElseThrow(), ofport.orElseThrow());
+                continue;
+            }
+            final var loopEnd = iface.probeLoop();
+            if (loopEnd.isPresent()) {
+                if (SwitchView.LOOP_OUT.equals(loopEnd.orElseThrow())) {
+                    loopOut = ofport.orElseThrow();
+                } else {
+                    loopIn = ofport.orElseThrow();
+                }
                 continue;
             }
             config.vniOfPort(cloud.id(), iface.name(), iface.externalIds().get("iface-id"))
@@ -114,6 +126,18 @@ public final class FlowCompiler {
         flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "probe-answers", Match.ANY.ethDst(ArpFrames.PROBE_MAC),
             List.of(), null, null));
         flows.add(flow(Pipeline.FLOOD, Pipeline.MISS, "miss", Match.ANY, List.of(), null, null));
+
+        // latency probes of the controller (tunnel id 0, which no VM frame has) cross the probe loop,
+        // which clears their tunnel metadata, and go back to the controller
+        if (loopOut != null && loopIn != null) {
+            final long out = loopOut;
+            tunnels.forEach((remote, port) -> flows.add(flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC, "probes-" + remote,
+                Match.ANY.inPort(port).tunnelId(0).ethType(LatencyProbes.ETHER_TYPE),
+                List.of(new Action.Output(out)), null, null)));
+            flows.add(flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC, "probes-back",
+                Match.ANY.inPort(loopIn).ethType(LatencyProbes.ETHER_TYPE),
+                List.of(new Action.Output(Pipeline.CONTROLLER)), null, null));
+        }
 
         // classification of VM ports and of tunnels, per VNI both ends share
         portVni.forEach((port, vni) -> flows.add(classify("port-" + port, Match.ANY.inPort(port), vni)));

@@ -116,6 +116,16 @@ public record FlowSpec(short table, int priority, String id, Match match, List<A
         }
 
         /**
+         * Adds an EtherType.
+         *
+         * @param type the EtherType
+         * @return a copy matching that EtherType
+         */
+        public Match ethType(final int type) {
+            return new Match(inPort, metadata, metadataMask, tunnelId, ethSrc, ethDst, type, arpOp, arpTpa);
+        }
+
+        /**
          * Adds the ARP EtherType.
          *
          * @return a copy matching ARP frames

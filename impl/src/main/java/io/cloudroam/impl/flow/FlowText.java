@@ -27,13 +27,12 @@ public final class FlowText {
      */
     public static String match(final FlowSpec.Match match) {
         final var parts = new ArrayList<String>();
-        if (match.ethType() != null && match.ethType() == 0x0806) {
+        final boolean arp = match.ethType() != null && match.ethType() == 0x0806;
+        if (arp) {
             parts.add("arp");
-        } else if (match.ethType() != null) {
-            parts.add("dl_type=0x" + Integer.toHexString(match.ethType()));
         }
         if (match.tunnelId() != null) {
-            parts.add("tun_id=0x" + Long.toHexString(match.tunnelId()));
+            parts.add("tun_id=" + hex(match.tunnelId()));
         }
         if (match.metadata() != null) {
             parts.add("metadata=0x" + Long.toHexString(match.metadata()) + "/0x"
@@ -47,6 +46,9 @@ public final class FlowText {
         }
         if (match.ethDst() != null) {
             parts.add("dl_dst=" + MacAddress.of(match.ethDst()));
+        }
+        if (match.ethType() != null && !arp) {
+            parts.add("dl_type=" + hex(match.ethType()));
         }
         if (match.arpTpa() != null) {
             parts.add("arp_tpa=" + Ipv4.format(match.arpTpa()));
@@ -80,8 +82,12 @@ public final class FlowText {
         return switch (action) {
             case FlowSpec.Action.Output output -> output.port() == Pipeline.CONTROLLER ? "CONTROLLER:65535"
                 : "output:" + output.port();
-            case FlowSpec.Action.SetTunnelId tunnel -> "set_field:0x" + Long.toHexString(tunnel.tunnelId())
-                + "->tun_id";
+            case FlowSpec.Action.SetTunnelId tunnel -> "set_field:" + hex(tunnel.tunnelId()) + "->tun_id";
         };
+    }
+
+    /** Like C's {@code %#x}, as Open vSwitch prints: {@code 0x64}, but {@code 0}. */
+    private static String hex(final long value) {
+        return value == 0 ? "0" : "0x" + Long.toHexString(value);
     }
 }

@@ -14,6 +14,7 @@ import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.StatePublisher;
 import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.mdsal.ChainedWriter;
+import io.cloudroam.impl.topology.Routes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,6 +36,8 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Locat
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflicts;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Migrations;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.MobilityTrigger;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.OverlayRouting;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.OverlayRoutingBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Tunnels;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocationFields;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocations;
@@ -46,6 +49,10 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.locat
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.migrations.Migration;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.migrations.MigrationBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.migrations.MigrationKey;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.overlay.routing.Link;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.overlay.routing.LinkBuilder;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.overlay.routing.Route;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.overlay.routing.RouteBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.Tunnel;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.TunnelBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.TunnelKey;
@@ -54,6 +61,7 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.vm.lo
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.DateAndTime;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.MacAddress;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
+import org.opendaylight.yangtools.binding.util.BindingMap;
 import org.opendaylight.yangtools.yang.common.Uint32;
 import org.opendaylight.yangtools.yang.common.Uint64;
 
@@ -253,6 +261,33 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
         });
         notifications.offerNotification(new LocationConflictBuilder().setId(entry.getId()).setVni(entry.getVni())
             .setMac(entry.getMac()).setReason(record.reason()).build());
+    }
+
+    @Override
+    public void routing(final List<Routes.LinkState> links, final Map<String, Map<String, Routes.Hop>> paths) {
+        final var linkEntries = new ArrayList<Link>();
+        for (var link : links) {
+            final var builder = new LinkBuilder().setCloud(new CloudId(link.from()))
+                .setRemoteCloud(new CloudId(link.to())).setSamples(Uint64.valueOf(link.samples()))
+                .setReachable(link.reachable());
+            link.latency().ifPresent(micros -> builder.setOneWayLatency(micros32(micros)));
+            if (link.samples() > 0 && link.reachable()) {
+                builder.setRoutingLatency(micros32(link.metric()));
+            }
+            linkEntries.add(builder.build());
+        }
+        final var routeEntries = new ArrayList<Route>();
+        paths.forEach((destination, hops) -> hops.forEach((cloud, hop) -> routeEntries.add(new RouteBuilder()
+            .setDestination(new CloudId(destination)).setCloud(new CloudId(cloud))
+            .setNextHop(new CloudId(hop.nextHop())).setCost(micros32(hop.cost())).build())));
+        final var container = new OverlayRoutingBuilder().setLink(BindingMap.of(linkEntries))
+            .setRoute(BindingMap.of(routeEntries)).build();
+        writer.write("overlay routing", tx -> tx.put(LogicalDatastoreType.OPERATIONAL,
+            DataObjectIdentifier.builder(OverlayRouting.class).build(), container));
+    }
+
+    private static Uint32 micros32(final long micros) {
+        return Uint32.valueOf(Math.min(micros, Uint32.MAX_VALUE.longValue()));
     }
 
     private static MobilityTrigger trigger(final MigrationRecord.Trigger trigger) {

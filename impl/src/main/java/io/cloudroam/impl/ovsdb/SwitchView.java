@@ -21,6 +21,15 @@ import java.util.Optional;
 public record SwitchView(List<Bridge> bridges) {
     /** The {@code external_ids} key that marks a tunnel port as cloudroam's and names its remote cloud. */
     public static final String REMOTE_CLOUD_KEY = "cloudroam-remote-cloud";
+    /**
+     * The {@code external_ids} key that marks one end of cloudroam's probe loop, a pair of patch
+     * ports: {@value #LOOP_OUT} or {@value #LOOP_IN}.
+     */
+    public static final String PROBE_LOOP_KEY = "cloudroam-probe-loop";
+    /** The end of the probe loop latency probes are sent into. */
+    public static final String LOOP_OUT = "out";
+    /** The end of the probe loop latency probes come back from, stripped of tunnel metadata. */
+    public static final String LOOP_IN = "in";
 
     /** A view with nothing in it: not connected yet. */
     public static final SwitchView EMPTY = new SwitchView(List.of());
@@ -80,6 +89,15 @@ public record SwitchView(List<Bridge> bridges) {
          */
         public Optional<String> remoteCloud() {
             return Optional.ofNullable(externalIds.get(REMOTE_CLOUD_KEY));
+        }
+
+        /**
+         * Which end of cloudroam's probe loop this is.
+         *
+         * @return {@link #LOOP_OUT} or {@link #LOOP_IN}, or empty for any other interface
+         */
+        public Optional<String> probeLoop() {
+            return Optional.ofNullable(externalIds.get(PROBE_LOOP_KEY));
         }
 
         /**

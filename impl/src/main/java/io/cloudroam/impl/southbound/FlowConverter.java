@@ -63,7 +63,7 @@ final class FlowConverter {
         if (!spec.actions().isEmpty()) {
             instructions.add(new InstructionBuilder().setOrder(instructions.size())
                 .setInstruction(new ApplyActionsCaseBuilder().setApplyActions(new ApplyActionsBuilder()
-                    .setAction(BindingMap.ordered(actions(datapathId, spec.actions()))).build()).build())
+                    .setAction(BindingMap.ordered(actions(spec.actions()))).build()).build())
                 .build());
         }
         if (spec.metadata() != null) {
@@ -133,25 +133,30 @@ final class FlowConverter {
         return match.build();
     }
 
-    private static List<Action> actions(final long datapathId, final List<FlowSpec.Action> specs) {
+    private static List<Action> actions(final List<FlowSpec.Action> specs) {
         final var actions = new ArrayList<Action>();
         for (var spec : specs) {
-            final var action = new ActionBuilder().setOrder(actions.size());
-            switch (spec) {
-                case FlowSpec.Action.Output output -> action.setAction(new OutputActionCaseBuilder()
-                    .setOutputAction(new OutputActionBuilder()
-                        .setOutputNodeConnector(new Uri(output.port() == Pipeline.CONTROLLER ? "CONTROLLER"
-                            : Long.toString(output.port())))
-                        .setMaxLength(Uint16.MAX_VALUE).build())
-                    .build());
-                case FlowSpec.Action.SetTunnelId tunnel -> action.setAction(new SetFieldCaseBuilder()
-                    .setSetField(new SetFieldBuilder().setTunnel(new TunnelBuilder()
-                        .setTunnelId(uint64(tunnel.tunnelId())).build()).build())
-                    .build());
+            for (var action : actionCases(spec)) {
+                actions.add(new ActionBuilder().setOrder(actions.size()).setAction(action).build());
             }
-            actions.add(action.build());
         }
         return actions;
+    }
+
+    private static List<org.opendaylight.yang.gen.v1.urn.opendaylight.action.types.rev131112.action.Action>
+            actionCases(final FlowSpec.Action spec) {
+        return switch (spec) {
+            case FlowSpec.Action.Output output -> List.of(new OutputActionCaseBuilder()
+                .setOutputAction(new OutputActionBuilder()
+                    .setOutputNodeConnector(new Uri(output.port() == Pipeline.CONTROLLER ? "CONTROLLER"
+                        : Long.toString(output.port())))
+                    .setMaxLength(Uint16.MAX_VALUE).build())
+                .build());
+            case FlowSpec.Action.SetTunnelId tunnel -> List.of(new SetFieldCaseBuilder()
+                .setSetField(new SetFieldBuilder().setTunnel(new TunnelBuilder()
+                    .setTunnelId(uint64(tunnel.tunnelId())).build()).build())
+                .build());
+        };
     }
 
     static String nodeId(final long datapathId) {

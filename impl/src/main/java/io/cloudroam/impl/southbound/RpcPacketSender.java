@@ -45,11 +45,24 @@ public final class RpcPacketSender implements PacketSender {
 
     @Override
     public void send(final long datapathId, final long port, final byte[] frame) {
-        final var node = FrmFlowProgrammer.node(datapathId);
-        final var connector = node.toBuilder().child(NodeConnector.class,
-            new NodeConnectorKey(new NodeConnectorId(FlowConverter.nodeId(datapathId) + ":" + port))).build();
-        final var input = new TransmitPacketInputBuilder().setNode(new NodeRef(node))
-            .setEgress(new NodeConnectorRef(connector)).setPayload(frame).build();
+        transmit(datapathId, new TransmitPacketInputBuilder().setEgress(connector(datapathId, Long.toString(port))),
+            port, frame);
+    }
+
+    @Override
+    public void inject(final long datapathId, final long inPort, final byte[] frame) {
+        transmit(datapathId, new TransmitPacketInputBuilder().setIngress(connector(datapathId, Long.toString(inPort)))
+            .setEgress(connector(datapathId, "TABLE")), inPort, frame);
+    }
+
+    private static NodeConnectorRef connector(final long datapathId, final String port) {
+        return new NodeConnectorRef(FrmFlowProgrammer.node(datapathId).toBuilder().child(NodeConnector.class,
+            new NodeConnectorKey(new NodeConnectorId(FlowConverter.nodeId(datapathId) + ":" + port))).build());
+    }
+
+    private void transmit(final long datapathId, final TransmitPacketInputBuilder builder, final long port,
+            final byte[] frame) {
+        final var input = builder.setNode(new NodeRef(FrmFlowProgrammer.node(datapathId))).setPayload(frame).build();
         Futures.addCallback(rpcService.getRpc(TransmitPacket.class).invoke(input),
             new FutureCallback<RpcResult<TransmitPacketOutput>>() {
                 @Override

@@ -7,7 +7,9 @@
  */
 package io.cloudroam.impl.topology;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -29,12 +31,38 @@ import java.util.TreeSet;
 public final class Routes {
     /** Cost of an edge nobody measured yet. */
     public static final long UNMEASURED_MICROS = 1_000_000;
+    /** Cost of an edge whose probes stopped coming back: used only when no other path exists. */
+    public static final long UNREACHABLE_MICROS = 1_000_000_000;
     private static final double ALPHA = 0.3;
     private static final double RELATIVE_HYSTERESIS = 0.10;
     private static final long ABSOLUTE_HYSTERESIS_MICROS = 1_000;
 
     private final Map<String, Map<String, Double>> smoothed = new HashMap<>();
     private final Map<String, Map<String, Long>> metric = new HashMap<>();
+    private final Map<String, Map<String, Long>> samples = new HashMap<>();
+
+    /**
+     * How a cloud reaches a destination.
+     *
+     * @param nextHop the cloud it tunnels to first
+     * @param cost the sum of the routing metrics along the path, in microseconds
+     */
+    public record Hop(String nextHop, long cost) {
+    }
+
+    /**
+     * What is known about one direction of a tunnel.
+     *
+     * @param from sending cloud
+     * @param to receiving cloud
+     * @param latency smoothed one-way latency, microseconds, if measured and reachable
+     * @param metric the value routes use, microseconds
+     * @param samples samples received
+     * @param reachable false after its probes stopped coming back
+     */
+    public record LinkState(String from, String to, Optional<Long> latency, long metric, long samples,
+            boolean reachable) {
+    }
 
     /**
      * Records a one-way latency sample.
@@ -45,6 +73,7 @@ public final class Routes {
      * @return whether the routing metric of that edge changed (paths may have changed)
      */
     public boolean sample(final String from, final String to, final long micros) {
+        samples.computeIfAbsent(from, c -> new HashMap<>()).merge(to, 1L, Long::sum);
         final var edges = smoothed.computeIfAbsent(from, c -> new HashMap<>());
         final var previous = edges.get(to);
         final double value = previous == null ? micros : previous + ALPHA * (micros - previous);
@@ -59,6 +88,37 @@ public final class Routes {
     }
 
     /**
+     * Marks an edge unusable: its probes stopped coming back. The next sample starts it afresh.
+     *
+     * @param from sending cloud
+     * @param to receiving cloud
+     * @return whether the routing metric of that edge changed
+     */
+    public boolean lost(final String from, final String to) {
+        smoothed.getOrDefault(from, new HashMap<>()).remove(to);
+        final var previous = metric.computeIfAbsent(from, c -> new HashMap<>()).put(to, UNREACHABLE_MICROS);
+        return previous == null || previous != UNREACHABLE_MICROS;
+    }
+
+    /**
+     * Everything known about the edges of a graph.
+     *
+     * @param links for each cloud, the clouds it has a tunnel to
+     * @return one entry per edge, sorted
+     */
+    public List<LinkState> links(final Map<String, Set<String>> links) {
+        final var result = new ArrayList<LinkState>();
+        for (var from : new TreeSet<>(links.keySet())) {
+            for (var to : new TreeSet<>(links.get(from))) {
+                final long edge = edge(from, to);
+                result.add(new LinkState(from, to, latency(from, to), edge,
+                    samples.getOrDefault(from, Map.of()).getOrDefault(to, 0L), edge != UNREACHABLE_MICROS));
+            }
+        }
+        return result;
+    }
+
+    /**
      * The smoothed latency of an edge.
      *
      * @param from sending cloud
@@ -70,15 +130,28 @@ public final class Routes {
     }
 
     /**
+     * Forgets every measurement: routes go back to the direct tunnels.
+     *
+     * @return whether anything was known
+     */
+    public boolean clear() {
+        final boolean any = !metric.isEmpty();
+        smoothed.clear();
+        metric.clear();
+        samples.clear();
+        return any;
+    }
+
+    /**
      * Forgets a cloud's measurements (it left, or its tunnels did).
      *
      * @param cloud the cloud
      */
     public void forget(final String cloud) {
-        smoothed.remove(cloud);
-        metric.remove(cloud);
-        smoothed.values().forEach(edges -> edges.remove(cloud));
-        metric.values().forEach(edges -> edges.remove(cloud));
+        for (var table : List.of(smoothed, metric, samples)) {
+            table.remove(cloud);
+            table.values().forEach(edges -> edges.remove(cloud));
+        }
     }
 
     /**
@@ -89,6 +162,22 @@ public final class Routes {
      */
     public Map<String, Map<String, String>> nextHops(final Map<String, Set<String>> links) {
         final var result = new HashMap<String, Map<String, String>>();
+        paths(links).forEach((destination, hops) -> {
+            final var next = new HashMap<String, String>();
+            hops.forEach((cloud, hop) -> next.put(cloud, hop.nextHop()));
+            result.put(destination, next);
+        });
+        return result;
+    }
+
+    /**
+     * Next hops and path costs toward every destination, over a graph.
+     *
+     * @param links for each cloud, the clouds it has a tunnel to
+     * @return for each destination, for each other cloud that can reach it, how
+     */
+    public Map<String, Map<String, Hop>> paths(final Map<String, Set<String>> links) {
+        final var result = new HashMap<String, Map<String, Hop>>();
         for (var destination : new TreeSet<>(links.keySet())) {
             result.put(destination, treeToward(destination, links));
         }
@@ -96,7 +185,7 @@ public final class Routes {
     }
 
     /** Dijkstra from the destination over reversed edges: node → its next hop toward the destination. */
-    private Map<String, String> treeToward(final String destination, final Map<String, Set<String>> links) {
+    private Map<String, Hop> treeToward(final String destination, final Map<String, Set<String>> links) {
         record Entry(String node, long cost) {
         }
 
@@ -126,7 +215,9 @@ public final class Routes {
                 }
             }
         }
-        return next;
+        final var hops = new HashMap<String, Hop>();
+        next.forEach((node, hop) -> hops.put(node, new Hop(hop, cost.get(node))));
+        return hops;
     }
 
     private long edge(final String from, final String to) {

@@ -64,13 +64,24 @@ public final class TunnelPlanner {
      * @param adds ports to create
      * @param removes ports to remove
      */
-    public record Plan(List<Add> adds, List<Remove> removes) {
+    public record Plan(List<Add> adds, List<Remove> removes, List<String> loops) {
         /**
          * Freezes the lists.
          */
         public Plan {
             adds = List.copyOf(adds);
             removes = List.copyOf(removes);
+            loops = List.copyOf(loops);
+        }
+
+        /**
+         * A plan that touches tunnels only.
+         *
+         * @param adds tunnel ports to create
+         * @param removes ports to remove
+         */
+        public Plan(final List<Add> adds, final List<Remove> removes) {
+            this(adds, removes, List.of());
         }
 
         /**
@@ -79,8 +90,23 @@ public final class TunnelPlanner {
          * @return true when OVSDB already matches
          */
         public boolean isEmpty() {
-            return adds.isEmpty() && removes.isEmpty();
+            return adds.isEmpty() && removes.isEmpty() && loops.isEmpty();
         }
+    }
+
+    /**
+     * The names of the two patch ports of a bridge's probe loop. Latency probes that arrive over a
+     * tunnel go out of one and come back in by the other before they are sent to the controller:
+     * crossing a patch port clears a frame's tunnel metadata, which openflowplugin could not decode
+     * in a packet-in.
+     *
+     * @param bridgeUuid the bridge
+     * @return the {@code out} then the {@code in} name
+     */
+    public static List<String> loopNames(final String bridgeUuid) {
+        final var tag = bridgeUuid.replace("-", "");
+        final var shortTag = tag.substring(0, Math.min(8, tag.length()));
+        return List.of("crl-" + shortTag + "-o", "crl-" + shortTag + "-i");
     }
 
     /**
@@ -111,6 +137,7 @@ public final class TunnelPlanner {
         final var cloud = config.clouds().get(cloudId);
         final var adds = new ArrayList<Add>();
         final var removes = new ArrayList<Remove>();
+        final var loops = new ArrayList<String>();
         final var peers = cloud == null ? List.<String>of() : List.copyOf(config.tunnelPeersOf(cloudId));
         for (var bridge : view.bridges()) {
             final boolean ours = cloud != null && bridge.datapathId().map(cloud.switches()::contains).orElse(false);
@@ -131,8 +158,26 @@ public final class TunnelPlanner {
                 peers.stream().filter(peer -> !satisfied.contains(peer))
                     .forEach(peer -> adds.add(desired(bridge.uuid(), config, cloudId, peer)));
             }
+            // the probe loop: wanted on our bridges with tunnels, exactly as loopNames says
+            final var loopEnds = bridge.interfaces().stream().filter(iface -> iface.probeLoop().isPresent()).toList();
+            final boolean wantLoop = ours && !peers.isEmpty();
+            if (!wantLoop || !loopIntact(bridge.uuid(), loopEnds)) {
+                loopEnds.forEach(iface -> removes.add(new Remove(bridge.uuid(), iface.portUuid(), iface.name())));
+                if (wantLoop) {
+                    loops.add(bridge.uuid());
+                }
+            }
         }
-        return new Plan(adds, removes);
+        return new Plan(adds, removes, loops);
+    }
+
+    private static boolean loopIntact(final String bridgeUuid, final List<SwitchView.Interface> ends) {
+        final var names = loopNames(bridgeUuid);
+        return ends.size() == 2 && ends.stream().allMatch(iface -> "patch".equals(iface.type())
+            && (iface.name().equals(names.get(0)) && iface.probeLoop().orElseThrow().equals(SwitchView.LOOP_OUT)
+                && Map.of("peer", names.get(1)).equals(iface.options())
+            || iface.name().equals(names.get(1)) && iface.probeLoop().orElseThrow().equals(SwitchView.LOOP_IN)
+                && Map.of("peer", names.get(0)).equals(iface.options())));
     }
 
     private static Add desired(final String bridgeUuid, final CloudroamConfig config, final String cloudId,
@@ -161,24 +206,41 @@ public final class TunnelPlanner {
         }
         int index = 0;
         for (var add : plan.adds()) {
-            final var iface = "iface" + index;
-            final var port = "port" + index++;
             final var ifaceRow = new JsonObject();
             ifaceRow.addProperty("name", add.name());
             ifaceRow.addProperty("type", "vxlan");
             ifaceRow.add("options", map(add.options()));
             ifaceRow.add("bfd", map(Map.of("enable", "true")));
-            final var marker = map(Map.of(SwitchView.REMOTE_CLOUD_KEY, add.remoteCloud()));
-            ifaceRow.add("external_ids", marker);
-            params.add(insert("Interface", ifaceRow, iface));
-            final var portRow = new JsonObject();
-            portRow.addProperty("name", add.name());
-            portRow.add("interfaces", uuid("named-uuid", iface));
-            portRow.add("external_ids", marker);
-            params.add(insert("Port", portRow, port));
-            params.add(mutatePorts(add.bridgeUuid(), "insert", uuid("named-uuid", port)));
+            addPort(params, add.bridgeUuid(), ifaceRow, Map.of(SwitchView.REMOTE_CLOUD_KEY, add.remoteCloud()),
+                "iface" + index, "port" + index++);
+        }
+        for (var bridge : plan.loops()) {
+            final var names = loopNames(bridge);
+            for (int end = 0; end < 2; end++) {
+                final var ifaceRow = new JsonObject();
+                ifaceRow.addProperty("name", names.get(end));
+                ifaceRow.addProperty("type", "patch");
+                ifaceRow.add("options", map(Map.of("peer", names.get(1 - end))));
+                addPort(params, bridge, ifaceRow,
+                    Map.of(SwitchView.PROBE_LOOP_KEY, end == 0 ? SwitchView.LOOP_OUT : SwitchView.LOOP_IN),
+                    "iface" + index, "port" + index++);
+            }
         }
         return params;
+    }
+
+    /** Inserts an interface row, a port holding it, and adds the port to a bridge. */
+    private static void addPort(final JsonArray params, final String bridgeUuid, final JsonObject ifaceRow,
+            final Map<String, String> externalIds, final String iface, final String port) {
+        final var marker = map(externalIds);
+        ifaceRow.add("external_ids", marker);
+        params.add(insert("Interface", ifaceRow, iface));
+        final var portRow = new JsonObject();
+        portRow.addProperty("name", ifaceRow.get("name").getAsString());
+        portRow.add("interfaces", uuid("named-uuid", iface));
+        portRow.add("external_ids", marker);
+        params.add(insert("Port", portRow, port));
+        params.add(mutatePorts(bridgeUuid, "insert", uuid("named-uuid", port)));
     }
 
     private static JsonObject insert(final String table, final JsonObject row, final String uuidName) {

@@ -27,6 +27,8 @@ import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.FrameDecoder;
+import io.cloudroam.impl.topology.LatencyProbes;
+import io.cloudroam.impl.topology.Routes;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,8 +79,12 @@ class FabricTest {
     }
 
     private final TestClock clock = new TestClock();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000);
     private final Map<Long, Map<String, FlowSpec>> switches = new HashMap<>();
     private final List<Sent> packetOuts = new CopyOnWriteArrayList<>();
+    private final List<Sent> probesOut = new CopyOnWriteArrayList<>();
+    private final List<Sent> injected = new CopyOnWriteArrayList<>();
+    private final List<List<Routes.LinkState>> routingPublished = new CopyOnWriteArrayList<>();
     private final List<VmLocation> published = new CopyOnWriteArrayList<>();
     private final List<VmLocation> forgotten = new CopyOnWriteArrayList<>();
     private final List<MigrationRecord> migrations = new CopyOnWriteArrayList<>();
@@ -131,9 +138,25 @@ class FabricTest {
             public void conflict(final ConflictRecord conflict) {
                 conflicts.add(conflict);
             }
+
+            @Override
+            public void routing(final List<Routes.LinkState> links, final Map<String, Map<String, Routes.Hop>> paths) {
+                routingPublished.add(links);
+            }
         };
-        fabric = new Fabric(method -> programmer, (dpid, port, frame) -> packetOuts.add(new Sent(dpid, port, frame)),
-            publisher, (cloud, sink) -> {
+        final PacketSender sender = new PacketSender() {
+            @Override
+            public void send(final long datapathId, final long port, final byte[] frame) {
+                (LatencyProbes.isProbe(frame) ? probesOut : packetOuts).add(new Sent(datapathId, port, frame));
+            }
+
+            @Override
+            public void inject(final long datapathId, final long inPort, final byte[] frame) {
+                injected.add(new Sent(datapathId, inPort, frame));
+            }
+        };
+        fabric = new Fabric(method -> programmer, sender, publisher,
+            (cloud, sink) -> {
                 synchronized (viewSinks) {
                     viewSinks.put(cloud.id(), sink);
                 }
@@ -151,12 +174,14 @@ class FabricTest {
                         // nothing to release
                     }
                 };
-            }, table, clock);
+            }, table, clock, nanos::get);
         fabric.configure(Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100),
             new PortBindingSpec("c2", "vm1", 100)));
         fabric.installedFlows(); // waits for the configuration to be applied
-        feed("c1", view(1, vmPort("tap-vm1", 1, "vm1"), tunnel(1, 2, 10), tunnel(1, 3, 11)));
-        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), tunnel(2, 3, 11)));
+        final var loop1 = Fixtures.probeLoop(1, 20, 21);
+        feed("c1", view(1, vmPort("tap-vm1", 1, "vm1"), tunnel(1, 2, 10), tunnel(1, 3, 11), loop1[0], loop1[1]));
+        final var loop2 = Fixtures.probeLoop(2, 20, 21);
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0], loop2[1]));
     }
 
     @AfterEach
@@ -377,5 +402,71 @@ class FabricTest {
         fabric.ageOutNow();
         assertTrue(table.find(100, MacAddress.parse(VM1)).isPresent(), "seen 200 s ago, timeout 300 s");
         assertTrue(CloudroamConfig.EMPTY.locationIdleTimeout().isZero());
+    }
+
+    /** The fixture's tunnel ports: "cloud-remote" → OpenFlow port on cloud. */
+    private static final Map<String, Long> TUNNEL_PORTS = Map.of("c1-c2", 10L, "c1-c3", 11L, "c2-c1", 10L,
+        "c2-c3", 11L, "c3-c1", 10L, "c3-c2", 11L);
+
+    private static String remoteOf(final String cloud, final long port) {
+        return TUNNEL_PORTS.entrySet().stream().filter(e -> e.getKey().startsWith(cloud + "-") && e.getValue() == port)
+            .map(e -> e.getKey().substring(cloud.length() + 1)).findFirst().orElseThrow();
+    }
+
+    /** Returns a probe as if it had spent {@code millis} on the way, at the switch it was sent toward. */
+    private void answer(final Sent probe, final long atDpid, final long atPort, final long millis) {
+        final long sent = ByteBuffer.wrap(probe.frame()).getLong(14 + 4 + 1 + 8 + 8);
+        nanos.set(sent + millis * 1_000_000);
+        fabric.packetIn(atDpid, atPort, Pipeline.CLASSIFY, probe.frame());
+    }
+
+    @Test
+    void probesOverEveryTunnelSteerTrafficThroughAFasterThirdCloud() {
+        feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
+            flowsOf(2).get("30/vm-100-" + VM1).actions(), "unmeasured: c2 uses its direct tunnel to c1");
+        probesOut.clear();
+        injected.clear();
+        fabric.probeNow();
+        assertEquals(6, probesOut.size(), "one probe per tunnel: " + probesOut);
+        assertEquals(List.of(1L, 1L, 2L, 2L, 3L, 3L), injected.stream().map(Sent::datapathId).sorted().toList(),
+            "and a loop probe before each");
+        // the switches send the probes back to the controller; c1-c2 40 ms, c1-c3 and c2-c3 10 ms
+        for (var probe : probesOut) {
+            final var from = "c" + probe.datapathId();
+            final var to = remoteOf(from, probe.port());
+            answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from),
+                from.equals("c3") || to.equals("c3") ? 10 : 40);
+        }
+        final var c2 = flowsOf(2);
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(11)),
+            c2.get("30/vm-100-" + VM1).actions(), "c2 reaches vm1 in c1 through c3 (20 ms, not 40)");
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
+            flowsOf(3).get("30/vm-100-" + VM1 + "-relay").actions(), "c3 relays frames from c2 on to c1");
+        // the next round publishes what was measured
+        fabric.probeNow();
+        final var links = routingPublished.get(routingPublished.size() - 1);
+        assertEquals(6, links.size());
+        final var c1c2 = links.stream().filter(l -> l.from().equals("c1") && l.to().equals("c2")).findFirst()
+            .orElseThrow();
+        assertEquals(40_000, c1c2.latency().orElseThrow());
+        assertEquals(1, c1c2.samples());
+        assertTrue(c1c2.reachable());
+    }
+
+    @Test
+    void aProbeWithAForeignTokenOrArrivingAtTheWrongCloudIsIgnored() {
+        feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        fabric.probeNow();
+        final var c1toC2 = probesOut.stream().filter(p -> p.datapathId() == 1 && p.port() == 10).findFirst()
+            .orElseThrow();
+        answer(c1toC2, 3, 10, 40); // delivered at c3 although sent toward c2
+        final var forged = new LatencyProbes(7).frame(LatencyProbes.Kind.CROSS, "c1", "c2", System.nanoTime());
+        fabric.packetIn(2, 10, Pipeline.CLASSIFY, forged);
+        fabric.settle();
+        fabric.probeNow();
+        final var links = routingPublished.get(routingPublished.size() - 1);
+        assertTrue(links.stream().allMatch(link -> link.samples() == 0), links::toString);
     }
 }

@@ -215,4 +215,23 @@ class FlowCompilerTest {
         assertEquals(List.of(new Action.SetTunnelId(300), new Action.Output(10)),
             flow(outside.get(2L), Pipeline.DESTINATION, "vm-300-" + VM1).actions(), "c3 is not in VNI 300");
     }
+
+    @Test
+    void latencyProbesFromEveryTunnelCrossTheProbeLoopToTheController() {
+        assertTrue(switch1(List.of()).keySet().stream().noneMatch(key -> key.startsWith("0/probes-")),
+            "no loop yet: probes are not sent up");
+        final var loop = io.cloudroam.impl.Fixtures.probeLoop(1, 20, 21);
+        final var withLoop = Map.of("c1", view(1, vmPort("tap-vm1", 1, null), tunnel(1, 2, 10), tunnel(1, 3, 11),
+            loop[0], loop[1]));
+        final var flows = FlowCompiler.compile(config, withLoop, List.of()).get(1L);
+        final var fromC2 = flows.get("0/probes-c2");
+        assertEquals("tun_id=0,in_port=10,dl_type=0x88b5", FlowText.match(fromC2.match()));
+        assertEquals("output:20", FlowText.actions(fromC2));
+        assertEquals("output:20", FlowText.actions(flows.get("0/probes-c3")));
+        final var back = flows.get("0/probes-back");
+        assertEquals("in_port=21,dl_type=0x88b5", FlowText.match(back.match()));
+        assertEquals("CONTROLLER:65535", FlowText.actions(back));
+        assertTrue(flows.values().stream().noneMatch(flow -> flow.match().inPort() != null
+            && flow.match().inPort() == 20), "nothing enters by the loop's out end");
+    }
 }

@@ -93,4 +93,44 @@ class RoutesTest {
         routes.forget("c2");
         assertTrue(routes.latency("c1", "c2").isEmpty());
     }
+
+    @Test
+    void aSilentLinkIsAvoidedWhileAnotherPathExistsAndComesBackWithItsNextSample() {
+        final var routes = new Routes();
+        both(routes, "c1", "c2", 40_000);
+        both(routes, "c1", "c3", 10_000);
+        both(routes, "c2", "c3", 10_000);
+        assertEquals("c3", routes.nextHops(MESH).get("c3").get("c2"));
+        assertTrue(routes.lost("c2", "c3"));
+        assertFalse(routes.lost("c2", "c3"), "already lost: nothing changes");
+        assertEquals("c1", routes.nextHops(MESH).get("c3").get("c2"), "c2 -> c3 goes through c1 (50 ms)");
+        assertEquals(50_000, routes.paths(MESH).get("c3").get("c2").cost());
+        final var state = routes.links(MESH).stream().filter(l -> l.from().equals("c2") && l.to().equals("c3"))
+            .findFirst().orElseThrow();
+        assertFalse(state.reachable());
+        assertTrue(state.latency().isEmpty());
+        assertEquals(1, state.samples());
+
+        assertTrue(routes.sample("c2", "c3", 12_000), "a sample after a loss starts afresh");
+        assertEquals(12_000L, routes.latency("c2", "c3").orElseThrow());
+        assertEquals("c3", routes.nextHops(MESH).get("c3").get("c2"));
+    }
+
+    @Test
+    void aLostLinkIsStillUsedWhenItIsTheOnlyOne() {
+        final var routes = new Routes();
+        final Map<String, Set<String>> pair = Map.of("c1", Set.of("c2"), "c2", Set.of("c1"));
+        routes.lost("c1", "c2");
+        assertEquals("c2", routes.nextHops(pair).get("c2").get("c1"));
+    }
+
+    @Test
+    void clearForgetsEveryMeasurement() {
+        final var routes = new Routes();
+        assertFalse(routes.clear());
+        both(routes, "c1", "c2", 40_000);
+        assertTrue(routes.clear());
+        assertTrue(routes.latency("c1", "c2").isEmpty());
+        assertEquals(Routes.UNMEASURED_MICROS, routes.paths(MESH).get("c2").get("c1").cost());
+    }
 }

@@ -14,6 +14,7 @@ import static io.cloudroam.impl.Fixtures.vmPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudroam.impl.Fixtures;
 import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import java.util.List;
@@ -32,7 +33,30 @@ class TunnelPlannerTest {
 
     @Test
     void matchingTunnelsAreLeftAlone() {
-        assertTrue(TunnelPlanner.plan(config(), "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11))).isEmpty());
+        final var loop = Fixtures.probeLoop(1, 20, 21);
+        final var plan = TunnelPlanner.plan(config(), "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11), loop[0],
+            loop[1]));
+        assertTrue(plan.isEmpty(), plan::toString);
+    }
+
+    @Test
+    void aBridgeWithTunnelsGetsAProbeLoopAndABrokenOneIsReplacedWhole() {
+        final var plan = TunnelPlanner.plan(config(), "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)));
+        assertEquals(List.of("bridge-1"), plan.loops());
+        final var params = TunnelPlanner.transaction(plan).toString();
+        final var names = TunnelPlanner.loopNames("bridge-1");
+        assertTrue(params.contains("\"type\":\"patch\"") && params.contains("[\"peer\",\"" + names.get(1) + "\"]")
+            && params.contains("[\"peer\",\"" + names.get(0) + "\"]"), params);
+        assertTrue(names.stream().allMatch(name -> name.length() <= TunnelPlanner.MAX_NAME), names::toString);
+
+        final var loop = Fixtures.probeLoop(1, 20, 21);
+        final var broken = TunnelPlanner.plan(config(), "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11), loop[0]));
+        assertEquals(List.of(names.get(0)), broken.removes().stream().map(TunnelPlanner.Remove::name).toList());
+        assertEquals(List.of("bridge-1"), broken.loops());
+
+        final var unwanted = TunnelPlanner.plan(CloudroamConfig.EMPTY, "c1", view(1, loop[0], loop[1]));
+        assertEquals(2, unwanted.removes().size(), "no tunnels, no loop");
+        assertEquals(List.of(), unwanted.loops());
     }
 
     @Test

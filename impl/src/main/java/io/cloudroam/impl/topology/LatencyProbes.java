@@ -1,0 +1,252 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+
+package io.cloudroam.impl.topology;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Latency probes between clouds: their frames and what their arrival times mean.
+ *
+ * <p>A <em>cross</em> probe is a packet-out at cloud A's switch into the tunnel toward cloud B; B's
+ * switch sends it to the controller (through a patch-port loop that clears the tunnel metadata
+ * openflowplugin cannot decode, see {@code TunnelPlanner.loopNames}), so arrival minus departure is
+ * A→B's one-way latency plus the controller's own packet-out and packet-in time. Each cross probe
+ * is paired with a <em>loop</em> probe sent just before it to the same switch, which re-enters that
+ * switch's pipeline as if it had come over the same tunnel and comes straight back: it measures the
+ * controller's time alone, including the wait in openflowplugin's queue toward that switch, and is
+ * taken off the cross samples of that direction. Both ends are timed by the same controller clock,
+ * so no clock synchronisation is needed.
+ *
+ * <p>Frames carry a random per-controller token and use the local experimental EtherType
+ * {@value #ETHER_TYPE} with tunnel id 0, which no VM traffic has (every VM frame crosses tunnels with
+ * its VNI). Not thread-safe: one owner.
+ */
+public final class LatencyProbes {
+    /** EtherType of the probes (IEEE 802 local experimental 1). */
+    public static final int ETHER_TYPE = 0x88B5;
+    /** Destination MAC of the probes (locally administered). */
+    public static final long DESTINATION = 0x02C1_0D00_0002L;
+    /** Source MAC of the probes, the one the ARP probes use too. */
+    public static final long SOURCE = 0x02C1_0D00_0001L;
+
+    private static final int MAGIC = 0x43524C50; // "CRLP"
+    private static final int HEADER = 14;
+    private static final int MIN_FRAME = 60;
+    private static final double ALPHA = 0.3;
+
+    /** What a probe measures. */
+    public enum Kind {
+        /** Over a tunnel, from one cloud to another. */
+        CROSS,
+        /** Back into the sending switch: the controller's own share of the cross probe it is paired with. */
+        LOOP
+    }
+
+    /**
+     * A decoded probe.
+     *
+     * @param kind what it measures
+     * @param round the round it was sent in
+     * @param sentNanos departure time, controller clock
+     * @param from sending cloud
+     * @param to receiving cloud (for a loop probe, that of the cross probe it is paired with)
+     */
+    public record Probe(Kind kind, long round, long sentNanos, String from, String to) {
+    }
+
+    /**
+     * One direction between two clouds.
+     *
+     * @param from sending cloud
+     * @param to receiving cloud
+     */
+    public record Link(String from, String to) {
+        /**
+         * Checks the parts.
+         */
+        public Link {
+            requireNonNull(from, "from");
+            requireNonNull(to, "to");
+        }
+    }
+
+    private final long token;
+    private final Map<Link, Double> overheadNanos = new HashMap<>();
+    private final Map<Link, Long> firstSent = new HashMap<>();
+    private final Map<Link, Long> lastAnswered = new HashMap<>();
+    private long round;
+
+    /**
+     * Creates one.
+     *
+     * @param token a random number only this controller puts in its probes
+     */
+    public LatencyProbes(final long token) {
+        this.token = token;
+    }
+
+    /**
+     * Whether a frame looks like a probe (the EtherType only; {@link #parse} checks the rest).
+     *
+     * @param frame an Ethernet frame
+     * @return true for the probe EtherType
+     */
+    public static boolean isProbe(final byte[] frame) {
+        return frame.length >= HEADER && ((frame[12] & 0xFF) << 8 | frame[13] & 0xFF) == ETHER_TYPE;
+    }
+
+    /**
+     * Starts a probe round.
+     *
+     * @return its number
+     */
+    public long nextRound() {
+        return ++round;
+    }
+
+    /**
+     * The frame of a probe of the current round.
+     *
+     * @param kind what it measures
+     * @param from sending cloud
+     * @param to receiving cloud (for a loop probe, that of the cross probe it is paired with)
+     * @param sentNanos departure time
+     * @return the Ethernet frame
+     */
+    public byte[] frame(final Kind kind, final String from, final String to, final long sentNanos) {
+        final var fromBytes = from.getBytes(StandardCharsets.UTF_8);
+        final var toBytes = to.getBytes(StandardCharsets.UTF_8);
+        if (fromBytes.length > 255 || toBytes.length > 255) {
+            throw new IllegalArgumentException("cloud id too long");
+        }
+        if (kind == Kind.CROSS) {
+            firstSent.putIfAbsent(new Link(from, to), round);
+        }
+        final var buffer = ByteBuffer.allocate(Math.max(MIN_FRAME,
+            HEADER + 4 + 1 + 8 + 8 + 8 + 2 + fromBytes.length + toBytes.length));
+        putMac(buffer, DESTINATION);
+        putMac(buffer, SOURCE);
+        buffer.putShort((short) ETHER_TYPE).putInt(MAGIC).put((byte) kind.ordinal()).putLong(token).putLong(round)
+            .putLong(sentNanos).put((byte) fromBytes.length).put(fromBytes).put((byte) toBytes.length).put(toBytes);
+        return buffer.array();
+    }
+
+    private static void putMac(final ByteBuffer buffer, final long mac) {
+        buffer.putShort((short) (mac >>> 32)).putInt((int) mac);
+    }
+
+    /**
+     * Decodes a probe this controller sent.
+     *
+     * @param frame an Ethernet frame
+     * @return the probe; empty for anything else (other EtherType, other token, truncated)
+     */
+    public Optional<Probe> parse(final byte[] frame) {
+        if (!isProbe(frame) || frame.length < HEADER + 4 + 1 + 8 + 8 + 8 + 2) {
+            return Optional.empty();
+        }
+        final var buffer = ByteBuffer.wrap(frame, HEADER, frame.length - HEADER);
+        if (buffer.getInt() != MAGIC) {
+            return Optional.empty();
+        }
+        final int kind = buffer.get();
+        if (kind < 0 || kind >= Kind.values().length || buffer.getLong() != token) {
+            return Optional.empty();
+        }
+        final long sentRound = buffer.getLong();
+        final long sent = buffer.getLong();
+        final var from = string(buffer);
+        final var to = from == null ? null : string(buffer);
+        return to == null || from.isEmpty() || to.isEmpty() ? Optional.empty()
+            : Optional.of(new Probe(Kind.values()[kind], sentRound, sent, from, to));
+    }
+
+    private static String string(final ByteBuffer buffer) {
+        if (!buffer.hasRemaining()) {
+            return null;
+        }
+        final int length = buffer.get() & 0xFF;
+        if (buffer.remaining() < length) {
+            return null;
+        }
+        final var bytes = new byte[length];
+        buffer.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A probe came back.
+     *
+     * @param probe the probe
+     * @param arrivalNanos when its packet-in arrived, same clock as its departure
+     * @return for a cross probe, the one-way latency sample in microseconds (never negative)
+     */
+    public Optional<Long> received(final Probe probe, final long arrivalNanos) {
+        final long elapsed = Math.max(0, arrivalNanos - probe.sentNanos());
+        final var link = new Link(probe.from(), probe.to());
+        if (probe.kind() == Kind.LOOP) {
+            overheadNanos.merge(link, (double) elapsed, (old, sample) -> old + ALPHA * (sample - old));
+            return Optional.empty();
+        }
+        lastAnswered.merge(link, probe.round(), Math::max);
+        final double overhead = overheadNanos.getOrDefault(link, 0.0);
+        return Optional.of(Math.max(0, Math.round((elapsed - overhead) / 1000)));
+    }
+
+    /**
+     * The controller's own share of the probes of one direction (packet-out, pipeline, packet-in).
+     *
+     * @param link the direction
+     * @return microseconds, once a loop probe came back
+     */
+    public Optional<Long> overheadMicros(final Link link) {
+        return Optional.ofNullable(overheadNanos.get(link)).map(nanos -> Math.round(nanos / 1000));
+    }
+
+    /**
+     * The links, among those given, whose last {@code rounds} rounds of probes all went unanswered.
+     *
+     * @param links the links probed
+     * @param rounds how many rounds in a row
+     * @return those links
+     */
+    public List<Link> silent(final Collection<Link> links, final int rounds) {
+        final var result = new ArrayList<Link>();
+        for (var link : links) {
+            final var first = firstSent.get(link);
+            if (first == null || round - first < rounds) {
+                continue; // not probed long enough to tell
+            }
+            if (round - lastAnswered.getOrDefault(link, first - 1) >= rounds) {
+                result.add(link);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Forgets a cloud (it left the configuration).
+     *
+     * @param cloud the cloud
+     */
+    public void forget(final String cloud) {
+        overheadNanos.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
+        firstSent.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
+        lastAnswered.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
+    }
+}

@@ -1,0 +1,90 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+
+package io.cloudroam.impl.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudroam.impl.packet.FrameDecoder;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LatencyProbesTest {
+    private static final long MS = 1_000_000;
+
+    @Test
+    void aProbeFrameCarriesItsRoundTimeAndClouds() {
+        final var probes = new LatencyProbes(42);
+        assertEquals(1, probes.nextRound());
+        final var frame = probes.frame(LatencyProbes.Kind.CROSS, "c1", "cloud-two", 123_456_789L);
+        assertTrue(LatencyProbes.isProbe(frame));
+        assertTrue(frame.length >= 60, "a full Ethernet frame");
+        final var probe = probes.parse(frame).orElseThrow();
+        assertEquals(new LatencyProbes.Probe(LatencyProbes.Kind.CROSS, 1, 123_456_789L, "c1", "cloud-two"), probe);
+        // a VM never sees it: the frame decoder does not take it for anything it learns from
+        final var decoded = new FrameDecoder().decode(frame).orElseThrow();
+        assertEquals(LatencyProbes.DESTINATION, decoded.dstMac());
+    }
+
+    @Test
+    void framesOfAnotherControllerOrTruncatedOnesAreNotProbes() {
+        final var frame = new LatencyProbes(42).frame(LatencyProbes.Kind.LOOP, "c1", "c1", 5);
+        assertTrue(new LatencyProbes(43).parse(frame).isEmpty(), "another token");
+        final var probes = new LatencyProbes(42);
+        for (int length = 0; length < 14 + 4 + 1 + 8 + 8 + 8 + 2 + 4; length++) {
+            assertTrue(probes.parse(Arrays.copyOf(frame, length)).isEmpty(), "truncated to " + length);
+        }
+        final var otherType = frame.clone();
+        otherType[13] = 0x00;
+        assertFalse(LatencyProbes.isProbe(otherType));
+        assertTrue(probes.parse(otherType).isEmpty());
+    }
+
+    @Test
+    void theControllersOwnShareMeasuredByThePairedLoopProbeIsTakenOff() {
+        final var probes = new LatencyProbes(1);
+        probes.nextRound();
+        final var cross = probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0)).orElseThrow();
+        assertEquals(12_000L, probes.received(cross, 12 * MS).orElseThrow(), "no loop measured yet: raw");
+        // the loop probe sent at c1 just before the c1 -> c2 probe took 2 ms; the one before c1 -> c3, 5 ms
+        assertTrue(probes.received(new LatencyProbes.Probe(LatencyProbes.Kind.LOOP, 1, 0, "c1", "c2"), 2 * MS)
+            .isEmpty());
+        probes.received(new LatencyProbes.Probe(LatencyProbes.Kind.LOOP, 1, 0, "c1", "c3"), 5 * MS);
+        assertEquals(2_000L, probes.overheadMicros(new LatencyProbes.Link("c1", "c2")).orElseThrow());
+        assertEquals(10_000L, probes.received(cross, 12 * MS).orElseThrow());
+        assertEquals(0L, probes.received(cross, MS).orElseThrow(), "never negative");
+    }
+
+    @Test
+    void aLinkIsSilentAfterTheGivenRoundsWithoutAnswer() {
+        final var probes = new LatencyProbes(1);
+        final var link = new LatencyProbes.Link("c1", "c2");
+        final var links = List.of(link);
+        for (int round = 1; round <= 3; round++) {
+            probes.nextRound();
+            final var probe = probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0)).orElseThrow();
+            probes.received(probe, MS);
+            assertTrue(probes.silent(links, 3).isEmpty());
+        }
+        for (int round = 4; round <= 5; round++) {
+            probes.nextRound();
+            probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
+            assertTrue(probes.silent(links, 3).isEmpty(), "round " + round + ": not yet");
+        }
+        probes.nextRound();
+        final var late = probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0)).orElseThrow();
+        assertEquals(links, probes.silent(links, 3), "rounds 4, 5 and 6 unanswered");
+        probes.received(late, MS);
+        assertTrue(probes.silent(links, 3).isEmpty(), "an answer ends it");
+        probes.forget("c2");
+        assertTrue(probes.silent(links, 1).isEmpty(), "forgotten links were never probed");
+    }
+}
