@@ -18,6 +18,7 @@ import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.mdsal.ConfigCohort;
+import io.cloudroam.impl.northbound.AnnounceMigrationRpc;
 import io.cloudroam.impl.northbound.ClearQuarantineRpc;
 import io.cloudroam.impl.northbound.LocateVmRpc;
 import io.cloudroam.impl.northbound.OperationalPublisher;
@@ -95,7 +96,7 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
         configRegistration = dataBroker.registerDataListener(LogicalDatastoreType.CONFIGURATION,
             DataObjectIdentifier.builder(Cloudroam.class).build(), new ConfigListener(config));
         rpcRegistration = rpcProvider.registerRpcImplementations(new LocateVmRpc(locations),
-            new ClearQuarantineRpc(fabric));
+            new ClearQuarantineRpc(fabric), new AnnounceMigrationRpc(fabric));
         LOG.info("cloudroam started");
     }
 

@@ -96,8 +96,11 @@ public final class ConfigListener implements DataListener<Cloudroam> {
         return new VirtualNetworkSpec(network.requireVni().getValue().intValue(),
             network.getName() == null ? "" : network.getName(),
             clouds == null ? List.of() : clouds.stream().map(CloudId::getValue).toList(),
-            network.getMode() == VirtualNetwork.Mode.Triangle ? VirtualNetworkSpec.Mode.TRIANGLE
-                : VirtualNetworkSpec.Mode.OPTIMAL);
+            switch (network.getMode() == null ? VirtualNetwork.Mode.Optimal : network.getMode()) {
+                case Triangle -> VirtualNetworkSpec.Mode.TRIANGLE;
+                case Reactive -> VirtualNetworkSpec.Mode.REACTIVE;
+                case Optimal -> VirtualNetworkSpec.Mode.OPTIMAL;
+            });
     }
 
     private static CloudroamConfig.Mobility toMobility(final @Nullable Mobility mobility) {

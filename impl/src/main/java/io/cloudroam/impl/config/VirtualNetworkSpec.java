@@ -27,7 +27,9 @@ public record VirtualNetworkSpec(int vni, String name, List<String> clouds, Mode
         /** Straight to the VM's current cloud. */
         OPTIMAL,
         /** Through the VM's home cloud (a baseline for comparison). */
-        TRIANGLE
+        TRIANGLE,
+        /** A moved VM is forgotten and relearned from its next packet (ONOS mobility-app style). */
+        REACTIVE
     }
 
     /**

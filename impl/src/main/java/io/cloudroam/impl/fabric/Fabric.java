@@ -108,6 +108,7 @@ public final class Fabric implements AutoCloseable {
     private final Map<Long, Map<String, FlowSpec>> installed = new HashMap<>();
 
     private final Map<String, PendingMove> pending = new HashMap<>();
+    private final Map<String, Announcement> announcements = new HashMap<>();
     /** The cloud each VM was first seen in ("vni/mac" → cloud), for triangle mode. */
     private final Map<String, String> homes = new HashMap<>();
     private final MobilityGuard guard = new MobilityGuard();
@@ -191,6 +192,15 @@ public final class Fabric implements AutoCloseable {
 
     /** Forgets the VMs not seen within the configured idle timeout (runs on the fabric thread). */
     private void ageOut() {
+        final var now = clock.instant();
+        announcements.values().removeIf(announcement -> {
+            final boolean lapsed = announcement.expires().isBefore(now);
+            if (lapsed) {
+                LOG.info("Announced migration of {} on VNI {} to {} lapsed", announcement.mac(), announcement.vni(),
+                    announcement.targetCloud());
+            }
+            return lapsed;
+        });
         final var timeout = config.locationIdleTimeout();
         if (timeout.isZero()) {
             return;
@@ -444,6 +454,7 @@ public final class Fabric implements AutoCloseable {
             return;
         }
         views.put(cloud, view);
+        applyAnnouncedMoves();
         if (tunnelTransactionInFlight.contains(cloud)) {
             viewsDuringTransaction.add(cloud);
         }
@@ -574,6 +585,11 @@ public final class Fabric implements AutoCloseable {
             apply(move, trigger, seen, "old-port-gone");
             return;
         }
+        final var announced = announcements.get(key);
+        if (announced != null && announced.targetCloud().equals(move.proposed().cloud())) {
+            apply(move, trigger, seen, "announced"); // the orchestrator said so: no probe at the old port
+            return;
+        }
         // the VM may still be there: ask it at the old port, believe the move only if it stays silent
         old.ipAddresses().stream().map(io.cloudroam.impl.flow.Ipv4::parse).filter(java.util.Objects::nonNull)
             .findFirst().ifPresent(ip4 -> sender.send(old.datapathId(), old.port(),
@@ -619,9 +635,17 @@ public final class Fabric implements AutoCloseable {
             return; // a newer move won
         }
         final var to = move.proposed();
+        announcements.remove(Lookup.key(to));
         LOG.info("VM {} on VNI {} moved from {}/{}:{} to {}/{}:{} ({}, {})", old.mac(), old.vni(), old.cloud(),
             old.datapathId(), old.port(), to.cloud(), to.datapathId(), to.port(), trigger, verification);
-        publisher.locations(List.of(to));
+        final var network = config.networks().get(to.vni());
+        if (network != null && network.mode() == io.cloudroam.impl.config.VirtualNetworkSpec.Mode.REACTIVE) {
+            // the baseline: forget the VM and every flow for it; its next packet teaches it again
+            table.remove(to);
+            publisher.locationsRemoved(List.of(to));
+        } else {
+            publisher.locations(List.of(to));
+        }
         final var record = new MigrationRecord(++migrations, old, to, trigger, verification, seen, now,
             Optional.empty(), Optional.empty(), "", 0, Set.of());
         final var batch = recompute();
@@ -663,6 +687,95 @@ public final class Fabric implements AutoCloseable {
             oldest.next();
             oldest.remove();
         }
+    }
+
+    /**
+     * Records that a VM is about to move; see the {@code announce-migration} RPC.
+     *
+     * @param mac the VM's MAC
+     * @param vni its virtual network, or {@code null} when the MAC is on one only
+     * @param targetCloud where it goes
+     * @param targetPort its interface there, or {@code null}
+     * @return the outcome; nothing changes unless accepted
+     */
+    public Announcement.Outcome announce(final MacAddress mac, final Integer vni, final String targetCloud,
+            final String targetPort) {
+        return onFabric(() -> {
+            final var known = table.all().stream().filter(location -> location.mac().equals(mac)
+                && (vni == null || location.vni() == vni)).toList();
+            if (known.isEmpty()) {
+                return new Announcement.Outcome.UnknownVm();
+            }
+            if (known.size() > 1) {
+                return new Announcement.Outcome.Invalid("MAC " + mac + " is on virtual networks "
+                    + known.stream().map(VmLocation::vni).sorted().toList() + ": give 'vni'");
+            }
+            final var location = known.get(0);
+            if (!config.clouds().containsKey(targetCloud)) {
+                return new Announcement.Outcome.Invalid("target-cloud '" + targetCloud + "' is not a configured cloud");
+            }
+            if (!config.cloudsOf(location.vni()).contains(targetCloud)) {
+                return new Announcement.Outcome.Invalid("target-cloud '" + targetCloud + "' is not in virtual network "
+                    + location.vni());
+            }
+            if (location.cloud().equals(targetCloud)) {
+                return new Announcement.Outcome.Invalid("target-cloud '" + targetCloud + "': VM " + mac
+                    + " is in that cloud already");
+            }
+            final var announcement = new Announcement(location.vni(), mac, location.cloud(), targetCloud,
+                Optional.ofNullable(targetPort).filter(port -> !port.isEmpty()),
+                clock.instant().plus(Announcement.LIFETIME));
+            announcements.put(Lookup.key(location), announcement);
+            LOG.info("Migration of {} on VNI {} from {} to {} announced", mac, location.vni(), location.cloud(),
+                targetCloud);
+            applyAnnouncedMoves(); // the VM may have left already
+            return new Announcement.Outcome.Accepted(announcement);
+        }, new Announcement.Outcome.Invalid("the fabric did not answer"));
+    }
+
+    /** Applies every announced move whose VM left its old port and whose target port exists. */
+    private void applyAnnouncedMoves() {
+        for (var announcement : List.copyOf(announcements.values())) {
+            final var current = table.find(announcement.vni(), announcement.mac());
+            if (current.isEmpty() || portExists(current.orElseThrow())) {
+                continue;
+            }
+            final var old = current.orElseThrow();
+            targetPort(announcement).ifPresent(target -> {
+                final var proposed = new VmLocation(old.vni(), old.mac(), announcement.targetCloud(),
+                    target.datapathId(), target.port(), old.ipAddresses(), (old.sequence() + 1) & 0xFFFF_FFFFL,
+                    old.firstSeen(), clock.instant());
+                apply(new LocationLearner.Outcome.MoveCandidate(old, proposed), MigrationRecord.Trigger.ANNOUNCED,
+                    clock.instant(), "old-port-gone");
+            });
+        }
+    }
+
+    /** A switch port in the target cloud. */
+    private record TargetPort(long datapathId, long port) {
+    }
+
+    /** The VM's port in the announced target cloud, bound to its virtual network, if it exists. */
+    private Optional<TargetPort> targetPort(final Announcement announcement) {
+        final var cloud = config.clouds().get(announcement.targetCloud());
+        if (cloud == null) {
+            return Optional.empty();
+        }
+        final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
+        for (var dpid : cloud.switches()) {
+            for (var iface : view.bridge(dpid).map(SwitchView.Bridge::interfaces).orElse(List.of())) {
+                final var ids = iface.externalIds();
+                final boolean named = announcement.targetPort().map(port -> port.equals(iface.name())
+                    || port.equals(ids.get("iface-id"))).orElse(false);
+                final boolean carriesMac = MacAddress.tryParse(ids.getOrDefault("attached-mac", ""))
+                    .filter(announcement.mac()::equals).isPresent();
+                if ((named || carriesMac) && iface.usablePort().isPresent()
+                        && bindingOf(cloud.id(), iface).filter(vni -> vni == announcement.vni()).isPresent()) {
+                    return Optional.of(new TargetPort(dpid, iface.usablePort().orElseThrow()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**

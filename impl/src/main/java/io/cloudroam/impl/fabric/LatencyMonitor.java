@@ -86,6 +86,7 @@ final class LatencyMonitor {
         boolean changed = false;
         for (var link : probes.silent(ports.stream().map(port -> new LatencyProbes.Link(port.cloud(), port.remote()))
                 .toList(), config.routing().probeLoss())) {
+            probes.restart(link);
             if (routes.lost(link.from(), link.to())) {
                 LOG.warn("Tunnel {} -> {}: no probe came back for {} rounds; routes avoid it", link.from(), link.to(),
                     config.routing().probeLoss());
@@ -125,6 +126,8 @@ final class LatencyMonitor {
             LOG.debug("probe {} came back at {}: ignored", probe, cloud);
             return false;
         }
+        LOG.debug("probe {} {} -> {} round {}: {} us", probe.kind(), probe.from(), probe.to(), probe.round(),
+            (arrivalNanos - probe.sentNanos()) / 1000);
         final var sample = probes.received(probe, arrivalNanos);
         if (sample.isEmpty()) {
             return false;

@@ -44,7 +44,9 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
         /** An unsolicited IPv6 neighbor advertisement. */
         UNSOLICITED_NA,
         /** Any other frame. */
-        PACKET
+        PACKET,
+        /** An announce-migration call, then the old port went away while the target port existed. */
+        ANNOUNCED
     }
 
     /**

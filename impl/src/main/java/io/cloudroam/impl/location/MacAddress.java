@@ -38,6 +38,20 @@ public final class MacAddress implements Comparable<MacAddress> {
     }
 
     /**
+     * Parses a MAC address, without failing.
+     *
+     * @param text the text
+     * @return the address, empty when {@code text} is not one
+     */
+    public static java.util.Optional<MacAddress> tryParse(final String text) {
+        try {
+            return java.util.Optional.of(parse(text));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
      * Parses the colon-separated form ({@code 02:00:0a:00:00:01}), in either case.
      *
      * @param text the address

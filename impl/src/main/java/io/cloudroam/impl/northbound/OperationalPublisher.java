@@ -202,8 +202,11 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             .setToPort(Uint32.valueOf(to.port()))
             .setSequence(Uint32.valueOf(to.sequence()))
             .setTrigger(trigger(record.trigger()))
-            .setVerification("old-port-gone".equals(record.verification()) ? Migration.Verification.OldPortGone
-                : Migration.Verification.OldPortSilent)
+            .setVerification(switch (record.verification()) {
+                case "old-port-gone" -> Migration.Verification.OldPortGone;
+                case "announced" -> Migration.Verification.Announced;
+                default -> Migration.Verification.OldPortSilent;
+            })
             .setSignalSeen(new DateAndTime(record.signalSeen().toString()))
             .setVerified(new DateAndTime(record.verified().toString()))
             .setFlowsChanged(Uint32.valueOf(record.flowsChanged()))
@@ -296,6 +299,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             case GARP -> MobilityTrigger.Garp;
             case UNSOLICITED_NA -> MobilityTrigger.UnsolicitedNa;
             case PACKET -> MobilityTrigger.Packet;
+            case ANNOUNCED -> MobilityTrigger.Announced;
         };
     }
 

@@ -32,6 +32,10 @@ import java.util.Optional;
  * taken off the cross samples of that direction. Both ends are timed by the same controller clock,
  * so no clock synchronisation is needed.
  *
+ * <p>Queueing only ever adds to a sample, and on the lab some probe packet-ins are delivered late,
+ * together with later ones, so a sample is the minimum of the last {@value #WINDOW} rounds' values of
+ * its direction: a latency increase shows after {@value #WINDOW} rounds, a decrease at once.
+ *
  * <p>Frames carry a random per-controller token and use the local experimental EtherType
  * {@value #ETHER_TYPE} with tunnel id 0, which no VM traffic has (every VM frame crosses tunnels with
  * its VNI). Not thread-safe: one owner.
@@ -48,6 +52,8 @@ public final class LatencyProbes {
     private static final int HEADER = 14;
     private static final int MIN_FRAME = 60;
     private static final double ALPHA = 0.3;
+    /** Rounds a sample is the minimum of. */
+    static final int WINDOW = 3;
 
     /** What a probe measures. */
     public enum Kind {
@@ -89,6 +95,7 @@ public final class LatencyProbes {
     private final Map<Link, Double> overheadNanos = new HashMap<>();
     private final Map<Link, Long> firstSent = new HashMap<>();
     private final Map<Link, Long> lastAnswered = new HashMap<>();
+    private final Map<Link, java.util.ArrayDeque<Long>> recent = new HashMap<>();
     private long round;
 
     /**
@@ -205,7 +212,12 @@ public final class LatencyProbes {
         }
         lastAnswered.merge(link, probe.round(), Math::max);
         final double overhead = overheadNanos.getOrDefault(link, 0.0);
-        return Optional.of(Math.max(0, Math.round((elapsed - overhead) / 1000)));
+        final var window = recent.computeIfAbsent(link, l -> new java.util.ArrayDeque<>());
+        window.addLast(Math.max(0, Math.round((elapsed - overhead) / 1000)));
+        while (window.size() > WINDOW) {
+            window.removeFirst();
+        }
+        return Optional.of(window.stream().mapToLong(Long::longValue).min().orElseThrow());
     }
 
     /**
@@ -240,6 +252,15 @@ public final class LatencyProbes {
     }
 
     /**
+     * Drops the recent samples of a direction, so that the next one stands alone (after a loss).
+     *
+     * @param link the direction
+     */
+    public void restart(final Link link) {
+        recent.remove(link);
+    }
+
+    /**
      * Forgets a cloud (it left the configuration).
      *
      * @param cloud the cloud
@@ -248,5 +269,6 @@ public final class LatencyProbes {
         overheadNanos.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
         firstSent.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
         lastAnswered.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
+        recent.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
     }
 }

@@ -39,6 +39,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -468,5 +469,56 @@ class FabricTest {
         fabric.probeNow();
         final var links = routingPublished.get(routingPublished.size() - 1);
         assertTrue(links.stream().allMatch(link -> link.samples() == 0), links::toString);
+    }
+
+    @Test
+    void anAnnouncedMoveIsAppliedWhenTheOldPortGoesAndTheTargetPortExistsWithoutAPacket() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(1);
+        final var vm1 = MacAddress.parse(VM1);
+        assertTrue(fabric.announce(MacAddress.parse("02:c0:00:00:00:99"), null, "c2", null)
+            instanceof Announcement.Outcome.UnknownVm);
+        assertEquals(new Announcement.Outcome.Invalid("target-cloud 'c9' is not a configured cloud"),
+            fabric.announce(vm1, null, "c9", null));
+        assertEquals(new Announcement.Outcome.Invalid("target-cloud 'c1': VM " + VM1 + " is in that cloud already"),
+            fabric.announce(vm1, null, "c1", null));
+        assertTrue(fabric.announce(vm1, 300, "c2", null) instanceof Announcement.Outcome.UnknownVm, "other VNI");
+        assertTrue(fabric.announce(vm1, null, "c2", null) instanceof Announcement.Outcome.Accepted);
+        assertEquals("c1", table.find(100, vm1).orElseThrow().cloud(), "nothing moves yet");
+
+        // the hypervisor plugs the target port (iface-id and attached-mac as libvirt sets them), then the
+        // old one goes
+        final var loop2 = Fixtures.probeLoop(2, 20, 21);
+        final var target = new SwitchView.Interface("port-tap-vm1", "tap-vm1", "", Optional.of(7L),
+            Map.of("iface-id", "vm1", "attached-mac", VM1), Map.of(), Map.of(), Optional.of("up"));
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), target, tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0],
+            loop2[1]));
+        assertEquals("c1", table.find(100, vm1).orElseThrow().cloud(), "the VM still runs at its old port");
+        feed("c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)));
+        final var now = table.find(100, vm1).orElseThrow();
+        assertEquals("c2", now.cloud());
+        assertEquals(7, now.port());
+        assertEquals(MigrationRecord.Trigger.ANNOUNCED, migrations.get(0).trigger());
+        assertEquals(List.of(new FlowSpec.Action.Output(7)), flowsOf(2).get("30/vm-100-" + VM1).actions());
+    }
+
+    @Test
+    void theReactiveBaselineForgetsAMovedVmAndItsFlowsUntilItIsSeenAgain() {
+        final var config = Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100),
+            new PortBindingSpec("c2", "vm1", 100));
+        final var reactive = new java.util.ArrayList<>(config.networks().values());
+        reactive.replaceAll(network -> network.vni() == 100 ? new io.cloudroam.impl.config.VirtualNetworkSpec(100,
+            network.name(), network.clouds(), io.cloudroam.impl.config.VirtualNetworkSpec.Mode.REACTIVE) : network);
+        fabric.configure(CloudroamConfig.of(List.copyOf(config.clouds().values()), reactive, config.bindings()));
+        moveVm1ToC2(true, rarp(VM1));
+        fabric.settle();
+        final var vm1 = MacAddress.parse(VM1);
+        assertTrue(table.find(100, vm1).isEmpty(), "forgotten");
+        assertTrue(flowsOf(1).keySet().stream().noneMatch(key -> key.contains(VM1)), "no flow for it on c1");
+        assertTrue(flowsOf(2).keySet().stream().noneMatch(key -> key.contains(VM1)), "nor on c2");
+        assertEquals(1, migrations.stream().map(MigrationRecord::id).distinct().count(), "the move is recorded");
+        fabric.packetIn(2, 7, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        assertEquals(List.of(new FlowSpec.Action.Output(7)), flowsOf(2).get("30/vm-100-" + VM1).actions(),
+            "learned again at its new port");
     }
 }

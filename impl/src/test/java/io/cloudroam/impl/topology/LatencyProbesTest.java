@@ -87,4 +87,22 @@ class LatencyProbesTest {
         probes.forget("c2");
         assertTrue(probes.silent(links, 1).isEmpty(), "forgotten links were never probed");
     }
+
+    @Test
+    void aSampleIsTheMinimumOfTheLastRoundsSoLateDeliveriesDoNotCount() {
+        final var probes = new LatencyProbes(1);
+        final var link = new LatencyProbes.Link("c1", "c3");
+        final var got = new java.util.ArrayList<Long>();
+        for (long millis : new long[] {10, 42, 11, 200, 200, 200, 12}) {
+            probes.nextRound();
+            final var probe = probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c3", 0)).orElseThrow();
+            got.add(probes.received(probe, millis * MS).orElseThrow() / 1000);
+        }
+        assertEquals(List.of(10L, 10L, 10L, 11L, 11L, 200L, 12L), got,
+            "a late delivery (42) is ignored; a real increase shows after three rounds, a decrease at once");
+        probes.restart(link);
+        probes.nextRound();
+        final var probe = probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c3", 0)).orElseThrow();
+        assertEquals(300L, probes.received(probe, 300 * MS).orElseThrow() / 1000, "after a restart it stands alone");
+    }
 }
