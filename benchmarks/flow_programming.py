@@ -16,7 +16,6 @@ import base64
 import copy
 import json
 import os
-import platform
 import select
 import statistics
 import subprocess
@@ -24,6 +23,7 @@ import sys
 import time
 import urllib.request
 
+from benchcommon import environment, percentile
 from cloudroam_lab import lab
 from cloudroam_lab.system import in_ns
 from cloudroam_lab.topology import controller_config
@@ -95,11 +95,6 @@ def measured_put(cloud, body):
     return (events[-1][0] - started) * 1000, len(events)
 
 
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench flow-programming")
     parser.add_argument("--clouds", type=int, default=3)
@@ -150,14 +145,11 @@ def main(argv=None):
                            "p50_ms": round(percentile(values, 0.5), 1), "p99_ms": round(percentile(values, 0.99), 1),
                            "mean_ms": round(statistics.mean(values), 1), "all_ms": [round(v, 1) for v in values]}
     ratio = summary["rpc"]["p50_ms"] / summary["datastore"]["p50_ms"]
-    java = subprocess.run([os.environ.get("JAVA_HOME", "/usr") + "/bin/java", "-version"], capture_output=True,
-                          text=True).stderr.splitlines()[0]
     result = {"benchmark": "flow-programming",
               "command": f"./cloudroam bench flow-programming --clouds {args.clouds} --vms {args.vms} "
                          f"--rounds {args.rounds}",
               "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-              "environment": {"cpus": os.cpu_count(), "cpu": _cpu(), "kernel": platform.release(), "java": java,
-                              "openflowplugin": "0.20.1"},
+              "environment": environment(),
               "what": "RESTCONF PUT that re-binds c1's VMs -> last flow-mod applied by c1's switch",
               "baseline": "datastore", "datastore": summary["datastore"], "rpc": summary["rpc"],
               "rpc_over_datastore_p50": round(ratio, 2)}
@@ -169,14 +161,6 @@ def main(argv=None):
         s = summary[method]
         print(f"| {method} | {s['samples']} | {s['flow_mods_per_sample']} | {s['p50_ms']} | {s['p99_ms']} |")
     print(f"rpc / datastore (p50): {ratio:.2f}   -> {out}")
-
-
-def _cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor()
 
 
 if __name__ == "__main__":

@@ -66,6 +66,8 @@ public final class Fabric implements AutoCloseable {
     /** Source of the secret each fabric puts in its latency probes. */
     private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
     private static final java.time.Duration AGING_PERIOD = java.time.Duration.ofSeconds(1);
+    /** How long a moved VM's old cloud keeps the flows the move made obsolete. */
+    private static final java.time.Duration LEFTOVER_GRACE = java.time.Duration.ofSeconds(1);
     /** Migrations and conflicts kept in memory for the shell. */
     private static final int RECENT = 1000;
 
@@ -509,6 +511,17 @@ public final class Fabric implements AutoCloseable {
 
     private Batch recompute() {
         recomputeQueued.set(false);
+        return recompute(null, Set.of());
+    }
+
+    /**
+     * Sends the difference between desired and installed flows.
+     *
+     * @param only the switches to bring up to date now, {@code null} for all
+     * @param keepRemovalsAt switches whose flow removals wait for a later recomputation (they stay
+     *        installed meanwhile)
+     */
+    private Batch recompute(final Set<Long> only, final Set<Long> keepRemovalsAt) {
         final var programmer = programmers.apply(config.flowProgramming());
         int changed = 0;
         final var touched = new HashSet<Long>();
@@ -518,19 +531,29 @@ public final class Fabric implements AutoCloseable {
         lookup = lookupOf(locations);
         for (var entry : desired.entrySet()) {
             final long dpid = entry.getKey();
+            if (only != null && !only.contains(dpid)) {
+                continue;
+            }
             final var want = entry.getValue();
             final var have = installed.getOrDefault(dpid, Map.of());
             final var upserts = want.entrySet().stream()
                 .filter(flow -> !flow.getValue().equals(have.get(flow.getKey()))).map(Map.Entry::getValue).toList();
-            final var removals = have.entrySet().stream().filter(flow -> !want.containsKey(flow.getKey()))
-                .map(Map.Entry::getValue).toList();
+            final var gone = have.entrySet().stream().filter(flow -> !want.containsKey(flow.getKey())).toList();
+            final var kept = keepRemovalsAt.contains(dpid) ? gone : List.<Map.Entry<String, FlowSpec>>of();
+            final var removals = kept.isEmpty() ? gone.stream().map(Map.Entry::getValue).toList() : List.<FlowSpec>of();
             if (!upserts.isEmpty() || !removals.isEmpty()) {
                 LOG.debug("Switch {}: {} flows to add or change, {} to remove", dpid, upserts.size(), removals.size());
                 confirmations.add(programmer.apply(dpid, upserts, removals));
-                installed.put(dpid, Map.copyOf(want));
+                final var now = new HashMap<>(want);
+                kept.forEach(flow -> now.put(flow.getKey(), flow.getValue()));
+                installed.put(dpid, Map.copyOf(now));
                 changed += upserts.size() + removals.size();
                 touched.add(dpid);
             }
+        }
+        if (only != null) {
+            return new Batch(changed, touched,
+                CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)), programmer.confirmation());
         }
         // switches no longer in any cloud lose cloudroam's flows
         final var configured = new HashSet<Long>();
@@ -648,20 +671,35 @@ public final class Fabric implements AutoCloseable {
         }
         final var record = new MigrationRecord(++migrations, old, to, trigger, verification, seen, now,
             Optional.empty(), Optional.empty(), "", 0, Set.of());
-        final var batch = recompute();
-        final var sent = record.sent(clock.instant(), batch.flowsChanged(), batch.switchesTouched(),
-            batch.confirmedBy());
-        publisher.migration(sent);
-        rememberMigration(sent);
-        batch.confirmed().thenRun(() -> {
-            final var confirmed = sent.confirmed(clock.instant());
-            publisher.migration(confirmed);
-            executor.execute(() -> {
-                if (recentMigrations.containsKey(confirmed.id())) {
-                    recentMigrations.put(confirmed.id(), confirmed);
-                }
+        // make-before-break: the VM's new cloud first; once it confirmed, every other cloud (the old
+        // one's entries become relays toward the new one); the old cloud's leftovers after a grace
+        // period, so frames still on their way there are relayed rather than dropped
+        final var sentAt = clock.instant();
+        final var first = recompute(switchesOf(to.cloud()), Set.of());
+        first.confirmed().whenComplete((ok, failure) -> executor.execute(() -> {
+            final var rest = recompute(null, switchesOf(old.cloud()));
+            executor.schedule(this::requestRecompute, LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            final var touched = new HashSet<>(first.switchesTouched());
+            touched.addAll(rest.switchesTouched());
+            final var sent = record.sent(sentAt, first.flowsChanged() + rest.flowsChanged(), touched,
+                rest.confirmedBy());
+            publisher.migration(sent);
+            rememberMigration(sent);
+            rest.confirmed().thenRun(() -> {
+                final var confirmed = sent.confirmed(clock.instant());
+                publisher.migration(confirmed);
+                executor.execute(() -> {
+                    if (recentMigrations.containsKey(confirmed.id())) {
+                        recentMigrations.put(confirmed.id(), confirmed);
+                    }
+                });
             });
-        });
+        }));
+    }
+
+    private Set<Long> switchesOf(final String cloud) {
+        final var spec = config.clouds().get(cloud);
+        return spec == null ? Set.of() : Set.copyOf(spec.switches());
     }
 
     private void conflict(final String reason, final VmLocation at, final VmLocation claimed,

@@ -18,8 +18,11 @@ import io.cloudroam.impl.packet.ArpFrames;
 import io.cloudroam.impl.topology.LatencyProbes;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -63,14 +66,33 @@ public final class FlowCompiler {
             final Map<String, SwitchView> views, final List<VmLocation> locations, final Map<String, String> homes,
             final Map<String, Map<String, String>> nextHops) {
         final var result = new TreeMap<Long, Map<String, FlowSpec>>();
+        final var detached = new HashSet<String>();
+        // the reactive baseline acts on a detected move only, as controllers of that kind do
+        locations.stream().filter(location -> detached(views, location))
+            .filter(location -> !Optional.ofNullable(config.networks().get(location.vni()))
+                .map(network -> network.mode() == VirtualNetworkSpec.Mode.REACTIVE).orElse(false))
+            .forEach(location -> detached.add(location.vni() + "/" + location.mac()));
         for (var cloud : config.clouds().values()) {
             final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
             for (var dpid : cloud.switches()) {
                 view.bridge(dpid).ifPresent(bridge -> result.put(dpid, compileSwitch(config, cloud, dpid, bridge,
-                    locations, homes, nextHops)));
+                    locations, homes, nextHops, detached)));
             }
         }
         return result;
+    }
+
+    /**
+     * Whether a VM's port is gone from its switch, as that switch's OVSDB reports (a VM whose cloud
+     * is not connected is not detached: nothing is known). A detached VM is between its old port and
+     * its next one, as during a live migration: frames for it are flooded over its virtual network
+     * instead of sent toward the port that is gone, so they reach it the moment it appears elsewhere,
+     * before cloudroam has even seen it there.
+     */
+    private static boolean detached(final Map<String, SwitchView> views, final VmLocation location) {
+        final var view = views.get(location.cloud());
+        return view != null && view.bridge(location.datapathId()).map(bridge -> bridge.interfaces().stream()
+            .noneMatch(iface -> iface.usablePort().equals(Optional.of(location.port())))).orElse(false);
     }
 
     /**
@@ -85,7 +107,8 @@ public final class FlowCompiler {
 
     private static Map<String, FlowSpec> compileSwitch(final CloudroamConfig config, final CloudSpec cloud,
             final long dpid, final SwitchView.Bridge bridge, final List<VmLocation> locations,
-            final Map<String, String> homes, final Map<String, Map<String, String>> nextHops) {
+            final Map<String, String> homes, final Map<String, Map<String, String>> nextHops,
+            final Set<String> detached) {
         // bound VM ports: OpenFlow port → VNI, and VNI → ports
         final var portVni = new TreeMap<Long, Integer>();
         final var tunnels = new TreeMap<String, Long>();
@@ -170,7 +193,9 @@ public final class FlowCompiler {
             final boolean local = location.cloud().equals(cloud.id()) && location.datapathId() == dpid
                 && Integer.valueOf(vni).equals(portVni.get(location.port()));
             final var vmId = vni + "-" + mac;
-            if (local) {
+            if (detached.contains(vni + "/" + mac)) {
+                // no unicast entry anywhere: frames for it flood until it is seen at its new port
+            } else if (local) {
                 final var source = Match.ANY.metadata(vni, Pipeline.METADATA_MASK).inPort(location.port())
                     .ethSrc(mac.bits());
                 flows.add(flow(Pipeline.SOURCE, Pipeline.SPECIFIC, "vm-" + vmId, source, List.of(), null,

@@ -84,6 +84,7 @@ class FabricTest {
     private final Map<Long, Map<String, FlowSpec>> switches = new HashMap<>();
     private final List<Sent> packetOuts = new CopyOnWriteArrayList<>();
     private final List<Sent> probesOut = new CopyOnWriteArrayList<>();
+    private final List<Long> applyOrder = new CopyOnWriteArrayList<>();
     private final List<Sent> injected = new CopyOnWriteArrayList<>();
     private final List<List<Routes.LinkState>> routingPublished = new CopyOnWriteArrayList<>();
     private final List<VmLocation> published = new CopyOnWriteArrayList<>();
@@ -102,6 +103,7 @@ class FabricTest {
             public CompletableFuture<Void> apply(final long dpid, final Collection<FlowSpec> upserts,
                     final Collection<FlowSpec> removals) {
                 synchronized (switches) {
+                    applyOrder.add(dpid);
                     final var flows = switches.computeIfAbsent(dpid, d -> new HashMap<>());
                     removals.forEach(flow -> flows.remove(flow.table() + "/" + flow.id()));
                     upserts.forEach(flow -> flows.put(flow.table() + "/" + flow.id(), flow));
@@ -520,5 +522,30 @@ class FabricTest {
         fabric.packetIn(2, 7, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
         assertEquals(List.of(new FlowSpec.Action.Output(7)), flowsOf(2).get("30/vm-100-" + VM1).actions(),
             "learned again at its new port");
+    }
+
+    @Test
+    void aMoveUpdatesTheNewCloudFirstAndTheOldCloudKeepsItsLeftoversForAGracePeriod() throws InterruptedException {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(1);
+        // vm1 appears on c2 while its port on c1 still exists and stays silent: the move is believed
+        // after verify-timeout, with the old port's entries still in place
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), vmPort("tap-vm1", 7, "vm1"), tunnel(2, 1, 10),
+            tunnel(2, 3, 11)));
+        applyOrder.clear();
+        fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (migrations.stream().noneMatch(m -> m.flowsConfirmed().isPresent()) && System.nanoTime() < deadline) {
+            Thread.sleep(10); // poll interval
+        }
+        fabric.settle();
+        assertEquals(List.of(2L, 1L), applyOrder.subList(0, 2), "c2 (new) first, then c1: " + applyOrder);
+        assertTrue(flowsOf(1).containsKey("10/vm-100-" + VM1), "c1 keeps vm1's old source entry for a while");
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
+            flowsOf(1).get("30/vm-100-" + VM1).actions(), "but already sends frames for vm1 on to c2");
+        while (flowsOf(1).containsKey("10/vm-100-" + VM1) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // poll interval
+        }
+        assertFalse(flowsOf(1).containsKey("10/vm-100-" + VM1), "gone after the grace period");
     }
 }

@@ -198,9 +198,9 @@ class FlowCompilerTest {
     @Test
     void aFasterRouteThroughAThirdCloudIsFollowedAndRelayed() {
         final var threeViews = Map.of(
-            "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)),
+            "c1", view(1, vmPort("tap-x", 4, null), tunnel(1, 2, 10), tunnel(1, 3, 11)),
             "c2", view(2, vmPort("tap-vm5", 1, null), tunnel(2, 1, 10), tunnel(2, 3, 11)),
-            "c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+            "c3", view(3, vmPort("tap-vm1", 4, null), tunnel(3, 1, 10), tunnel(3, 2, 11)));
         final var vmInC3 = List.of(vm(100, VM1, 3, 4));
         // toward c3: c2 goes through c1, c1 goes direct
         final var hops = Map.of("c3", Map.of("c2", "c1", "c1", "c3"));
@@ -233,5 +233,26 @@ class FlowCompilerTest {
         assertEquals("CONTROLLER:65535", FlowText.actions(back));
         assertTrue(flows.values().stream().noneMatch(flow -> flow.match().inPort() != null
             && flow.match().inPort() == 20), "nothing enters by the loop's out end");
+    }
+
+    @Test
+    void aVmWhosePortIsGoneIsFloodedToUntilItIsSeenAgain() {
+        final var threeViews = Map.of(
+            "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)),
+            "c2", view(2, vmPort("tap-vm5", 1, null), tunnel(2, 1, 10), tunnel(2, 3, 11)));
+        // vm1's port 1 on c1 is gone (a live migration paused it); c3 is not connected
+        final var gone = FlowCompiler.compile(config, threeViews, List.of(vm(100, VM1, 1, 1, "10.0.0.1")));
+        for (var flows : gone.values()) {
+            assertTrue(flows.keySet().stream().noneMatch(key -> key.startsWith("30/vm-100-" + VM1)), flows::toString);
+        }
+        assertTrue(gone.get(2L).containsKey("20/arp-100-10.0.0.1"), "its ARP is still answered");
+        final var reactive = io.cloudroam.impl.config.CloudroamConfig.of(List.copyOf(config.clouds().values()),
+            config.networks().values().stream().map(network -> new io.cloudroam.impl.config.VirtualNetworkSpec(
+                network.vni(), network.name(), network.clouds(),
+                io.cloudroam.impl.config.VirtualNetworkSpec.Mode.REACTIVE)).toList(), config.bindings());
+        assertTrue(FlowCompiler.compile(reactive, threeViews, List.of(vm(100, VM1, 1, 1))).get(2L)
+            .containsKey("30/vm-100-" + VM1), "the reactive baseline waits for the move to be seen");
+        final var notConnected = FlowCompiler.compile(config, threeViews, List.of(vm(100, VM1, 3, 1)));
+        assertTrue(notConnected.get(2L).containsKey("30/vm-100-" + VM1), "a cloud without a view is not doubted");
     }
 }
