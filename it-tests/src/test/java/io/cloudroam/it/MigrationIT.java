@@ -257,6 +257,38 @@ class MigrationIT {
         assertTrue(lost <= paused + 20 + 1, "lost " + lost + " with a pause of " + paused + " ms: " + streamed);
     }
 
+    @Test
+    @Order(8)
+    void aMacBouncingBetweenTwoPortsIsQuarantinedUntilReleased() throws Exception {
+        final var strict = restconf.put("/rests/data/cloudroam:cloudroam/mobility", com.google.gson.JsonParser
+            .parseString("{\"cloudroam:mobility\": {\"flap-moves\": 5, \"flap-window\": 30}}"));
+        assertTrue(strict.status() == 201 || strict.status() == 204, strict::toString);
+        // vm3 bounces between c1 and c2 ten times, within about five seconds
+        final var started = Instant.now();
+        String at = locate("02:c0:00:00:00:03");
+        for (int move = 0; move < 10; move++) {
+            at = "c2".equals(at) ? "c1" : "c2";
+            lab.migrate("vm3", at, "--downtime", "10ms");
+        }
+        final var bounced = Duration.between(started, Instant.now());
+        final var conflict = poll("vm3 reported as flapping", () -> {
+            final var entry = restconf.entryWith("/rests/data/cloudroam:location-conflicts", "conflict", "mac",
+                "02:c0:00:00:00:03");
+            return entry != null && List.of("flapping", "quarantined").contains(entry.get("reason").getAsString())
+                ? entry : null;
+        });
+        LOG.info("vm3 bounced 10 times in {} ms: {}", bounced.toMillis(), conflict);
+        assertTrue(bounced.compareTo(Duration.ofSeconds(8)) < 0, "the bounces took " + bounced);
+        final var stuck = locate("02:c0:00:00:00:03");
+        assertTrue(!at.equals(stuck), "quarantined: vm3 is kept in " + stuck + " although it is in " + at);
+        final var released = restconf.post("/rests/operations/cloudroam:clear-quarantine", Restconf.JSON,
+            "{\"input\": {\"mac\": \"02:c0:00:00:00:03\"}}");
+        assertEquals(200, released.status(), released::toString);
+        final var target = at;
+        lab.run("exec", "vm3", "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.0.0.5");
+        poll("vm3 followed once released", () -> target.equals(locate("02:c0:00:00:00:03")));
+    }
+
     private Restconf.Response announce(final String mac, final String target) throws Exception {
         return restconf.post("/rests/operations/cloudroam:announce-migration", Restconf.JSON,
             "{\"input\": {\"mac\": \"" + mac + "\", \"target-cloud\": \"" + target + "\"}}");
