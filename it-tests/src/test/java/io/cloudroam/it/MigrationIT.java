@@ -100,7 +100,9 @@ class MigrationIT {
         assertEquals(VM1, migration.get("mac").getAsString());
         assertEquals("c1", migration.get("from-cloud").getAsString());
         assertEquals("c3", migration.get("to-cloud").getAsString());
-        assertEquals("rarp", migration.get("trigger").getAsString());
+        // the first frame of vm1 at its new port: its RARP, or its echo of a stream frame that reached
+        // it by flooding (its old port is gone) before the RARP left
+        assertTrue(List.of("rarp", "packet").contains(migration.get("trigger").getAsString()), migration::toString);
         assertEquals("old-port-gone", migration.get("verification").getAsString());
         assertEquals(1, migration.get("sequence").getAsInt());
         final var seen = instant(migration, "signal-seen");
@@ -119,7 +121,7 @@ class MigrationIT {
         assertEquals(20, after, 2, "vm5 -> vm1 in c3 takes c2-c3 directly (2 x 10 ms), not via c1 (60 ms)");
         final var table = karaf.console("cloudroam:migrations");
         assertTrue(table.lines().anyMatch(line -> line.contains(VM1) && line.contains("c1:") && line.contains("c3:")
-            && line.contains("rarp")), table);
+            && line.contains(migration.get("trigger").getAsString())), table);
     }
 
     @Test
@@ -260,33 +262,44 @@ class MigrationIT {
     @Test
     @Order(8)
     void aMacBouncingBetweenTwoPortsIsQuarantinedUntilReleased() throws Exception {
+        // a duplicate MAC: vm3's MAC announced alternately from vm3's port and vm5's; with verify-timeout
+        // 0 every sighting is believed at once, so the MAC bounces between the two ports
         final var strict = restconf.put("/rests/data/cloudroam:cloudroam/mobility", com.google.gson.JsonParser
-            .parseString("{\"cloudroam:mobility\": {\"flap-moves\": 5, \"flap-window\": 30}}"));
+            .parseString("{\"cloudroam:mobility\": {\"flap-moves\": 5, \"flap-window\": 30, "
+                + "\"verify-timeout\": 0}}"));
         assertTrue(strict.status() == 201 || strict.status() == 204, strict::toString);
-        // vm3 bounces between c1 and c2 ten times, within about five seconds
+        final String vm3 = "02:c0:00:00:00:03";
+        final var home = locate(vm3);
         final var started = Instant.now();
-        String at = locate("02:c0:00:00:00:03");
-        for (int move = 0; move < 10; move++) {
-            at = "c2".equals(at) ? "c1" : "c2";
-            lab.migrate("vm3", at, "--downtime", "10ms");
+        for (int bounce = 0; bounce < 10; bounce++) {
+            final var sent = lab.run("exec", bounce % 2 == 0 ? "vm5" : "vm3", "python3", "-m",
+                "cloudroam_lab.vmtools", "announce", "--kind", "rarp", "--mac", vm3, "--ip", "10.0.0.3", "--gaps-ms=");
+            assertEquals(0, sent.get("exit").getAsInt(), sent::toString);
         }
         final var bounced = Duration.between(started, Instant.now());
-        final var conflict = poll("vm3 reported as flapping", () -> {
-            final var entry = restconf.entryWith("/rests/data/cloudroam:location-conflicts", "conflict", "mac",
-                "02:c0:00:00:00:03");
+        final var conflict = poll("vm3's MAC reported as flapping", () -> {
+            final var entry = restconf.entryWith("/rests/data/cloudroam:location-conflicts", "conflict", "mac", vm3);
             return entry != null && List.of("flapping", "quarantined").contains(entry.get("reason").getAsString())
                 ? entry : null;
         });
-        LOG.info("vm3 bounced 10 times in {} ms: {}", bounced.toMillis(), conflict);
-        assertTrue(bounced.compareTo(Duration.ofSeconds(8)) < 0, "the bounces took " + bounced);
-        final var stuck = locate("02:c0:00:00:00:03");
-        assertTrue(!at.equals(stuck), "quarantined: vm3 is kept in " + stuck + " although it is in " + at);
+        LOG.info("vm3's MAC bounced 10 times in {} ms: {}", bounced.toMillis(), conflict);
+        final var moves = restconf.get("/rests/data/cloudroam:migrations").json()
+            .getAsJsonObject("cloudroam:migrations").getAsJsonArray("migration").asList().stream()
+            .map(JsonElement::getAsJsonObject)
+            .filter(m -> vm3.equals(m.get("mac").getAsString()) && instant(m, "signal-seen").isAfter(started)).count();
+        assertTrue(moves <= 5, moves + " moves applied: the quarantine should stop them after five");
+        // released, and back to the default verification, vm3's own traffic brings its location home
+        final var normal = restconf.put("/rests/data/cloudroam:cloudroam/mobility", com.google.gson.JsonParser
+            .parseString("{\"cloudroam:mobility\": {\"flap-moves\": 50}}"));
+        assertTrue(normal.status() == 201 || normal.status() == 204, normal::toString);
         final var released = restconf.post("/rests/operations/cloudroam:clear-quarantine", Restconf.JSON,
-            "{\"input\": {\"mac\": \"02:c0:00:00:00:03\"}}");
+            "{\"input\": {\"mac\": \"" + vm3 + "\"}}");
         assertEquals(200, released.status(), released::toString);
-        final var target = at;
-        lab.run("exec", "vm3", "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.0.0.5");
-        poll("vm3 followed once released", () -> target.equals(locate("02:c0:00:00:00:03")));
+        poll("vm3 located at its own port again", () -> {
+            lab.run("exec", "vm3", "python3", "-m", "cloudroam_lab.vmtools", "announce", "--kind", "garp", "--mac",
+                vm3, "--ip", "10.0.0.3", "--gaps-ms=");
+            return home.equals(locate(vm3));
+        });
     }
 
     private Restconf.Response announce(final String mac, final String target) throws Exception {

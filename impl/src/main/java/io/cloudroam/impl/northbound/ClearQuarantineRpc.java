@@ -11,14 +11,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.cloudroam.impl.fabric.Fabric;
-import io.cloudroam.impl.location.MacAddress;
-import io.cloudroam.impl.location.VirtualNetworkId;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.ClearQuarantine;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.ClearQuarantineInput;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.ClearQuarantineOutput;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.ClearQuarantineOutputBuilder;
-import org.opendaylight.yangtools.yang.common.ErrorTag;
-import org.opendaylight.yangtools.yang.common.ErrorType;
 import org.opendaylight.yangtools.yang.common.RpcResult;
 import org.opendaylight.yangtools.yang.common.RpcResultBuilder;
 import org.opendaylight.yangtools.yang.common.Uint32;
@@ -40,31 +36,14 @@ public final class ClearQuarantineRpc implements ClearQuarantine {
 
     @Override
     public ListenableFuture<RpcResult<ClearQuarantineOutput>> invoke(final ClearQuarantineInput input) {
-        if (input.getMac() == null) {
-            return invalid("input leaf 'mac' is mandatory");
-        }
-        final MacAddress mac;
-        final Integer vni;
+        final VmInput vm;
         try {
-            mac = MacAddress.parse(input.getMac());
-            vni = input.getVni() == null ? null : VirtualNetworkId.check(input.getVni().longValue());
+            vm = VmInput.of(input.getMac(), input.getVni());
         } catch (IllegalArgumentException e) {
-            return invalid(e.getMessage());
+            return VmInput.invalid(e.getMessage());
         }
-        final var released = fabric.releaseQuarantine(mac, vni);
-        if (released.isEmpty()) {
-            return RpcResultBuilder.<ClearQuarantineOutput>failed()
-                .withError(ErrorType.APPLICATION, ErrorTag.DATA_MISSING, "no VM with MAC " + mac + " is known"
-                    + (vni == null ? "" : " on virtual network " + vni), LocateVmRpc.UNKNOWN_VM, null, null)
-                .buildFuture();
-        }
-        return RpcResultBuilder.success(new ClearQuarantineOutputBuilder()
+        final var released = fabric.releaseQuarantine(vm.mac(), vm.vni());
+        return released.isEmpty() ? vm.unknown() : RpcResultBuilder.success(new ClearQuarantineOutputBuilder()
             .setReleased(Uint32.valueOf(released.orElseThrow())).build()).buildFuture();
-    }
-
-    private static ListenableFuture<RpcResult<ClearQuarantineOutput>> invalid(final String message) {
-        return RpcResultBuilder.<ClearQuarantineOutput>failed()
-            .withError(ErrorType.PROTOCOL, ErrorTag.INVALID_VALUE, message)
-            .buildFuture();
     }
 }

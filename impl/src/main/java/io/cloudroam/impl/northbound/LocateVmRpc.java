@@ -11,8 +11,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.cloudroam.impl.location.LocationTable;
-import io.cloudroam.impl.location.MacAddress;
-import io.cloudroam.impl.location.VirtualNetworkId;
 import io.cloudroam.impl.location.VmLocation;
 import java.util.stream.Collectors;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
@@ -26,8 +24,6 @@ import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.Ipv4Address;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.Ipv6Address;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.DateAndTime;
-import org.opendaylight.yangtools.yang.common.ErrorTag;
-import org.opendaylight.yangtools.yang.common.ErrorType;
 import org.opendaylight.yangtools.yang.common.RpcResult;
 import org.opendaylight.yangtools.yang.common.RpcResultBuilder;
 import org.opendaylight.yangtools.yang.common.Uint32;
@@ -56,34 +52,15 @@ public final class LocateVmRpc implements LocateVm {
 
     @Override
     public ListenableFuture<RpcResult<LocateVmOutput>> invoke(final LocateVmInput input) {
-        final var macInput = input.getMac();
-        if (macInput == null) {
-            return invalid("input leaf 'mac' is mandatory");
-        }
-        final var vniInput = input.getVni();
-        final MacAddress mac;
-        final Integer vni;
+        final VmInput vm;
         try {
-            mac = MacAddress.parse(macInput);
-            vni = vniInput == null ? null : VirtualNetworkId.check(vniInput.longValue());
+            vm = VmInput.of(input.getMac(), input.getVni());
         } catch (IllegalArgumentException e) {
-            return invalid(e.getMessage());
+            return VmInput.invalid(e.getMessage());
         }
-        final var found = vni == null ? locations.find(mac) : locations.find(vni, mac);
-        if (found.isEmpty()) {
-            final var where = vni == null ? "on any virtual network" : "on virtual network " + vni;
-            return RpcResultBuilder.<LocateVmOutput>failed()
-                .withError(ErrorType.APPLICATION, ErrorTag.DATA_MISSING, "no VM with MAC " + mac + " is known " + where,
-                    UNKNOWN_VM, null, null)
-                .buildFuture();
-        }
-        return RpcResultBuilder.success(toOutput(found.orElseThrow())).buildFuture();
-    }
-
-    private static ListenableFuture<RpcResult<LocateVmOutput>> invalid(final String message) {
-        return RpcResultBuilder.<LocateVmOutput>failed()
-            .withError(ErrorType.PROTOCOL, ErrorTag.INVALID_VALUE, message)
-            .buildFuture();
+        final var found = vm.vni() == null ? locations.find(vm.mac()) : locations.find(vm.vni(), vm.mac());
+        return found.isEmpty() ? vm.unknown()
+            : RpcResultBuilder.success(toOutput(found.orElseThrow())).buildFuture();
     }
 
     static LocateVmOutput toOutput(final VmLocation location) {
