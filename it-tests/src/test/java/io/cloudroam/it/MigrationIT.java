@@ -278,9 +278,15 @@ class MigrationIT {
         }
         final var bounced = Duration.between(started, Instant.now());
         final var conflict = poll("vm3's MAC reported as flapping", () -> {
-            final var entry = restconf.entryWith("/rests/data/cloudroam:location-conflicts", "conflict", "mac", vm3);
-            return entry != null && List.of("flapping", "quarantined").contains(entry.get("reason").getAsString())
-                ? entry : null;
+            final var response = restconf.get("/rests/data/cloudroam:location-conflicts");
+            if (response.status() != 200) {
+                return null;
+            }
+            return response.json().getAsJsonObject("cloudroam:location-conflicts").getAsJsonArray("conflict")
+                .asList().stream().map(JsonElement::getAsJsonObject)
+                .filter(entry -> vm3.equals(entry.get("mac").getAsString())
+                    && List.of("flapping", "quarantined").contains(entry.get("reason").getAsString()))
+                .findFirst().orElse(null);
         });
         LOG.info("vm3's MAC bounced 10 times in {} ms: {}", bounced.toMillis(), conflict);
         final var moves = restconf.get("/rests/data/cloudroam:migrations").json()

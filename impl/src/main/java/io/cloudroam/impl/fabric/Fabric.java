@@ -66,8 +66,6 @@ public final class Fabric implements AutoCloseable {
     /** Source of the secret each fabric puts in its latency probes. */
     private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
     private static final java.time.Duration AGING_PERIOD = java.time.Duration.ofSeconds(1);
-    /** How long a moved VM's old cloud keeps the flows the move made obsolete. */
-    private static final java.time.Duration LEFTOVER_GRACE = java.time.Duration.ofSeconds(1);
     /** Migrations and conflicts kept in memory for the shell. */
     private static final int RECENT = 1000;
 
@@ -511,17 +509,15 @@ public final class Fabric implements AutoCloseable {
 
     private Batch recompute() {
         recomputeQueued.set(false);
-        return recompute(null, Set.of());
+        return recompute(null);
     }
 
     /**
      * Sends the difference between desired and installed flows.
      *
      * @param only the switches to bring up to date now, {@code null} for all
-     * @param keepRemovalsAt switches whose flow removals wait for a later recomputation (they stay
-     *        installed meanwhile)
      */
-    private Batch recompute(final Set<Long> only, final Set<Long> keepRemovalsAt) {
+    private Batch recompute(final Set<Long> only) {
         final var programmer = programmers.apply(config.flowProgramming());
         int changed = 0;
         final var touched = new HashSet<Long>();
@@ -538,15 +534,12 @@ public final class Fabric implements AutoCloseable {
             final var have = installed.getOrDefault(dpid, Map.of());
             final var upserts = want.entrySet().stream()
                 .filter(flow -> !flow.getValue().equals(have.get(flow.getKey()))).map(Map.Entry::getValue).toList();
-            final var gone = have.entrySet().stream().filter(flow -> !want.containsKey(flow.getKey())).toList();
-            final var kept = keepRemovalsAt.contains(dpid) ? gone : List.<Map.Entry<String, FlowSpec>>of();
-            final var removals = kept.isEmpty() ? gone.stream().map(Map.Entry::getValue).toList() : List.<FlowSpec>of();
+            final var removals = have.entrySet().stream().filter(flow -> !want.containsKey(flow.getKey()))
+                .map(Map.Entry::getValue).toList();
             if (!upserts.isEmpty() || !removals.isEmpty()) {
                 LOG.debug("Switch {}: {} flows to add or change, {} to remove", dpid, upserts.size(), removals.size());
                 confirmations.add(programmer.apply(dpid, upserts, removals));
-                final var now = new HashMap<>(want);
-                kept.forEach(flow -> now.put(flow.getKey(), flow.getValue()));
-                installed.put(dpid, Map.copyOf(now));
+                installed.put(dpid, Map.copyOf(want));
                 changed += upserts.size() + removals.size();
                 touched.add(dpid);
             }
@@ -671,14 +664,14 @@ public final class Fabric implements AutoCloseable {
         }
         final var record = new MigrationRecord(++migrations, old, to, trigger, verification, seen, now,
             Optional.empty(), Optional.empty(), "", 0, Set.of());
-        // make-before-break: the VM's new cloud first; once it confirmed, every other cloud (the old
-        // one's entries become relays toward the new one); the old cloud's leftovers after a grace
-        // period, so frames still on their way there are relayed rather than dropped
+        // make-before-break: the VM's new cloud first; once it confirmed, every other cloud. The old
+        // cloud's destination entry becomes a relay toward the new one (frames still on their way
+        // there are sent on, not dropped); its source entries for the old port go at once: one left
+        // there would hide the VM if it came back to that port
         final var sentAt = clock.instant();
-        final var first = recompute(switchesOf(to.cloud()), Set.of());
+        final var first = recompute(switchesOf(to.cloud()));
         first.confirmed().whenComplete((ok, failure) -> executor.execute(() -> {
-            final var rest = recompute(null, switchesOf(old.cloud()));
-            executor.schedule(this::requestRecompute, LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            final var rest = recompute(null);
             final var touched = new HashSet<>(first.switchesTouched());
             touched.addAll(rest.switchesTouched());
             final var sent = record.sent(sentAt, first.flowsChanged() + rest.flowsChanged(), touched,
@@ -780,6 +773,8 @@ public final class Fabric implements AutoCloseable {
             }
             final var old = current.orElseThrow();
             targetPort(announcement).ifPresent(target -> {
+                // one attempt: a refused move (quarantine) must not be retried on every OVSDB update
+                announcements.remove(Lookup.key(old));
                 final var proposed = new VmLocation(old.vni(), old.mac(), announcement.targetCloud(),
                     target.datapathId(), target.port(), old.ipAddresses(), (old.sequence() + 1) & 0xFFFF_FFFFL,
                     old.firstSeen(), clock.instant());
