@@ -34,7 +34,8 @@ import java.util.Optional;
  *
  * <p>Queueing only ever adds to a sample, and on the lab some probe packet-ins are delivered late,
  * together with later ones, so a sample is the minimum of the last {@value #WINDOW} rounds' values of
- * its direction: a latency increase shows after {@value #WINDOW} rounds, a decrease at once.
+ * its direction, and a direction gives samples only once it has {@value #WINDOW} (at start and after
+ * a loss): a latency increase shows after {@value #WINDOW} rounds, a decrease at once.
  *
  * <p>Frames carry a random per-controller token and use the local experimental EtherType
  * {@value #ETHER_TYPE} with tunnel id 0, which no VM traffic has (every VM frame crosses tunnels with
@@ -53,7 +54,7 @@ public final class LatencyProbes {
     private static final int MIN_FRAME = 60;
     private static final double ALPHA = 0.3;
     /** Rounds a sample is the minimum of. */
-    static final int WINDOW = 3;
+    static final int WINDOW = 5;
 
     /** What a probe measures. */
     public enum Kind {
@@ -201,7 +202,8 @@ public final class LatencyProbes {
      *
      * @param probe the probe
      * @param arrivalNanos when its packet-in arrived, same clock as its departure
-     * @return for a cross probe, the one-way latency sample in microseconds (never negative)
+     * @return for a cross probe of a direction with a full window, the one-way latency sample in
+     *         microseconds (never negative)
      */
     public Optional<Long> received(final Probe probe, final long arrivalNanos) {
         final long elapsed = Math.max(0, arrivalNanos - probe.sentNanos());
@@ -217,7 +219,8 @@ public final class LatencyProbes {
         while (window.size() > WINDOW) {
             window.removeFirst();
         }
-        return Optional.of(window.stream().mapToLong(Long::longValue).min().orElseThrow());
+        return window.size() < WINDOW ? Optional.empty()
+            : Optional.of(window.stream().mapToLong(Long::longValue).min().orElseThrow());
     }
 
     /**
@@ -252,7 +255,8 @@ public final class LatencyProbes {
     }
 
     /**
-     * Drops the recent samples of a direction, so that the next one stands alone (after a loss).
+     * Drops the recent samples of a direction: it gives samples again once it has a full window
+     * of new ones (after a loss).
      *
      * @param link the direction
      */

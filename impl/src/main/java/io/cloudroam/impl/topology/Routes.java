@@ -31,6 +31,8 @@ import java.util.TreeSet;
 public final class Routes {
     /** Cost of an edge nobody measured yet. */
     public static final long UNMEASURED_MICROS = 1_000_000;
+    /** Added to every edge of a path: a detour through a third cloud must save more than this per hop. */
+    public static final long HOP_PENALTY_MICROS = 1_000;
     /** Cost of an edge whose probes stopped coming back: used only when no other path exists. */
     public static final long UNREACHABLE_MICROS = 1_000_000_000;
     private static final double ALPHA = 0.3;
@@ -45,7 +47,8 @@ public final class Routes {
      * How a cloud reaches a destination.
      *
      * @param nextHop the cloud it tunnels to first
-     * @param cost the sum of the routing metrics along the path, in microseconds
+     * @param cost the sum of the routing metrics along the path plus {@link #HOP_PENALTY_MICROS} per
+     *        tunnel, in microseconds
      */
     public record Hop(String nextHop, long cost) {
     }
@@ -205,7 +208,7 @@ public final class Routes {
                 if (!links.get(from).contains(head.node()) || from.equals(head.node())) {
                     continue;
                 }
-                final long through = head.cost() + edge(from, head.node());
+                final long through = head.cost() + edge(from, head.node()) + HOP_PENALTY_MICROS;
                 final var known = cost.get(from);
                 // ties keep the direct tunnel, then the smaller name: the same answer on every run
                 if (known == null || through < known || through == known && head.node().equals(destination)) {

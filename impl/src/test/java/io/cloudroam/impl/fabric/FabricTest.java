@@ -429,18 +429,21 @@ class FabricTest {
         fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
             flowsOf(2).get("30/vm-100-" + VM1).actions(), "unmeasured: c2 uses its direct tunnel to c1");
-        probesOut.clear();
-        injected.clear();
-        fabric.probeNow();
-        assertEquals(6, probesOut.size(), "one probe per tunnel: " + probesOut);
-        assertEquals(List.of(1L, 1L, 2L, 2L, 3L, 3L), injected.stream().map(Sent::datapathId).sorted().toList(),
-            "and a loop probe before each");
-        // the switches send the probes back to the controller; c1-c2 40 ms, c1-c3 and c2-c3 10 ms
-        for (var probe : probesOut) {
-            final var from = "c" + probe.datapathId();
-            final var to = remoteOf(from, probe.port());
-            answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from),
-                from.equals("c3") || to.equals("c3") ? 10 : 40);
+        // the switches send the probes back to the controller; c1-c2 40 ms, c1-c3 and c2-c3 10 ms; a
+        // direction gives samples once it has a full window of rounds
+        for (int round = 0; round < 5; round++) {
+            probesOut.clear();
+            injected.clear();
+            fabric.probeNow();
+            assertEquals(6, probesOut.size(), "one probe per tunnel: " + probesOut);
+            assertEquals(List.of(1L, 1L, 2L, 2L, 3L, 3L), injected.stream().map(Sent::datapathId).sorted().toList(),
+                "and a loop probe before each");
+            for (var probe : probesOut) {
+                final var from = "c" + probe.datapathId();
+                final var to = remoteOf(from, probe.port());
+                answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from),
+                    from.equals("c3") || to.equals("c3") ? 10 : 40);
+            }
         }
         final var c2 = flowsOf(2);
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(11)),

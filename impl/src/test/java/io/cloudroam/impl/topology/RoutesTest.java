@@ -104,7 +104,7 @@ class RoutesTest {
         assertTrue(routes.lost("c2", "c3"));
         assertFalse(routes.lost("c2", "c3"), "already lost: nothing changes");
         assertEquals("c1", routes.nextHops(MESH).get("c3").get("c2"), "c2 -> c3 goes through c1 (50 ms)");
-        assertEquals(50_000, routes.paths(MESH).get("c3").get("c2").cost());
+        assertEquals(50_000 + 2 * Routes.HOP_PENALTY_MICROS, routes.paths(MESH).get("c3").get("c2").cost());
         final var state = routes.links(MESH).stream().filter(l -> l.from().equals("c2") && l.to().equals("c3"))
             .findFirst().orElseThrow();
         assertFalse(state.reachable());
@@ -131,6 +131,7 @@ class RoutesTest {
         both(routes, "c1", "c2", 40_000);
         assertTrue(routes.clear());
         assertTrue(routes.latency("c1", "c2").isEmpty());
-        assertEquals(Routes.UNMEASURED_MICROS, routes.paths(MESH).get("c2").get("c1").cost());
+        assertEquals(Routes.UNMEASURED_MICROS + Routes.HOP_PENALTY_MICROS,
+            routes.paths(MESH).get("c2").get("c1").cost());
     }
 }
