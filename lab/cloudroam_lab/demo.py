@@ -68,11 +68,6 @@ def _rtt(a, b):
     return result["rtt_ms"]["p50"]
 
 
-def _min_rtt(a, b):
-    result = lab.ping(a, b, count=2, interval=0.1)
-    return result["rtt_ms"]["min"] if result["received"] else float("nan")
-
-
 def _max_rtt(a, b):
     result = lab.ping(a, b, count=2, interval=0.1)
     return result["rtt_ms"]["max"] if result["received"] else float("inf")
