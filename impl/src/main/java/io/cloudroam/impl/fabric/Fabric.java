@@ -857,14 +857,8 @@ public final class Fabric implements AutoCloseable {
     /** For each cloud, the clouds it has a working tunnel to. */
     private Map<String, Set<String>> links() {
         final var result = new HashMap<String, Set<String>>();
-        for (var cloud : config.clouds().values()) {
-            final var to = new HashSet<String>();
-            final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
-            cloud.switches().forEach(dpid -> view.bridge(dpid).ifPresent(bridge -> bridge.interfaces().stream()
-                .filter(iface -> iface.usablePort().isPresent()).forEach(iface -> iface.remoteCloud()
-                    .ifPresent(to::add))));
-            result.put(cloud.id(), to);
-        }
+        config.clouds().keySet().forEach(cloud -> result.put(cloud, new HashSet<>()));
+        LatencyMonitor.tunnelPorts(config, views).forEach(port -> result.get(port.cloud()).add(port.remote()));
         return result;
     }
 
