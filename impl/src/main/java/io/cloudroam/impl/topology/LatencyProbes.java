@@ -52,7 +52,6 @@ public final class LatencyProbes {
     private static final int MAGIC = 0x43524C50; // "CRLP"
     private static final int HEADER = 14;
     private static final int MIN_FRAME = 60;
-    private static final double ALPHA = 0.3;
     /** Rounds a sample is the minimum of. */
     static final int WINDOW = 5;
 
@@ -93,7 +92,7 @@ public final class LatencyProbes {
     }
 
     private final long token;
-    private final Map<Link, Double> overheadNanos = new HashMap<>();
+    private final Map<Link, java.util.ArrayDeque<Long>> overheadNanos = new HashMap<>();
     private final Map<Link, Long> firstSent = new HashMap<>();
     private final Map<Link, Long> lastAnswered = new HashMap<>();
     private final Map<Link, java.util.ArrayDeque<Long>> recent = new HashMap<>();
@@ -209,18 +208,26 @@ public final class LatencyProbes {
         final long elapsed = Math.max(0, arrivalNanos - probe.sentNanos());
         final var link = new Link(probe.from(), probe.to());
         if (probe.kind() == Kind.LOOP) {
-            overheadNanos.merge(link, (double) elapsed, (old, sample) -> old + ALPHA * (sample - old));
+            // like the cross probes, the controller's share is only ever delayed: its minimum counts
+            push(overheadNanos.computeIfAbsent(link, l -> new java.util.ArrayDeque<>()), elapsed);
             return Optional.empty();
         }
         lastAnswered.merge(link, probe.round(), Math::max);
-        final double overhead = overheadNanos.getOrDefault(link, 0.0);
+        final long overhead = minimum(overheadNanos.get(link)).orElse(0L);
         final var window = recent.computeIfAbsent(link, l -> new java.util.ArrayDeque<>());
-        window.addLast(Math.max(0, Math.round((elapsed - overhead) / 1000)));
+        push(window, Math.max(0, Math.round((elapsed - overhead) / 1000.0)));
+        return window.size() < WINDOW ? Optional.empty() : minimum(window);
+    }
+
+    private static void push(final java.util.ArrayDeque<Long> window, final long value) {
+        window.addLast(value);
         while (window.size() > WINDOW) {
             window.removeFirst();
         }
-        return window.size() < WINDOW ? Optional.empty()
-            : Optional.of(window.stream().mapToLong(Long::longValue).min().orElseThrow());
+    }
+
+    private static Optional<Long> minimum(final java.util.ArrayDeque<Long> window) {
+        return window == null ? Optional.empty() : window.stream().min(Long::compare);
     }
 
     /**
@@ -230,7 +237,7 @@ public final class LatencyProbes {
      * @return microseconds, once a loop probe came back
      */
     public Optional<Long> overheadMicros(final Link link) {
-        return Optional.ofNullable(overheadNanos.get(link)).map(nanos -> Math.round(nanos / 1000));
+        return minimum(overheadNanos.get(link)).map(nanos -> Math.round(nanos / 1000.0));
     }
 
     /**
