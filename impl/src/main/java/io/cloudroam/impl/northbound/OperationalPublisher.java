@@ -18,11 +18,9 @@ import io.cloudroam.impl.topology.Routes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +36,10 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Migra
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.MobilityTrigger;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.OverlayRouting;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.OverlayRoutingBuilder;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.TunnelStateChanged;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.TunnelStateChangedBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Tunnels;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmFlappingBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocationFields;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocations;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmMigratedBuilder;
@@ -86,7 +87,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
     private final Map<String, io.cloudroam.impl.location.VmLocation> pendingLocations = new LinkedHashMap<>();
     private final Map<String, io.cloudroam.impl.location.VmLocation> pendingRemovals = new LinkedHashMap<>();
     private boolean flushScheduled;
-    private final Map<String, Set<TunnelKey>> publishedTunnels = new HashMap<>();
+    private final Map<String, Map<TunnelKey, Tunnel>> publishedTunnels = new HashMap<>();
 
     /**
      * Creates one.
@@ -158,7 +159,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
     @Override
     public synchronized void tunnels(final String cloud, final Collection<TunnelState> tunnels) {
         final var entries = new ArrayList<Tunnel>();
-        final var now = new HashSet<TunnelKey>();
+        final var now = new HashMap<TunnelKey, Tunnel>();
         for (var tunnel : tunnels) {
             final var builder = new TunnelBuilder()
                 .setCloud(new CloudId(tunnel.cloud()))
@@ -175,17 +176,35 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                 builder.setRemoteIp(LocateVmRpc.ipAddress(tunnel.remoteIp()));
             }
             final var entry = builder.build();
-            now.add(entry.key());
+            now.put(entry.key(), entry);
             entries.add(entry);
         }
-        final var gone = publishedTunnels.getOrDefault(cloud, Set.of()).stream().filter(key -> !now.contains(key))
-            .toList();
+        final var before = publishedTunnels.getOrDefault(cloud, Map.of());
+        final var gone = before.keySet().stream().filter(key -> !now.containsKey(key)).toList();
         publishedTunnels.put(cloud, now);
+        for (var entry : entries) {
+            final var previous = before.get(entry.key());
+            if (previous == null || previous.getState() != entry.getState()) {
+                stateChanged(entry, previous == null ? TunnelStateChanged.PreviousState.Absent
+                    : TunnelStateChanged.PreviousState.ofName(previous.getState().getName()),
+                    TunnelStateChanged.State.ofName(entry.getState().getName()));
+            }
+        }
+        gone.forEach(key -> stateChanged(before.get(key),
+            TunnelStateChanged.PreviousState.ofName(before.get(key).getState().getName()),
+            TunnelStateChanged.State.Absent));
         writer.write(tunnels.size() + " tunnels of " + cloud, tx -> {
             entries.forEach(entry -> tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL, path(entry.key()),
                 entry));
             gone.forEach(key -> tx.delete(LogicalDatastoreType.OPERATIONAL, path(key)));
         });
+    }
+
+    private void stateChanged(final Tunnel tunnel, final TunnelStateChanged.PreviousState previous,
+            final TunnelStateChanged.State state) {
+        notifications.offerNotification(new TunnelStateChangedBuilder().setCloud(tunnel.getCloud())
+            .setRemoteCloud(tunnel.getRemoteCloud()).setPortName(tunnel.getPortName()).setPreviousState(previous)
+            .setState(state).build());
     }
 
     @Override
@@ -264,6 +283,10 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
         });
         notifications.offerNotification(new LocationConflictBuilder().setId(entry.getId()).setVni(entry.getVni())
             .setMac(entry.getMac()).setReason(record.reason()).build());
+        if (entry.getReason() == Conflict.Reason.Flapping) {
+            notifications.offerNotification(new VmFlappingBuilder().setVni(entry.getVni()).setMac(entry.getMac())
+                .setAtCloud(entry.getAtCloud()).setClaimedCloud(entry.getClaimedCloud()).build());
+        }
     }
 
     @Override
