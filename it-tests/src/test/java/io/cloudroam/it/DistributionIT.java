@@ -91,7 +91,8 @@ class DistributionIT {
     void bootsWithOurFeaturesStarted() throws Exception {
         // from the features service's persisted state, independent of the console
         final var state = karaf.featureStates();
-        for (var feature : List.of("odl-cloudroam/0.1.0.SNAPSHOT", "odl-cloudroam-rest/0.1.0.SNAPSHOT")) {
+        for (var feature : List.of("odl-cloudroam/0.1.0.SNAPSHOT", "odl-cloudroam-rest/0.1.0.SNAPSHOT",
+            "odl-cloudroam-ui/0.1.0.SNAPSHOT")) {
             assertEquals("Started", state.get(feature), () -> feature + " in " + state);
         }
     }
@@ -100,9 +101,38 @@ class DistributionIT {
     void karafShellWorksOnJava25() throws Exception {
         // needs the launch agent's SubjectBridge: without it no shell starts on Java 24+
         final var output = karaf.console("feature:list -i | grep odl-cloudroam");
-        for (var feature : List.of("odl-cloudroam", "odl-cloudroam-rest")) {
+        for (var feature : List.of("odl-cloudroam", "odl-cloudroam-rest", "odl-cloudroam-ui")) {
             assertTrue(Pattern.compile("(?m)^" + Pattern.quote(feature) + "\\s+│.*│\\s*Started\\s*│").matcher(output)
                 .find(), () -> feature + " not listed as started by the Karaf shell:\n" + output);
+        }
+    }
+
+    @Test
+    void shellCommandsGoThroughTheRpcsAndTheDatastore() throws Exception {
+        // the RPC commands answer as RESTCONF does (same RPC implementations, same checks)
+        final var unknown = karaf.console("cloudroam:locate 02:00:00:00:00:99");
+        assertTrue(unknown.contains("error: ") && unknown.contains("data-missing, unknown-vm"), unknown);
+        final var malformed = karaf.console("cloudroam:announce not-a-mac c1");
+        assertTrue(malformed.contains("error: ") && malformed.contains("invalid-value"), malformed);
+        final var quarantine = karaf.console("cloudroam:clear-quarantine 02:00:00:00:00:99");
+        assertTrue(quarantine.contains("unknown-vm"), quarantine);
+        // mode writes the configuration datastore: RESTCONF sees it, a bad mode changes nothing
+        final var network = CONFIG + "/virtual-network=4242";
+        assertEquals(201, restconf.put(network, JsonParser.parseString(
+            "{\"cloudroam:virtual-network\": [{\"vni\": 4242, \"name\": \"shell\"}]}")).status());
+        try {
+            final var set = karaf.console("cloudroam:mode 4242 triangle");
+            assertTrue(set.contains("virtual-network 4242: mode optimal -> triangle"), set);
+            assertTrue(restconf.get(network).body().contains("\"mode\":\"triangle\""), "mode not stored");
+            final var bad = karaf.console("cloudroam:mode 4242 sideways");
+            assertTrue(bad.contains("error: mode 'sideways' is not one of optimal, triangle, reactive"), bad);
+            final var shown = karaf.console("cloudroam:mode 4242");
+            assertTrue(shown.contains("triangle") && shown.contains("shell"), shown);
+            final var missing = karaf.console("cloudroam:mode 4243 optimal");
+            assertTrue(missing.contains("error: no virtual-network 4243 is configured"), missing);
+            assertEquals(409, restconf.get(CONFIG + "/virtual-network=4243").status(), "mode created a network");
+        } finally {
+            restconf.delete(network);
         }
     }
 
@@ -174,10 +204,11 @@ class DistributionIT {
               "port-binding": [{"cloud": "a", "port": "vm1", "vni": 555}]}}
             """);
         final var response = restconf.put(CONFIG, bad);
-        assertEquals(500, response.status(), response.body());
+        assertEquals(400, response.status(), response.body());
         final var error = response.firstError();
-        assertEquals("operation-failed", error.get("error-tag").getAsString(), response.body());
-        final var info = error.get("error-info").getAsString();
+        assertEquals("invalid-value", error.get("error-tag").getAsString(), response.body());
+        assertEquals("/cloudroam:cloudroam", error.get("error-path").getAsString(), response.body());
+        final var info = error.get("error-message").getAsString();
         for (var problem : List.of("cloud 'b': tunnel-endpoint 192.0.2.1 is already used by cloud 'a'",
                 "virtual-network 100: unknown cloud 'nowhere'", "port-binding a/vm1: unknown virtual-network 555")) {
             assertTrue(info.contains(problem), () -> "'" + problem + "' missing from " + response.body());

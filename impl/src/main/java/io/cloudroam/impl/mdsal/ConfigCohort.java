@@ -21,10 +21,14 @@ import org.opendaylight.mdsal.dom.api.DOMDataBroker;
 import org.opendaylight.mdsal.dom.api.DOMDataTreeCandidate;
 import org.opendaylight.mdsal.dom.api.DOMDataTreeCommitCohort;
 import org.opendaylight.mdsal.dom.api.DOMDataTreeIdentifier;
+import org.opendaylight.netconf.api.NetconfDocumentedException;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
 import org.opendaylight.yangtools.binding.data.codec.api.BindingNormalizedNodeSerializer;
 import org.opendaylight.yangtools.concepts.Registration;
 import org.opendaylight.yangtools.util.concurrent.FluentFutures;
+import org.opendaylight.yangtools.yang.common.ErrorSeverity;
+import org.opendaylight.yangtools.yang.common.ErrorTag;
+import org.opendaylight.yangtools.yang.common.ErrorType;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
 import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
 
@@ -32,7 +36,7 @@ import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
  * Takes part in every commit that touches {@code /cloudroam} in the configuration datastore and
  * vetoes one whose result is inconsistent (unknown cloud or virtual network, endpoint or switch
  * used twice): the commit fails with every problem in its message, and nothing of it is stored.
- * RESTCONF turns the veto into an error reply.
+ * RESTCONF turns the veto into a {@code 400 invalid-value} reply whose message lists the problems.
  */
 public final class ConfigCohort implements DOMDataTreeCommitCohort {
     private final BindingNormalizedNodeSerializer codec;
@@ -76,9 +80,12 @@ public final class ConfigCohort implements DOMDataTreeCommitCohort {
             }
             final var problems = convert.apply(cloudroam).problems();
             if (!problems.isEmpty()) {
+                final var message = "invalid cloudroam configuration: " + String.join("; ", problems);
+                // RESTCONF looks for a NetconfDocumentedException among the causes of a failed commit
+                // and answers with its error-tag: 400 invalid-value, not 500 operation-failed
                 return FluentFutures.immediateFailedFluentFuture(new DataValidationFailedException(
-                    YangInstanceIdentifier.class, path, "invalid cloudroam configuration: "
-                        + String.join("; ", problems)));
+                    YangInstanceIdentifier.class, path, message, new NetconfDocumentedException(message,
+                        ErrorType.APPLICATION, ErrorTag.INVALID_VALUE, ErrorSeverity.ERROR)));
             }
         }
         return PostCanCommitStep.NOOP_SUCCESSFUL_FUTURE;
