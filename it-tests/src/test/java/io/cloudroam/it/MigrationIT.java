@@ -77,7 +77,8 @@ class MigrationIT {
     @Order(1)
     void aMigratedVmIsReachedOnTheDirectPathAndTheMoveIsRecorded() throws Exception {
         // the probes measure the WAN: c2 reaches c1 through c3 (10 + 10 ms) rather than directly (40 ms)
-        poll("c2 routes to c1 through c3", () -> "c3".equals(nextHop("c2", "c1")) && "c3".equals(nextHop("c1", "c2")));
+        poll("c2 routes to c1 through c3", () -> "c3".equals(restconf.nextHop("c2", "c1"))
+            && "c3".equals(restconf.nextHop("c1", "c2")));
         final double before = p50("vm5", "vm1");
         assertEquals(40, before, 3, "vm5 -> vm1 before the move: c2 -> c3 -> c1 and back (4 x 10 ms), not c1-c2 (80)");
         // a 1 kpps stream from vm5 to vm1 runs across the move
@@ -211,7 +212,8 @@ class MigrationIT {
         lab.run("wan", "set", "c2-c3", "200ms");
         try {
             // 3 probe rounds (the minimum filter) and a flow update: within seconds, without a restart
-            poll("c2 reaches c3 through c1", () -> "c1".equals(nextHop("c2", "c3")) && "c1".equals(nextHop("c3", "c2"))
+            poll("c2 reaches c3 through c1", () -> "c1".equals(restconf.nextHop("c2", "c3"))
+                && "c1".equals(restconf.nextHop("c3", "c2"))
                 && rtt("vm5", "vm1", "max") < 150);
             final double transit = p50("vm5", "vm1");
             LOG.info("c2-c3 at 200 ms: vm5 -> vm1 RTT p50 {} ms through c1", transit);
@@ -219,7 +221,8 @@ class MigrationIT {
         } finally {
             lab.run("wan", "set", "c2-c3", "10ms");
         }
-        poll("back on the direct link", () -> "c3".equals(nextHop("c2", "c3")) && rtt("vm5", "vm1", "max") < 30);
+        poll("back on the direct link", () -> "c3".equals(restconf.nextHop("c2", "c3"))
+            && rtt("vm5", "vm1", "max") < 30);
     }
 
     @Test
@@ -321,20 +324,6 @@ class MigrationIT {
     }
 
     /** The next hop of cloud {@code from} toward VMs in {@code destination}, as /overlay-routing says. */
-    private String nextHop(final String from, final String destination) throws Exception {
-        final var response = restconf.get("/rests/data/cloudroam:overlay-routing");
-        if (response.status() != 200 || !response.json().getAsJsonObject("cloudroam:overlay-routing").has("route")) {
-            return null;
-        }
-        for (var route : response.json().getAsJsonObject("cloudroam:overlay-routing").getAsJsonArray("route")) {
-            final var entry = route.getAsJsonObject();
-            if (from.equals(entry.get("cloud").getAsString())
-                    && destination.equals(entry.get("destination").getAsString())) {
-                return entry.get("next-hop").getAsString();
-            }
-        }
-        return null;
-    }
 
     /** A 1 kpps stream from vm5 to a VM across its migration; returns the stream's result and the move's. */
     private List<JsonObject> streamAcrossMove(final String vm, final String target, final String... options)

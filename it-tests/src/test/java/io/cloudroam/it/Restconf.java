@@ -18,6 +18,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A small RESTCONF (RFC 8040) client over the JDK HTTP client, talking to 127.0.0.1 only.
@@ -77,7 +84,6 @@ final class Restconf {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    /** Like {@link #get(String)}, but any failure to connect counts as "not yet". */
     /**
      * The entry of a list whose leaf has a value, or {@code null} when the data or the entry is not
      * there (yet).
@@ -97,6 +103,101 @@ final class Restconf {
         for (var entry : container.getAsJsonArray(list)) {
             if (value.equals(entry.getAsJsonObject().get(leaf).getAsString())) {
                 return entry.getAsJsonObject();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An open server-sent event stream (RFC 8040 section 6.3): each {@code data:} line's payload,
+     * in arrival order.
+     *
+     * @param events the payloads
+     * @param body the stream, cancelled by {@link #close()}
+     */
+    record EventStream(BlockingQueue<String> events, CompletableFuture<?> body) implements AutoCloseable {
+        /** The next payload containing {@code needle}, waiting at most {@code timeout}. */
+        String next(final String needle, final Duration timeout) throws InterruptedException {
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                final var event = events.poll(left, TimeUnit.NANOSECONDS);
+                if (event != null && event.contains(needle)) {
+                    return event;
+                }
+            }
+            throw new AssertionError("no event containing " + needle + " within " + timeout);
+        }
+
+        @Override
+        public void close() {
+            body.cancel(true);
+        }
+    }
+
+    /**
+     * Opens a server-sent event stream.
+     *
+     * @param path e.g. /rests/streams/json/NAME
+     * @return the stream, once its response headers arrived with status 200
+     */
+    EventStream events(final String path) throws IOException, InterruptedException, ExecutionException {
+        final var queue = new LinkedBlockingQueue<String>();
+        final var headers = new CompletableFuture<Integer>();
+        final var body = http.sendAsync(request(path).header("Accept", "text/event-stream").GET().build(),
+            info -> {
+                headers.complete(info.statusCode());
+                return HttpResponse.BodySubscribers.fromLineSubscriber(new Flow.Subscriber<String>() {
+                    @Override
+                    public void onSubscribe(final Flow.Subscription subscription) {
+                        subscription.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(final String line) {
+                        if (line.startsWith("data:")) {
+                            queue.add(line.substring(5).strip());
+                        }
+                    }
+
+                    @Override
+                    public void onError(final Throwable throwable) {
+                        // the stream ended: next() then times out with a clear message
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        // as above
+                    }
+                });
+            });
+        final int status;
+        try {
+            status = headers.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            body.cancel(true);
+            throw new IOException("no response to " + path, e);
+        }
+        if (status != 200) {
+            body.cancel(true);
+            throw new IOException(path + " answered " + status);
+        }
+        return new EventStream(queue, body);
+    }
+
+    /**
+     * The next hop of the route from {@code from} to VMs in {@code destination}, from
+     * {@code /overlay-routing}, or {@code null} when there is none (yet).
+     */
+    String nextHop(final String from, final String destination) throws IOException, InterruptedException {
+        final var response = get("/rests/data/cloudroam:overlay-routing");
+        if (response.status() != 200 || !response.json().getAsJsonObject("cloudroam:overlay-routing").has("route")) {
+            return null;
+        }
+        for (var route : response.json().getAsJsonObject("cloudroam:overlay-routing").getAsJsonArray("route")) {
+            final var entry = route.getAsJsonObject();
+            if (from.equals(entry.get("cloud").getAsString())
+                    && destination.equals(entry.get("destination").getAsString())) {
+                return entry.get("next-hop").getAsString();
             }
         }
         return null;
