@@ -14,6 +14,7 @@ after an announce-migration call. A table gives RTT before and after and the pac
 import base64
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -117,6 +118,36 @@ def _move(mode, spec, vm, target, announce=False):
             "paused": moved["paused_ms"]}
 
 
+def _dashboard():
+    """What the dashboard shows now (its own state document), and a screenshot of it when Debian's
+    chromium is there."""
+    _step(f"the dashboard: {RESTCONF}/cloudroam/ (same login as RESTCONF)")
+    status, state = _call("GET", "/cloudroam/api/state")
+    if status != 200:
+        raise LabError(f"demo: the dashboard's state answered HTTP {status}")
+    print(f"   map: {len(state['clouds'])} clouds, {len(state['edges'])} tunnels "
+          f"({', '.join(e['a'] + '-' + e['b'] + ' ' + e['state'] for e in state['edges'])}), "
+          f"{len(state['vms'])} VMs")
+    print("   timeline (newest last):")
+    for m in state["migrations"][-4:]:
+        paths = "; ".join(f"from {p['cloud']}: {' > '.join(p['before'])} => {' > '.join(p['after'])}"
+                          for p in m["paths"])
+        print(f"   #{m['id']} {m['mac']} {m['fromCloud']} -> {m['toCloud']} ({m['trigger']}), reconverged in "
+              f"{m.get('reconvergenceMs', float('nan')):.1f} ms; {paths}")
+    chromium = "/usr/bin/chromium"
+    if os.path.exists(chromium):
+        shot = os.path.join(os.environ.get("CLOUDROAM_RUN_DIR", "."), "demo-dashboard.png")
+        user = os.environ.get("CLOUDROAM_AUTH", "admin:admin")
+        result = subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
+                                 "--disable-dev-shm-usage", "--window-size=1500,1100", f"--screenshot={shot}",
+                                 "--timeout=4000", RESTCONF.replace("://", f"://{user}@") + "/cloudroam/"],
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode == 0 and os.path.exists(shot):
+            print(f"   screenshot of the dashboard: {shot}")
+        else:
+            print(f"   (no screenshot: chromium exited {result.returncode})")
+
+
 def _set_mode(spec, mode):
     network = next(n for n in controller_config(spec)["cloudroam:cloudroam"]["virtual-network"] if n["vni"] == 100)
     status, body = _call("PUT", "/rests/data/cloudroam:cloudroam/virtual-network=100",
@@ -190,6 +221,8 @@ def main():
     print("   back c3 -> c2 10); reactive: the VM is forgotten and relearned; announced: announce-migration")
     print("   first, the flows move while the VM is paused")
 
+    _dashboard()
+
     _step("errors are RFC 8040")
     status, body = _call("POST", "/rests/operations/cloudroam:locate-vm", {"input": {"mac": "02:c0:00:00:00:99"}})
     print(f"   locate-vm of an unknown MAC -> HTTP {status} {body['errors']['error'][0]['error-tag']}: "
@@ -197,7 +230,8 @@ def main():
     bad = controller_config(spec)
     bad["cloudroam:cloudroam"]["port-binding"].append({"cloud": "c9", "port": "vm9", "vni": 100})
     status, body = _call("PUT", "/rests/data/cloudroam:cloudroam", bad)
-    print(f"   a binding to an unknown cloud -> HTTP {status}: {body['errors']['error'][0]['error-info']}")
+    error = body['errors']['error'][0]
+    print(f"   a binding to an unknown cloud -> HTTP {status} {error['error-tag']}: {error['error-message']}")
     return 0
 
 
