@@ -195,6 +195,32 @@ class DistributionIT {
     }
 
     @Test
+    void wrongTypesAndRangesAreAnsweredNamingTheLeafAndNothingIsStored() throws Exception {
+        final var before = restconf.get(CONFIG);
+        final var cases = List.of(
+            List.of(CONFIG + "/virtual-network=100", "{\"cloudroam:virtual-network\": [{\"vni\": \"blue\"}]}",
+                "/cloudroam:cloudroam/virtual-network[vni='blue']/vni", "'blue' is not an integer"),
+            List.of(CONFIG + "/mobility", "{\"cloudroam:mobility\": {\"flap-moves\": 1}}",
+                "/cloudroam:cloudroam/mobility/flap-moves", "1 is out of range 2..1000"),
+            List.of(CONFIG + "/virtual-network=9", "{\"cloudroam:virtual-network\": [{\"vni\": 9, \"mode\": \"x\"}]}",
+                "/cloudroam:cloudroam/virtual-network[vni='9']/mode", "'x' is not one of optimal, triangle, reactive"));
+        for (var c : cases) {
+            final var response = restconf.put(c.get(0), JsonParser.parseString(c.get(1)));
+            assertEquals(400, response.status(), response.body());
+            final var error = response.firstError();
+            assertEquals("invalid-value", error.get("error-tag").getAsString(), response.body());
+            assertEquals(c.get(2), error.get("error-path").getAsString(), response.body());
+            assertTrue(error.get("error-message").getAsString().endsWith(c.get(3)), response.body());
+        }
+        // the check runs after authentication: no credentials, no hint about the body
+        assertEquals(401, restconf.withoutCredentials().put(cases.get(0).get(0),
+            JsonParser.parseString(cases.get(0).get(1))).status());
+        final var after = restconf.get(CONFIG);
+        assertEquals(before.status(), after.status());
+        assertEquals(before.body(), after.body(), "a refused request changed the configuration");
+    }
+
+    @Test
     void inconsistentConfigIsVetoedAtCommitWithEveryProblemAndNothingChanges() throws Exception {
         final var before = restconf.get(CONFIG);
         final var bad = JsonParser.parseString("""
