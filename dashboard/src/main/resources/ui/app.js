@@ -79,12 +79,12 @@
       const vms = byCloud.get(cloud.id) || [];
       const outward = Math.atan2(cloud.y - 230, cloud.x - 300);
       vms.forEach((vm, j) => {
-        const spread = Math.min(Math.PI * 1.2, 0.45 * vms.length);
+        const spread = Math.min(Math.PI * 1.4, 0.6 * vms.length);
         const angle = outward + (vms.length === 1 ? 0 : -spread / 2 + spread * j / (vms.length - 1));
         const moved = now - (recentlyMoved.get(vmKey(vm.vni, vm.mac)) || 0) < 10000;
         const id = 'vm:' + vmKey(vm.vni, vm.mac);
         nodes.push({ id: id, name: vm.mac, kind: 'vm', cloud: vm.cloud, vni: vm.vni, mac: vm.mac,
-          x: cloud.x + 70 * Math.cos(angle), y: cloud.y + 70 * Math.sin(angle), symbolSize: moved ? 20 : 14,
+          x: cloud.x + 85 * Math.cos(angle), y: cloud.y + 85 * Math.sin(angle), symbolSize: moved ? 20 : 14,
           itemStyle: { color: moved ? '#f9a825' : '#5c8fbf' },
           label: { show: true, position: 'right', fontSize: 10,
             formatter: vm.ips.find(ip => !ip.includes(':')) || vm.mac },
@@ -127,7 +127,8 @@
         el('div', { class: 'what' }, '#' + m.id + ' ' + m.mac + ' (VNI ' + m.vni + ') ' + m.fromCloud + ' → ' + m.toCloud),
         el('div', {}, time(m.signalSeen) + ' · ' + m.trigger + ', ' + m.verification + ' · reconverged in '
           + (m.reconvergenceMs === undefined ? '…' : m.reconvergenceMs.toFixed(1) + ' ms') + ' (' + m.confirmedBy
-          + ', ' + m.flowsChanged + ' flows on ' + m.switches + ' switches)'),
+          + ', ' + m.flowsChanged + (m.flowsChanged === 1 ? ' flow' : ' flows') + ' on ' + m.switches
+          + (m.switches === 1 ? ' switch)' : ' switches)')),
         paths);
       if (seenMigrations !== null && !seenMigrations.has(m.id)) li.classList.add('fresh');
       return li;
