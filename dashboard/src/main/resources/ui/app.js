@@ -162,6 +162,12 @@
     document.querySelector('#vni-table tbody').replaceChildren(...rows);
   }
 
+  function renderCounters() {
+    const rows = Object.entries(doc.counters || {}).map(([name, count]) => el('tr', { 'data-counter': name },
+      el('td', {}, name), el('td', { class: 'count' }, count.toLocaleString('en'))));
+    document.querySelector('#counters tbody').replaceChildren(...rows);
+  }
+
   function render() {
     if (doc === null) return;
     if (seenMigrations !== null) {
@@ -179,7 +185,8 @@
       map: [doc.clouds, doc.networks, doc.edges, doc.vms, filter.value, Array.from(recentlyMoved.keys())],
       vms: [doc.vms, filter.value],
       timeline: [doc.migrations, doc.conflicts, filter.value],
-      networks: [doc.networks]
+      networks: [doc.networks],
+      counters: [doc.counters]
     };
     const changed = name => {
       const text = JSON.stringify(parts[name]);
@@ -192,6 +199,7 @@
     if (changed('vms')) renderVmTable();
     if (changed('timeline')) { renderTimeline(); renderChart(); }
     if (changed('networks')) renderNetworks();
+    if (changed('counters')) renderCounters();
     seenMigrations = new Set(doc.migrations.map(m => m.id));
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString(undefined, { hour12: false });
     document.body.dataset.version = String(doc.version);

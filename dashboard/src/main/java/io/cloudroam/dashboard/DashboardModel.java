@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,7 @@ public final class DashboardModel {
     private List<Vm> vms = List.of();
     private List<Migration> migrations = List.of();
     private List<Conflict> conflicts = List.of();
+    private Map<String, Long> counters = Map.of();
     private long version;
 
     /**
@@ -136,6 +138,16 @@ public final class DashboardModel {
     }
 
     /**
+     * Replaces the counters.
+     *
+     * @param newCounters counter name to count, in the order to show them
+     */
+    public synchronized void counters(final Map<String, Long> newCounters) {
+        counters = new LinkedHashMap<>(newCounters);
+        version++;
+    }
+
+    /**
      * How many times a section was replaced: a document with the same version is the same.
      *
      * @return the version
@@ -206,6 +218,9 @@ public final class DashboardModel {
             conflictArray.add(obj);
         }
         doc.add("conflicts", conflictArray);
+        final var counterObject = new JsonObject();
+        counters.forEach(counterObject::addProperty);
+        doc.add("counters", counterObject);
         return GSON.toJson(doc);
     }
 

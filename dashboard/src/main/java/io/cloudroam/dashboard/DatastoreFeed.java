@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,7 @@ import org.opendaylight.mdsal.binding.api.DataListener;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Counters;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.DatapathId;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflicts;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Migrations;
@@ -44,6 +46,7 @@ import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 import org.opendaylight.yangtools.binding.DataRoot;
 import org.opendaylight.yangtools.binding.EnumTypeObject;
 import org.opendaylight.yangtools.concepts.Registration;
+import org.opendaylight.yangtools.yang.common.Uint64;
 
 /**
  * Thin adapter: listens to cloudroam's containers in the datastore (the configuration and the
@@ -94,7 +97,9 @@ final class DatastoreFeed implements AutoCloseable {
                 values(data == null ? null : data.getConflict()).stream().map(c -> new Conflict(
                     c.requireId().longValue(), c.requireVni().getValue().longValue(), c.requireMac().getValue(),
                     name(c.getReason(), ""), cloudName(c.getAtCloud()), cloudName(c.getClaimedCloud()),
-                    instant(c.getSeen()).orElse(Instant.EPOCH))).toList()), hub));
+                    instant(c.getSeen()).orElse(Instant.EPOCH))).toList()), hub),
+            listen(broker, LogicalDatastoreType.OPERATIONAL, root(Counters.class), data -> model.counters(
+                data == null ? Map.of() : counters(data)), hub));
     }
 
     private static <T extends DataObject> Registration listen(final DataBroker broker,
@@ -112,6 +117,23 @@ final class DatastoreFeed implements AutoCloseable {
 
     private static <V> Collection<V> values(final @Nullable Map<?, V> map) {
         return map == null ? List.of() : map.values();
+    }
+
+    private static Map<String, Long> counters(final Counters data) {
+        final var result = new LinkedHashMap<String, Long>();
+        result.put("packet-ins", count(data.getPacketIns()));
+        result.put("probe-answers", count(data.getProbeAnswers()));
+        result.put("packet-ins-ignored", count(data.getPacketInsIgnored()));
+        result.put("arp-replies", count(data.getArpReplies()));
+        result.put("locations-learned", count(data.getLocationsLearned()));
+        result.put("moves-applied", count(data.getMovesApplied()));
+        result.put("sightings-refused", count(data.getSightingsRefused()));
+        result.put("flow-changes", count(data.getFlowChanges()));
+        return result;
+    }
+
+    private static long count(final @Nullable Uint64 value) {
+        return value == null ? 0 : value.longValue();
     }
 
     private static Cloud cloud(final org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam

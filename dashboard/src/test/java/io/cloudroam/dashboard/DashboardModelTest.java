@@ -23,6 +23,7 @@ import io.cloudroam.dashboard.Snapshot.Tunnel;
 import io.cloudroam.dashboard.Snapshot.Vm;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
@@ -151,6 +152,17 @@ class DashboardModelTest {
             .map(c -> c.getAsJsonObject().get("vms").getAsLong()).toList());
         assertEquals(2, doc.getAsJsonArray("networks").get(0).getAsJsonObject().get("vms").getAsLong());
         assertEquals("c3", doc.getAsJsonArray("vms").get(0).getAsJsonObject().get("cloud").getAsString());
+    }
+
+    @Test
+    void countersKeepTheirOrder() {
+        final var counts = new LinkedHashMap<String, Long>();
+        counts.put("packet-ins", 12L);
+        counts.put("moves-applied", 1L);
+        model.counters(counts);
+        final var json = doc().getAsJsonObject("counters");
+        assertEquals(List.of("packet-ins", "moves-applied"), List.copyOf(json.keySet()));
+        assertEquals(12, json.get("packet-ins").getAsLong());
     }
 
     @Test

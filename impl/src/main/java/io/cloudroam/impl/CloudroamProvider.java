@@ -11,6 +11,7 @@ import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.ConfigListener;
 import io.cloudroam.impl.config.ConfigTracker;
 import io.cloudroam.impl.fabric.ConflictRecord;
+import io.cloudroam.impl.fabric.Counters;
 import io.cloudroam.impl.fabric.Fabric;
 import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.TunnelState;
@@ -91,6 +92,7 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
             new RpcPacketSender(rpcService), publisher,
             (cloud, onView) -> new OvsdbSession(cloud.ovsdbAddress().orElseThrow(), cloud.ovsdbPort(), onView),
             locations, Clock.systemUTC());
+        publisher.publishCounters(fabric::counters);
         final var config = new ConfigTracker(fabric::configure);
         packetInRegistration = notifications.registerListener(PacketReceived.class, new PacketInListener(fabric));
         configRegistration = dataBroker.registerDataListener(LogicalDatastoreType.CONFIGURATION,
@@ -149,5 +151,10 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     @Override
     public List<ConflictRecord> conflicts() {
         return fabric.conflicts();
+    }
+
+    @Override
+    public Map<Counters.Kind, Long> counters() {
+        return fabric.counters();
     }
 }

@@ -9,6 +9,7 @@ package io.cloudroam.impl;
 
 import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.fabric.ConflictRecord;
+import io.cloudroam.impl.fabric.Counters;
 import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.flow.FlowSpec;
@@ -70,4 +71,11 @@ public interface CloudroamState {
      * @return oldest first
      */
     List<ConflictRecord> conflicts();
+
+    /**
+     * What the fabric handled since it started.
+     *
+     * @return every count
+     */
+    Map<Counters.Kind, Long> counters();
 }

@@ -223,6 +223,9 @@ class DashboardIT {
             const option = echarts.getInstanceByDom(document.getElementById('chart')).getOption();
             return option.series[0].data.length;""");
         assertEquals(1L, bars, "one bar per migration on the reconvergence chart");
+        // the counters follow the datastore's /counters (written once a second)
+        poll("moves-applied counted", Duration.ofSeconds(5),
+            () -> "1".equals(text("#counters tr[data-counter='moves-applied'] td.count")));
         screenshot("dashboard.png");
     }
 

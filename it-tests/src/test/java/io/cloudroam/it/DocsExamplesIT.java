@@ -143,7 +143,8 @@ class DocsExamplesIT {
                 "/rests/data/cloudroam:tunnels", "/rests/data/cloudroam:migrations",
                 "/rests/data/cloudroam:location-conflicts", "/rests/data/cloudroam:overlay-routing",
                 "/rests/operations/cloudroam:locate-vm", "/rests/operations/cloudroam:announce-migration",
-                "/rests/operations/cloudroam:clear-quarantine", "/rests/streams/json/", "/cloudroam/api/state")) {
+                "/rests/operations/cloudroam:clear-quarantine", "/rests/streams/json/", "/cloudroam/api/state",
+                "/rests/data/cloudroam:counters")) {
             assertTrue(all.contains(path), () -> path + " has no example in the docs");
         }
         LOG.info("{} examples, {} calls, all as documented", examples.size(), calls);

@@ -115,6 +115,7 @@ public final class Fabric implements AutoCloseable {
     // overlay routes over the one-way latencies the probes measure
     private final Routes routes = new Routes();
     private final LatencyMonitor latency;
+    private final Counters counters = new Counters();
     private final java.util.function.LongSupplier nanos;
     private ScheduledFuture<?> probing;
     private java.time.Duration probeInterval = java.time.Duration.ZERO;
@@ -234,11 +235,13 @@ public final class Fabric implements AutoCloseable {
      */
     public void packetIn(final long datapathId, final long port, final short tableId, final byte[] payload) {
         final var current = lookup;
+        counters.increment(Counters.Kind.PACKET_INS);
         if (LatencyProbes.isProbe(payload)) {
             final long arrival = nanos.getAsLong();
             final var probe = latency.parse(payload);
             final var cloud = current.cloudOf().get(datapathId);
             if (probe.isPresent() && cloud != null) {
+                counters.increment(Counters.Kind.PROBE_ANSWERS);
                 executor.execute(() -> {
                     if (latency.received(probe.orElseThrow(), cloud, arrival)) {
                         requestRecompute();
@@ -250,10 +253,12 @@ public final class Fabric implements AutoCloseable {
         final var cloud = current.cloudOf().get(datapathId);
         final var vni = current.vniOf().getOrDefault(datapathId, Map.of()).get(port);
         if (cloud == null || vni == null) {
+            counters.increment(Counters.Kind.PACKET_INS_IGNORED);
             return;
         }
         final var decoded = decoder.decode(payload);
         if (decoded.isEmpty()) {
+            counters.increment(Counters.Kind.PACKET_INS_IGNORED);
             return;
         }
         final var frame = decoded.orElseThrow();
@@ -261,12 +266,14 @@ public final class Fabric implements AutoCloseable {
             final var owner = current.macOfIp().getOrDefault(vni, Map.of()).get(frame.targetIp4());
             if (owner != null && owner != frame.senderMac()) {
                 sender.send(datapathId, port, ArpFrames.reply(frame, owner));
+                counters.increment(Counters.Kind.ARP_REPLIES);
             }
         }
         final var outcome = learner.learn(new LocationLearner.Sighting(vni, cloud, datapathId, port, clock.instant()),
             frame, payload);
         switch (outcome) {
             case LocationLearner.Outcome.Learned learned -> {
+                counters.increment(Counters.Kind.LOCATIONS_LEARNED);
                 final var home = learned.location();
                 executor.execute(() -> homes.putIfAbsent(Lookup.key(home), home.cloud()));
                 changed(learned.location());
@@ -541,6 +548,7 @@ public final class Fabric implements AutoCloseable {
                 confirmations.add(programmer.apply(dpid, upserts, removals));
                 installed.put(dpid, Map.copyOf(want));
                 changed += upserts.size() + removals.size();
+                counters.add(Counters.Kind.FLOW_CHANGES, upserts.size() + removals.size());
                 touched.add(dpid);
             }
         }
@@ -677,6 +685,7 @@ public final class Fabric implements AutoCloseable {
             final var sent = record.sent(sentAt, first.flowsChanged() + rest.flowsChanged(), touched,
                 rest.confirmedBy());
             publisher.migration(sent);
+            counters.increment(Counters.Kind.MOVES_APPLIED);
             rememberMigration(sent);
             rest.confirmed().thenRun(() -> {
                 final var confirmed = sent.confirmed(clock.instant());
@@ -701,6 +710,7 @@ public final class Fabric implements AutoCloseable {
             claimed.datapathId(), claimed.port(), trigger, reason, at.cloud(), at.datapathId(), at.port());
         final var record = new ConflictRecord(++conflicts, reason, at, claimed, trigger, seen);
         publisher.conflict(record);
+        counters.increment(Counters.Kind.SIGHTINGS_REFUSED);
         remember(recentConflicts, record);
     }
 
@@ -834,6 +844,15 @@ public final class Fabric implements AutoCloseable {
             }
             return Optional.of(released);
         }, Optional.empty());
+    }
+
+    /**
+     * What the fabric handled since it started.
+     *
+     * @return every count
+     */
+    public Map<Counters.Kind, Long> counters() {
+        return counters.snapshot();
     }
 
     /**

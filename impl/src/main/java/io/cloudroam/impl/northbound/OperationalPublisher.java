@@ -10,6 +10,7 @@ package io.cloudroam.impl.northbound;
 import static java.util.Objects.requireNonNull;
 
 import io.cloudroam.impl.fabric.ConflictRecord;
+import io.cloudroam.impl.fabric.Counters;
 import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.StatePublisher;
 import io.cloudroam.impl.fabric.TunnelState;
@@ -24,11 +25,13 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.NotificationPublishService;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CountersBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.DatapathId;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflictBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflicts;
@@ -88,6 +91,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
     private final Map<String, io.cloudroam.impl.location.VmLocation> pendingRemovals = new LinkedHashMap<>();
     private boolean flushScheduled;
     private final Map<String, Map<TunnelKey, Tunnel>> publishedTunnels = new HashMap<>();
+    private Map<Counters.Kind, Long> lastCounters = Map.of();
 
     /**
      * Creates one.
@@ -205,6 +209,32 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
         notifications.offerNotification(new TunnelStateChangedBuilder().setCloud(tunnel.getCloud())
             .setRemoteCloud(tunnel.getRemoteCloud()).setPortName(tunnel.getPortName()).setPreviousState(previous)
             .setState(state).build());
+    }
+
+    /**
+     * Writes {@code /counters} once a second, when they changed, until closed.
+     *
+     * @param counters the counts now
+     */
+    public void publishCounters(final Supplier<Map<Counters.Kind, Long>> counters) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            final var now = counters.get();
+            if (now.equals(lastCounters)) {
+                return;
+            }
+            lastCounters = now;
+            final var values = new HashMap<String, Uint64>();
+            now.forEach((kind, count) -> values.put(kind.leaf(), Uint64.valueOf(count)));
+            final var container = new CountersBuilder()
+                .setPacketIns(values.get("packet-ins")).setProbeAnswers(values.get("probe-answers"))
+                .setPacketInsIgnored(values.get("packet-ins-ignored")).setArpReplies(values.get("arp-replies"))
+                .setLocationsLearned(values.get("locations-learned")).setMovesApplied(values.get("moves-applied"))
+                .setSightingsRefused(values.get("sightings-refused")).setFlowChanges(values.get("flow-changes"))
+                .build();
+            writer.write("counters", tx -> tx.put(LogicalDatastoreType.OPERATIONAL,
+                DataObjectIdentifier.builder(org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125
+                    .Counters.class).build(), container));
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     @Override

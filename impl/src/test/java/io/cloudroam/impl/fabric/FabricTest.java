@@ -318,6 +318,12 @@ class FabricTest {
         assertTrue(record.flowsSent().isPresent());
         assertTrue(migrations.stream().anyMatch(m -> m.flowsConfirmed().isPresent()), "barrier confirmation");
         assertTrue(packetOuts.isEmpty(), "no probe when the old port is gone");
+        final var counts = fabric.counters();
+        assertEquals(1, counts.get(Counters.Kind.LOCATIONS_LEARNED));
+        assertEquals(1, counts.get(Counters.Kind.MOVES_APPLIED));
+        assertEquals(0, counts.get(Counters.Kind.SIGHTINGS_REFUSED));
+        assertTrue(counts.get(Counters.Kind.PACKET_INS) >= 2, counts::toString);
+        assertTrue(counts.get(Counters.Kind.FLOW_CHANGES) >= record.flowsChanged(), counts::toString);
     }
 
     @Test
@@ -334,6 +340,8 @@ class FabricTest {
         assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
         assertEquals(List.of(), migrations);
         assertEquals("still-at-old-port", conflicts.get(0).reason());
+        assertEquals(1, fabric.counters().get(Counters.Kind.SIGHTINGS_REFUSED));
+        assertEquals(0, fabric.counters().get(Counters.Kind.MOVES_APPLIED));
         assertEquals("c2", conflicts.get(0).claimed().cloud());
         assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
     }
