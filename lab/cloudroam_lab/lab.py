@@ -148,6 +148,10 @@ def _vm_up(spec, vm):
          "netns", cloud.netns])
     run(["ip", "link", "set", "eth0", "address", vm.mac], ns=vm.netns)
     run(["ip", "addr", "add", f"{vm.ip}/16", "dev", "eth0"], ns=vm.netns)
+    # IPv4 only: a guest's IPv6 link-up chatter (MLD reports, DAD, router solicitations, sent after
+    # random delays) would race the migration announcements and make the trigger cloudroam sees
+    # depend on chance
+    run(["sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1"], ns=vm.netns)
     _no_offloads(vm.netns, "eth0")
     run(["ip", "link", "set", "eth0", "up"], ns=vm.netns)
     _attach(cloud, vm)

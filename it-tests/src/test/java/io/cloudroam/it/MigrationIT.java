@@ -14,6 +14,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -344,6 +345,54 @@ class MigrationIT {
     }
 
     /** One statistic of two pings, NaN when none was answered. */
+    @Test
+    @Order(9)
+    void aDeadWanLinkIsSeenByBfdAndAvoidedThenTakenAgainWithoutFlapping() throws Exception {
+        final var at = lab.attachedIn("vm1");
+        // c2 reaches vm1's cloud over c2-c3 (directly to c3, or through c3 to c1)
+        poll("c2 uses c2-c3", () -> "c3".equals(restconf.nextHop("c2", at)));
+        final long killed = System.nanoTime();
+        lab.run("wan", "set", "c2-c3", "10ms", "loss=100%");
+        try {
+            final var down = ControllerAndLab.poll("BFD reports c2 -> c3 down", Duration.ofSeconds(5), () -> {
+                final var tunnels = restconf.get("/rests/data/cloudroam:tunnels");
+                if (tunnels.status() != 200) {
+                    return null;
+                }
+                for (var entry : tunnels.json().getAsJsonObject("cloudroam:tunnels").getAsJsonArray("tunnel")) {
+                    final var tunnel = entry.getAsJsonObject();
+                    if ("c2".equals(tunnel.get("cloud").getAsString())
+                            && "c3".equals(tunnel.get("remote-cloud").getAsString())
+                            && "down".equals(tunnel.get("state").getAsString())) {
+                        return (System.nanoTime() - killed) / 1e6;
+                    }
+                }
+                return null;
+            });
+            final var rerouted = ControllerAndLab.poll("c2 avoids c2-c3", Duration.ofSeconds(10),
+                () -> "c1".equals(restconf.nextHop("c2", at)) ? (System.nanoTime() - killed) / 1e6 : null);
+            // /overlay-routing is written once per probe round: the flows changed earlier
+            LOG.info("c2-c3 dead: BFD down in /tunnels after {} ms; /overlay-routing shows c2's route to {} "
+                + "avoiding it after {} ms", String.format("%.0f", down), at, String.format("%.0f", rerouted));
+            // BFD every 100 ms, three missed: the issue asks for the tunnel down within 1 s
+            assertTrue(down < 1000, () -> "BFD down after " + down + " ms");
+            final var ping = lab.ping("vm5", "vm1", 3);
+            assertEquals(0.0, ping.get("loss_percent").getAsDouble(), () -> "vm5 -> vm1 around the dead link: " + ping);
+        } finally {
+            lab.run("wan", "set", "c2-c3", "10ms");
+        }
+        // back: probes get through again and the better path is taken, once, and kept
+        ControllerAndLab.poll("c2 back on c2-c3", Duration.ofSeconds(30),
+            () -> "c3".equals(restconf.nextHop("c2", at)));
+        final var hops = new ArrayList<String>();
+        final long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < until) {
+            hops.add(restconf.nextHop("c2", at));
+            Thread.sleep(250); // sampling interval, not synchronisation
+        }
+        assertTrue(hops.stream().allMatch("c3"::equals), () -> "the route flapped after the link returned: " + hops);
+    }
+
     private double rtt(final String from, final String to, final String statistic) throws Exception {
         final var ping = lab.ping(from, to, 2);
         return ping.has("rtt_ms") ? ping.getAsJsonObject("rtt_ms").get(statistic).getAsDouble() : Double.NaN;

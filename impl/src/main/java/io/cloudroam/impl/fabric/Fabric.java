@@ -460,6 +460,7 @@ public final class Fabric implements AutoCloseable {
         if (!open.containsKey(cloud)) {
             return;
         }
+        bfdFailures(cloud, views.getOrDefault(cloud, SwitchView.EMPTY), view);
         views.put(cloud, view);
         applyAnnouncedMoves();
         if (tunnelTransactionInFlight.contains(cloud)) {
@@ -468,6 +469,28 @@ public final class Fabric implements AutoCloseable {
         publishTunnels(cloud);
         reconcileTunnels(cloud);
         requestRecompute();
+    }
+
+    /**
+     * A tunnel whose BFD session went from up to down (Open vSwitch saw three intervals without a
+     * packet from the other end, 300 ms with the intervals cloudroam sets) is unusable both ways
+     * at once: routes avoid it without waiting for probe-loss rounds of silent probes. Its next
+     * probe sample makes it usable again. A tunnel that was never up (BFD starts down) is left to
+     * the probes.
+     */
+    private void bfdFailures(final String cloud, final SwitchView before, final SwitchView after) {
+        final var was = new HashMap<String, String>();
+        before.bridges().forEach(bridge -> bridge.interfaces().stream().filter(i -> i.remoteCloud().isPresent())
+            .forEach(iface -> was.put(iface.remoteCloud().orElseThrow(), TunnelState.of(cloud, iface).state())));
+        after.bridges().forEach(bridge -> bridge.interfaces().stream().filter(i -> i.remoteCloud().isPresent())
+            .forEach(iface -> {
+                final var remote = iface.remoteCloud().orElseThrow();
+                if ("up".equals(was.get(remote)) && "down".equals(TunnelState.of(cloud, iface).state())) {
+                    final boolean changed = routes.lost(cloud, remote) | routes.lost(remote, cloud);
+                    LOG.warn("Tunnel {} <-> {}: BFD down; routes avoid it{}", cloud, remote,
+                        changed ? "" : " (already avoided)");
+                }
+            }));
     }
 
     private void reconcileTunnels(final String cloud) {

@@ -469,6 +469,52 @@ class FabricTest {
         assertTrue(c1c2.reachable());
     }
 
+    /** Five probe rounds over the fixture's tunnels: c1-c2 40 ms, c1-c3 and c2-c3 10 ms. */
+    private void measure() {
+        for (int round = 0; round < 5; round++) {
+            probesOut.clear();
+            injected.clear();
+            fabric.probeNow();
+            for (var probe : List.copyOf(probesOut)) {
+                final var from = "c" + probe.datapathId();
+                final var to = remoteOf(from, probe.port());
+                answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from),
+                    from.equals("c3") || to.equals("c3") ? 10 : 40);
+            }
+        }
+    }
+
+    @Test
+    void aTunnelWhoseBfdGoesDownIsAvoidedAtOnceBothWays() {
+        feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        measure();
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(11)),
+            flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 reaches vm1 in c1 through c3");
+        // c2's BFD session with c3 fails (the WAN between them died): no probe round is needed
+        final var dead = tunnel(2, 3, 11);
+        final var loop2 = Fixtures.probeLoop(2, 20, 21);
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), new SwitchView.Interface(dead.portUuid(),
+            dead.name(), dead.type(), dead.ofport(), dead.externalIds(), dead.options(), Map.of("state", "down"),
+            dead.linkState()), loop2[0], loop2[1]));
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
+            flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 falls back on its direct tunnel to c1");
+        fabric.probeNow();
+        final var links = routingPublished.get(routingPublished.size() - 1);
+        for (var direction : List.of(List.of("c2", "c3"), List.of("c3", "c2"))) {
+            assertFalse(links.stream().filter(l -> l.from().equals(direction.get(0)) && l.to().equals(direction.get(1)))
+                .findFirst().orElseThrow().reachable(), () -> direction + " still reachable: " + links);
+        }
+        // a tunnel that was never up (BFD starts down) is left to the probes
+        feed("c3", view(3, tunnel(3, 1, 10), new SwitchView.Interface("port-crv-c2", "crv-c2", "vxlan",
+            Optional.of(11L), Map.of(SwitchView.REMOTE_CLOUD_KEY, "c2"), Map.of(), Map.of("state", "down"),
+            Optional.of("up"))));
+        fabric.probeNow();
+        final var after = routingPublished.get(routingPublished.size() - 1);
+        assertTrue(after.stream().filter(l -> l.from().equals("c1") && l.to().equals("c3")).findFirst().orElseThrow()
+            .reachable(), "c1 -> c3 untouched");
+    }
+
     @Test
     void aProbeWithAForeignTokenOrArrivingAtTheWrongCloudIsIgnored() {
         feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
