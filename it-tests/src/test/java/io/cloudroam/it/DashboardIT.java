@@ -243,6 +243,9 @@ class DashboardIT {
         final var streams = restconf.get("/rests/data/ietf-restconf-monitoring:restconf-state/streams");
         final var location = "/rests/streams/json/" + name;
         assertTrue(streams.body().contains(location), streams::body);
+        // the stream, like everything else, needs credentials
+        final var anonymous = restconf.withoutCredentials().get(location, "text/event-stream");
+        assertEquals(401, anonymous.status(), anonymous::toString);
         try (var events = restconf.events(location)) {
             lab.migrate("vm1", "c1");
             final var migrated = events.next("cloudroam:vm-migrated", Duration.ofSeconds(10));

@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -218,6 +220,68 @@ class DistributionIT {
         final var after = restconf.get(CONFIG);
         assertEquals(before.status(), after.status());
         assertEquals(before.body(), after.body(), "a refused request changed the configuration");
+    }
+
+    /** Mutated bodies: each answered, never with a server error, and a refusal changes nothing. */
+    @Test
+    void fuzzedBodiesGetClientErrorsAndChangeNothing() throws Exception {
+        final var random = new Random(20261128);
+        final var targets = List.of(
+            List.of("PUT", CONFIG + "/virtual-network=4711",
+                "{\"cloudroam:virtual-network\": [{\"vni\": 4711, \"name\": \"fuzz\", "
+                    + "\"mode\": \"optimal\"}]}"),
+            List.of("PUT", CONFIG + "/mobility",
+                "{\"cloudroam:mobility\": {\"verify-timeout\": 200, \"flap-moves\": 5, \"flap-window\": 30}}"),
+            List.of("POST", "/rests/operations/cloudroam:locate-vm",
+                "{\"input\": {\"mac\": \"02:00:00:00:00:99\", \"vni\": 100}}"),
+            List.of("POST", "/rests/operations/cloudroam:announce-migration",
+                "{\"input\": {\"mac\": \"02:00:00:00:00:99\", \"target-cloud\": \"c2\", "
+                    + "\"target-port\": \"vm9\"}}"));
+        final var serverErrors = new ArrayList<String>();
+        final var statuses = new TreeMap<Integer, Integer>();
+        for (int i = 0; i < 400; i++) {
+            final var target = targets.get(random.nextInt(targets.size()));
+            final var body = mutate(target.get(2), random);
+            final var before = restconf.get(CONFIG);
+            final var response = restconf.sendText(target.get(0), target.get(1), body);
+            statuses.merge(response.status(), 1, Integer::sum);
+            if (response.status() >= 500) {
+                serverErrors.add(response.status() + " for " + target.get(1) + " " + body + " -> " + response.body());
+            } else if (response.status() >= 400 && response.status() != 409) {
+                assertTrue(response.body().contains("\"error-tag\""),
+                    () -> "no RFC 8040 error for " + body + ": " + response);
+                final var after = restconf.get(CONFIG);
+                assertEquals(before.body(), after.body(),
+                    () -> "refused " + body + " but the configuration changed");
+            }
+        }
+        restconf.delete(CONFIG + "/virtual-network=4711");
+        LOG.info("400 fuzzed bodies: statuses {}", statuses);
+        assertEquals(List.of(), serverErrors, "server errors for malformed input");
+    }
+
+    /** One random change to a JSON text: a value swapped, a member dropped, a character flipped or a cut. */
+    private static String mutate(final String text, final Random random) {
+        final var values = List.of("\"\"", "\"x\"", "-1", "0", "4294967296", "1.5", "true", "null", "[]", "{}",
+            "\"02:00:00:00:00:zz\"", "\"" + "a".repeat(300) + "\"", "99999999999999999999");
+        return switch (random.nextInt(4)) {
+            case 0 -> {
+                // a value replaced: find a ": value" and swap it
+                final var matcher = Pattern.compile(": (\"[^\"]*\"|-?[0-9]+)").matcher(text);
+                final var spots = new ArrayList<int[]>();
+                while (matcher.find()) {
+                    spots.add(new int[] {matcher.start(1), matcher.end(1)});
+                }
+                final var spot = spots.get(random.nextInt(spots.size()));
+                yield text.substring(0, spot[0]) + values.get(random.nextInt(values.size())) + text.substring(spot[1]);
+            }
+            case 1 -> text.replaceFirst(", \"[a-z-]+\": (\"[^\"]*\"|[0-9]+)", "");
+            case 2 -> {
+                final int at = random.nextInt(text.length());
+                yield text.substring(0, at) + (char) (33 + random.nextInt(94)) + text.substring(at + 1);
+            }
+            default -> text.substring(0, random.nextInt(text.length()));
+        };
     }
 
     @Test

@@ -78,6 +78,13 @@ final class Restconf {
             .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    /** Any method with a JSON body given as text (well-formed or not). */
+    Response sendText(final String method, final String path, final String body)
+            throws IOException, InterruptedException {
+        return send(request(path).header("Accept", JSON).header("Content-Type", JSON)
+            .method(method, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     Response post(final String path, final String contentType, final String body)
             throws IOException, InterruptedException {
         return send(request(path).header("Accept", JSON).header("Content-Type", contentType)

@@ -61,14 +61,31 @@ public final class InputCheck {
 
     /** RFC 7950 integer syntax as yangtools accepts it: decimal, 0x hexadecimal, 0 octal, signed. */
     private static final Pattern INTEGER = Pattern.compile("[-+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)");
+    /** RFC 7950 identifier: what a node name can be at all. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     /**
      * What is wrong with a body.
      *
-     * @param errorPath the offending node as an RFC 8040 instance-identifier
+     * @param errorTag the RFC 8040 error-tag: invalid-value, unknown-element or malformed-message
+     * @param errorPath the offending node as an RFC 8040 instance-identifier, empty for the body as a whole
      * @param message what is wrong, naming the node
      */
-    public record Problem(String errorPath, String message) {
+    public record Problem(String errorTag, String errorPath, String message) {
+        static Problem at(final String tag, final String path, final String detail) {
+            return new Problem(tag, path, (path.isEmpty() ? "the body" : path.substring(path.indexOf(':') + 1))
+                + ": " + detail);
+        }
+    }
+
+    /**
+     * Whether a request path addresses the cloudroam model (so that this check answers for it).
+     *
+     * @param path the request path below RESTCONF's root
+     * @return true for {@code /data/cloudroam:...} and {@code /operations/cloudroam:...}
+     */
+    public static boolean concerns(final String path) {
+        return path.startsWith("/data/" + MODULE + ":") || path.startsWith("/operations/" + MODULE + ":");
     }
 
     private InputCheck() {
@@ -88,18 +105,25 @@ public final class InputCheck {
             final String path, final JsonElement body) {
         // the newest revision (findModule(name) would want a module without revision)
         final var module = context.findModules(MODULE).stream().findFirst().orElse(null);
-        if (module == null || !body.isJsonObject()) {
+        if (module == null) {
             return Optional.empty();
+        }
+        if (!body.isJsonObject()) {
+            return concerns(path) ? Optional.of(Problem.at("malformed-message", "", "not a JSON object"))
+                : Optional.empty();
         }
         final var problems = new ArrayList<Problem>();
         final var namespace = module.getQNameModule();
         if (path.startsWith("/operations/" + MODULE + ":")) {
             final var name = path.substring(("/operations/" + MODULE + ":").length());
+            final var rpcPath = "/" + MODULE + ":" + name;
             module.getRpcs().stream().filter(rpc -> rpc.getQName().getLocalName().equals(name)).findFirst()
                 .ifPresent(rpc -> body.getAsJsonObject().entrySet().forEach(member -> {
-                    if ("input".equals(localName(member.getKey()))) {
-                        container(rpc.getInput(), namespace, "/" + MODULE + ":" + name + "/input", member.getValue(),
-                            problems);
+                    if ("input".equals(member.getKey()) || (MODULE + ":input").equals(member.getKey())) {
+                        container(rpc.getInput(), namespace, rpcPath + "/input", member.getValue(), problems);
+                    } else {
+                        problems.add(Problem.at("unknown-element", rpcPath, "unknown member '" + member.getKey()
+                            + "' (an RPC body has only 'input')"));
                     }
                 }));
             return problems.stream().findFirst();
@@ -127,6 +151,9 @@ public final class InputCheck {
             }
             final var equals = segment.indexOf('=');
             final var name = localName(decode(equals < 0 ? segment : segment.substring(0, equals)));
+            if (!IDENTIFIER.matcher(name).matches()) {
+                return Optional.empty();
+            }
             target = parent.dataChildByName(QName.create(namespace, name));
             if (target == null) {
                 return Optional.empty();
@@ -142,9 +169,13 @@ public final class InputCheck {
             }
         } else {
             // PUT and PATCH name the target itself
+            final var targetName = target.getQName().getLocalName();
             for (var member : object.entrySet()) {
-                if (localName(member.getKey()).equals(target.getQName().getLocalName())) {
+                if (localName(member.getKey()).equals(targetName)) {
                     node(target, namespace, parentPath, member.getValue(), problems, parentPath.isEmpty());
+                } else if (isOurs(member.getKey())) {
+                    problems.add(Problem.at("unknown-element", targetPath, "the body names '" + member.getKey()
+                        + "', the request path '" + targetName + "'"));
                 }
             }
         }
@@ -155,13 +186,18 @@ public final class InputCheck {
             final JsonObject object, final List<Problem> problems, final boolean topLevel) {
         for (var member : object.entrySet()) {
             final var key = member.getKey();
-            final var colon = key.indexOf(':');
-            if (colon >= 0 && !MODULE.equals(key.substring(0, colon))) {
+            if (!isOurs(key)) {
+                // another module's node (an augmentation): RESTCONF judges it
                 continue;
             }
-            final var child = parent.dataChildByName(QName.create(namespace, localName(key)));
+            final var name = localName(key);
+            final var child = IDENTIFIER.matcher(name).matches()
+                ? parent.dataChildByName(QName.create(namespace, name)) : null;
             if (child != null) {
                 node(child, namespace, path, member.getValue(), problems, topLevel);
+            } else {
+                problems.add(Problem.at("unknown-element", path.isEmpty() ? "/" + MODULE + ":" + localName(key) : path,
+                    "unknown member '" + key + "'"));
             }
         }
     }
@@ -170,7 +206,15 @@ public final class InputCheck {
             final String path, final JsonElement value, final List<Problem> problems) {
         if (value.isJsonObject()) {
             members(container, namespace, path, value.getAsJsonObject(), problems, false);
+        } else {
+            problems.add(Problem.at("invalid-value", path, "expects a JSON object, not " + value));
         }
+    }
+
+    /** A member name of the cloudroam module: unprefixed (inherits it) or prefixed with it. */
+    private static boolean isOurs(final String member) {
+        final var colon = member.indexOf(':');
+        return colon < 0 || MODULE.equals(member.substring(0, colon));
     }
 
     private static void node(final DataSchemaNode node, final QNameModule namespace, final String parentPath,
@@ -182,22 +226,35 @@ public final class InputCheck {
             case ListSchemaNode list -> {
                 final var entries = value.isJsonArray() ? value.getAsJsonArray().asList() : List.of(value);
                 for (var entry : entries) {
-                    if (entry.isJsonObject()) {
-                        final var keys = list.getKeyDefinition().stream()
-                            .map(key -> entry.getAsJsonObject().get(key.getLocalName()))
-                            .map(key -> key == null || !key.isJsonPrimitive() ? "" : key.getAsString()).toList();
-                        members(list, namespace, path + keyPredicate(list, keys), entry.getAsJsonObject(), problems,
-                            false);
+                    if (!entry.isJsonObject()) {
+                        problems.add(Problem.at("invalid-value", path, "expects a JSON array of entries (objects), "
+                            + "not " + entry));
+                        continue;
                     }
+                    final var keys = list.getKeyDefinition().stream()
+                        .map(key -> entry.getAsJsonObject().get(key.getLocalName()))
+                        .map(key -> key == null || !key.isJsonPrimitive() ? "" : key.getAsString()).toList();
+                    members(list, namespace, path + keyPredicate(list, keys), entry.getAsJsonObject(), problems,
+                        false);
                 }
             }
-            case LeafSchemaNode leaf -> value(leaf.getType(), value).ifPresent(message ->
-                problems.add(new Problem(path, path.substring(path.indexOf(':') + 1) + ": " + message)));
+            case LeafSchemaNode leaf -> {
+                if (!value.isJsonPrimitive()) {
+                    problems.add(Problem.at("invalid-value", path, "expects a single value, not " + value));
+                } else {
+                    value(leaf.getType(), value).ifPresent(message -> problems.add(Problem.at("invalid-value", path,
+                        message)));
+                }
+            }
             case LeafListSchemaNode leafList -> {
                 final var values = value.isJsonArray() ? value.getAsJsonArray().asList() : List.of(value);
                 for (var one : values) {
-                    value(leafList.getType(), one).ifPresent(message -> problems.add(new Problem(path,
-                        path.substring(path.indexOf(':') + 1) + ": " + message)));
+                    if (!one.isJsonPrimitive()) {
+                        problems.add(Problem.at("invalid-value", path, "expects a JSON array of values, not " + value));
+                        continue;
+                    }
+                    value(leafList.getType(), one).ifPresent(message -> problems.add(Problem.at("invalid-value", path,
+                        message)));
                 }
             }
             default -> {

@@ -32,7 +32,7 @@ class InputCheckTest {
 
     private static void assertProblem(final String errorPath, final String message,
             final Optional<InputCheck.Problem> problem) {
-        assertEquals(Optional.of(new InputCheck.Problem(errorPath, message)), problem);
+        assertEquals(Optional.of(new InputCheck.Problem("invalid-value", errorPath, message)), problem);
     }
 
     @Test
@@ -97,14 +97,38 @@ class InputCheckTest {
     }
 
     @Test
+    void theStructureIsCheckedToo() {
+        // netconf 9.0.1 answers each of these with a bare 500
+        assertEquals(Optional.of(new InputCheck.Problem("unknown-element", "/cloudroam:cloudroam/cloud[id='c1']",
+            "cloudroam/cloud[id='c1']: unknown member 'colour'")), check("PUT", "/data/cloudroam:cloudroam/cloud=c1",
+            "{\"cloudroam:cloud\": [{\"id\": \"c1\", \"tunnel-endpoint\": \"192.0.2.1\", \"colour\": 3}]}"));
+        assertProblem("/cloudroam:cloudroam/mobility", "cloudroam/mobility: expects a JSON object, not [1,2]",
+            check("PUT", "/data/cloudroam:cloudroam/mobility", "{\"cloudroam:mobility\": [1, 2]}"));
+        assertProblem("/cloudroam:cloudroam/mobility/flap-moves",
+            "cloudroam/mobility/flap-moves: expects a single value, not {}",
+            check("PATCH", "/data/cloudroam:cloudroam/mobility", "{\"cloudroam:mobility\": {\"flap-moves\": {}}}"));
+        assertProblem("/cloudroam:locate-vm/input/vni", "locate-vm/input/vni: expects a single value, not null",
+            check("POST", "/operations/cloudroam:locate-vm", "{\"input\": {\"mac\": \"x\", \"vni\": null}}"));
+        assertEquals("unknown-element", check("POST", "/operations/cloudroam:locate-vm",
+            "{\"Qnput\": {\"mac\": \"x\"}}").orElseThrow().errorTag());
+        assertEquals("unknown-element", check("PUT", "/data/cloudroam:cloudroam/mobility",
+            "{\"cloudroam:routing\": {}}").orElseThrow().errorTag());
+        // a member name that cannot be a YANG identifier at all
+        assertEquals(Optional.of(new InputCheck.Problem("unknown-element", "/cloudroam:cloudroam/mobility",
+            "cloudroam/mobility: unknown member 'v;rify-timeout'")), check("PUT", "/data/cloudroam:cloudroam/mobility",
+            "{\"cloudroam:mobility\": {\"v;rify-timeout\": 200}}"));
+        assertEquals(Optional.of(new InputCheck.Problem("malformed-message", "", "the body: not a JSON object")),
+            check("PUT", "/data/cloudroam:cloudroam/mobility", "[]"));
+    }
+
+    @Test
     void whatItCannotJudgeIsLeftToRestconf() {
-        // unions (ip-address), unknown members, other modules, malformed structure
+        // unions (ip-address), other modules, paths outside the model
         assertEquals(Optional.empty(), check("PUT", "/data/cloudroam:cloudroam/cloud=c1",
-            "{\"cloudroam:cloud\": [{\"id\": \"c1\", \"tunnel-endpoint\": \"not-an-ip\", \"colour\": 3}]}"));
+            "{\"cloudroam:cloud\": [{\"id\": \"c1\", \"tunnel-endpoint\": \"not-an-ip\"}]}"));
         assertEquals(Optional.empty(), check("PUT", "/data/network-topology:network-topology",
             "{\"network-topology:network-topology\": {}}"));
-        assertEquals(Optional.empty(), check("PUT", "/data/cloudroam:cloudroam/mobility",
-            "{\"cloudroam:mobility\": [1, 2]}"));
+        assertEquals(Optional.empty(), check("PUT", "/data/network-topology:network-topology", "[]"));
         assertEquals(Optional.empty(), check("PUT", "/data/cloudroam:nothing-here", "{\"cloudroam:x\": 1}"));
     }
 }
