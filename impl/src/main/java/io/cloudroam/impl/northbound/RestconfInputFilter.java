@@ -95,7 +95,9 @@ public final class RestconfInputFilter implements Filter {
         }
         // below RESTCONF's root, still percent-encoded: InputCheck decodes each segment itself
         final var path = http.getRequestURI().substring(http.getContextPath().length());
-        if (!path.startsWith("/data") && !path.startsWith("/operations/" + InputCheck.MODULE + ":")) {
+        // cloudroam's paths and the datastore root (whose body may hold cloudroam's container); other
+        // applications' requests are not even read
+        if (!InputCheck.concerns(path) && !"/data".equals(path) && !"/data/".equals(path)) {
             chain.doFilter(request, response);
             return;
         }
