@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,11 +162,14 @@ public final class Fabric implements AutoCloseable {
     }
 
     private void publishTunnels(final String cloud) {
-        final var view = views.getOrDefault(cloud, SwitchView.EMPTY);
-        publisher.tunnels(cloud, view.bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
+        publisher.tunnels(cloud, tunnelStates(cloud, views.getOrDefault(cloud, SwitchView.EMPTY)).toList());
+    }
+
+    /** The tunnel ports of one cloud's switch view, with their state. */
+    private static Stream<TunnelState> tunnelStates(final String cloud, final SwitchView view) {
+        return view.bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
             .filter(iface -> iface.remoteCloud().isPresent())
-            .map(iface -> TunnelState.of(cloud, iface))
-            .toList());
+            .map(iface -> TunnelState.of(cloud, iface));
     }
 
     /** Waits until everything queued on the fabric thread, and what that queued in turn, has run; for tests. */
@@ -320,9 +324,7 @@ public final class Fabric implements AutoCloseable {
      */
     public List<TunnelState> tunnels() {
         return onFabric(() -> views.entrySet().stream().sorted(Map.Entry.comparingByKey())
-            .flatMap(view -> view.getValue().bridges().stream().flatMap(bridge -> bridge.interfaces().stream())
-                .filter(iface -> iface.remoteCloud().isPresent())
-                .map(iface -> TunnelState.of(view.getKey(), iface))
+            .flatMap(view -> tunnelStates(view.getKey(), view.getValue())
                 .sorted(java.util.Comparator.comparing(TunnelState::remoteCloud)))
             .toList(), List.of());
     }
@@ -473,24 +475,36 @@ public final class Fabric implements AutoCloseable {
 
     /**
      * A tunnel whose BFD session went from up to down (Open vSwitch saw three intervals without a
-     * packet from the other end, 300 ms with the intervals cloudroam sets) is unusable both ways
-     * at once: routes avoid it without waiting for probe-loss rounds of silent probes. Its next
-     * probe sample makes it usable again. A tunnel that was never up (BFD starts down) is left to
-     * the probes.
+     * packet from the other end) is unusable both ways
+     * at once: routes avoid it without waiting for probe-loss rounds of silent probes. When BFD
+     * comes back up (a restarted switch, a short outage) the link gets its last latency back at
+     * once; otherwise its next probe sample makes it usable again. A tunnel that was never up
+     * (BFD starts down) is left to the probes.
      */
     private void bfdFailures(final String cloud, final SwitchView before, final SwitchView after) {
+        if (probeInterval.isZero()) {
+            // no probes, no routing: every cloud uses its direct tunnels, and nothing would restore a link
+            return;
+        }
         final var was = new HashMap<String, String>();
-        before.bridges().forEach(bridge -> bridge.interfaces().stream().filter(i -> i.remoteCloud().isPresent())
-            .forEach(iface -> was.put(iface.remoteCloud().orElseThrow(), TunnelState.of(cloud, iface).state())));
-        after.bridges().forEach(bridge -> bridge.interfaces().stream().filter(i -> i.remoteCloud().isPresent())
-            .forEach(iface -> {
-                final var remote = iface.remoteCloud().orElseThrow();
-                if ("up".equals(was.get(remote)) && "down".equals(TunnelState.of(cloud, iface).state())) {
-                    final boolean changed = routes.lost(cloud, remote) | routes.lost(remote, cloud);
-                    LOG.warn("Tunnel {} <-> {}: BFD down; routes avoid it{}", cloud, remote,
-                        changed ? "" : " (already avoided)");
+        tunnelStates(cloud, before).forEach(tunnel -> was.put(tunnel.remoteCloud(), tunnel.state()));
+        tunnelStates(cloud, after).forEach(tunnel -> {
+            final var remote = tunnel.remoteCloud();
+            final var previous = was.get(remote);
+            if ("up".equals(previous) && "down".equals(tunnel.state())) {
+                final boolean there = routes.lost(cloud, remote);
+                final boolean back = routes.lost(remote, cloud);
+                LOG.warn("Tunnel {} <-> {}: BFD down; routes avoid it{}", cloud, remote,
+                    there || back ? "" : " (already avoided)");
+            } else if ("down".equals(previous) && "up".equals(tunnel.state())) {
+                // a switch restart takes a few seconds: the link comes back as it was, no route churn
+                final boolean there = routes.regained(cloud, remote);
+                final boolean back = routes.regained(remote, cloud);
+                if (there || back) {
+                    LOG.info("Tunnel {} <-> {}: BFD up again; routes use it with its last latency", cloud, remote);
                 }
-            }));
+            }
+        });
     }
 
     private void reconcileTunnels(final String cloud) {

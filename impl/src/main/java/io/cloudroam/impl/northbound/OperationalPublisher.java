@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.opendaylight.mdsal.binding.api.DataBroker;
@@ -223,13 +224,16 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                 return;
             }
             lastCounters = now;
-            final var values = new HashMap<String, Uint64>();
-            now.forEach((kind, count) -> values.put(kind.leaf(), Uint64.valueOf(count)));
+            final Function<Counters.Kind, Uint64> count = kind -> Uint64.valueOf(now.getOrDefault(kind, 0L));
             final var container = new CountersBuilder()
-                .setPacketIns(values.get("packet-ins")).setProbeAnswers(values.get("probe-answers"))
-                .setPacketInsIgnored(values.get("packet-ins-ignored")).setArpReplies(values.get("arp-replies"))
-                .setLocationsLearned(values.get("locations-learned")).setMovesApplied(values.get("moves-applied"))
-                .setSightingsRefused(values.get("sightings-refused")).setFlowChanges(values.get("flow-changes"))
+                .setPacketIns(count.apply(Counters.Kind.PACKET_INS))
+                .setProbeAnswers(count.apply(Counters.Kind.PROBE_ANSWERS))
+                .setPacketInsIgnored(count.apply(Counters.Kind.PACKET_INS_IGNORED))
+                .setArpReplies(count.apply(Counters.Kind.ARP_REPLIES))
+                .setLocationsLearned(count.apply(Counters.Kind.LOCATIONS_LEARNED))
+                .setMovesApplied(count.apply(Counters.Kind.MOVES_APPLIED))
+                .setSightingsRefused(count.apply(Counters.Kind.SIGHTINGS_REFUSED))
+                .setFlowChanges(count.apply(Counters.Kind.FLOW_CHANGES))
                 .build();
             writer.write("counters", tx -> tx.put(LogicalDatastoreType.OPERATIONAL,
                 DataObjectIdentifier.builder(org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125

@@ -42,6 +42,8 @@ public final class Routes {
     private final Map<String, Map<String, Double>> smoothed = new HashMap<>();
     private final Map<String, Map<String, Long>> metric = new HashMap<>();
     private final Map<String, Map<String, Long>> samples = new HashMap<>();
+    /** The smoothed latency an edge had when it was marked lost. */
+    private final Map<String, Map<String, Double>> beforeLoss = new HashMap<>();
 
     /**
      * How a cloud reaches a destination.
@@ -98,9 +100,31 @@ public final class Routes {
      * @return whether the routing metric of that edge changed
      */
     public boolean lost(final String from, final String to) {
-        smoothed.getOrDefault(from, new HashMap<>()).remove(to);
+        final var before = smoothed.getOrDefault(from, new HashMap<>()).remove(to);
+        if (before != null) {
+            beforeLoss.computeIfAbsent(from, c -> new HashMap<>()).put(to, before);
+        }
         final var previous = metric.computeIfAbsent(from, c -> new HashMap<>()).put(to, UNREACHABLE_MICROS);
         return previous == null || previous != UNREACHABLE_MICROS;
+    }
+
+    /**
+     * An edge marked lost is known to work again (its BFD session came back up): it gets the
+     * latency it had before, at once, instead of waiting for a full window of probe samples.
+     *
+     * @param from sending cloud
+     * @param to receiving cloud
+     * @return whether the routing metric of that edge changed
+     */
+    public boolean regained(final String from, final String to) {
+        final var before = beforeLoss.getOrDefault(from, new HashMap<>()).remove(to);
+        final var current = metric.getOrDefault(from, Map.of()).get(to);
+        if (before == null || current == null || current != UNREACHABLE_MICROS) {
+            return false;
+        }
+        smoothed.computeIfAbsent(from, c -> new HashMap<>()).put(to, before);
+        metric.get(from).put(to, Math.round(before));
+        return true;
     }
 
     /**
@@ -142,6 +166,7 @@ public final class Routes {
         smoothed.clear();
         metric.clear();
         samples.clear();
+        beforeLoss.clear();
         return any;
     }
 
@@ -151,7 +176,7 @@ public final class Routes {
      * @param cloud the cloud
      */
     public void forget(final String cloud) {
-        for (var table : List.of(smoothed, metric, samples)) {
+        for (var table : List.of(smoothed, metric, samples, beforeLoss)) {
             table.remove(cloud);
             table.values().forEach(edges -> edges.remove(cloud));
         }

@@ -486,6 +486,13 @@ class FabricTest {
 
     @Test
     void aTunnelWhoseBfdGoesDownIsAvoidedAtOnceBothWays() {
+        // a tunnel that was never up (BFD starts down) is left to the probes
+        feed("c3", view(3, tunnel(3, 1, 10), new SwitchView.Interface("port-crv-c2", "crv-c2", "vxlan",
+            Optional.of(11L), Map.of(SwitchView.REMOTE_CLOUD_KEY, "c2"), Map.of(), Map.of("state", "down"),
+            Optional.of("up"))));
+        fabric.probeNow();
+        assertTrue(routingPublished.get(routingPublished.size() - 1).stream().allMatch(Routes.LinkState::reachable),
+            "a new tunnel's BFD starting down marks nothing");
         feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
         fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
         measure();
@@ -505,14 +512,14 @@ class FabricTest {
             assertFalse(links.stream().filter(l -> l.from().equals(direction.get(0)) && l.to().equals(direction.get(1)))
                 .findFirst().orElseThrow().reachable(), () -> direction + " still reachable: " + links);
         }
-        // a tunnel that was never up (BFD starts down) is left to the probes
-        feed("c3", view(3, tunnel(3, 1, 10), new SwitchView.Interface("port-crv-c2", "crv-c2", "vxlan",
-            Optional.of(11L), Map.of(SwitchView.REMOTE_CLOUD_KEY, "c2"), Map.of(), Map.of("state", "down"),
-            Optional.of("up"))));
+        // BFD comes back (a restarted switch): the link has its latency back at once, no probe round
+        final var loop = Fixtures.probeLoop(2, 20, 21);
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), tunnel(2, 3, 11), loop[0], loop[1]));
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(11)),
+            flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 goes through c3 again");
         fabric.probeNow();
-        final var after = routingPublished.get(routingPublished.size() - 1);
-        assertTrue(after.stream().filter(l -> l.from().equals("c1") && l.to().equals("c3")).findFirst().orElseThrow()
-            .reachable(), "c1 -> c3 untouched");
+        assertTrue(routingPublished.get(routingPublished.size() - 1).stream().allMatch(Routes.LinkState::reachable),
+            "every link usable again");
     }
 
     @Test

@@ -125,6 +125,18 @@ class RoutesTest {
     }
 
     @Test
+    void aRegainedLinkGetsItsLastLatencyBackOnlyAfterALoss() {
+        final var routes = new Routes();
+        both(routes, "c1", "c2", 40_000);
+        assertFalse(routes.regained("c1", "c2"), "not lost: nothing to regain");
+        assertTrue(routes.lost("c1", "c2"));
+        assertTrue(routes.latency("c1", "c2").isEmpty());
+        assertTrue(routes.regained("c1", "c2"));
+        assertEquals(40_000, routes.latency("c1", "c2").orElseThrow());
+        assertFalse(routes.regained("c1", "c2"), "once");
+    }
+
+    @Test
     void clearForgetsEveryMeasurement() {
         final var routes = new Routes();
         assertFalse(routes.clear());

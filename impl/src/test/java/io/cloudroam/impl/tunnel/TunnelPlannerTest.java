@@ -133,8 +133,7 @@ class TunnelPlannerTest {
         assertEquals("vxlan", iface.getAsJsonObject("row").get("type").getAsString());
         assertEquals("[\"map\",[[\"key\",\"flow\"],[\"local_ip\",\"192.0.2.1\"],[\"remote_ip\",\"192.0.2.2\"]]]",
             iface.getAsJsonObject("row").get("options").toString());
-        assertEquals("[\"map\",[[\"enable\",\"true\"],[\"min_rx\",\"100\"],[\"min_tx\",\"100\"]]]",
-            iface.getAsJsonObject("row").get("bfd").toString());
+        assertEquals("[\"map\",[[\"enable\",\"true\"]]]", iface.getAsJsonObject("row").get("bfd").toString());
         final var port = params.get(3).getAsJsonObject();
         assertEquals("[\"named-uuid\",\"" + iface.get("uuid-name").getAsString() + "\"]",
             port.getAsJsonObject("row").get("interfaces").toString());
