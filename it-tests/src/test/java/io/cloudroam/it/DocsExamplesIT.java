@@ -81,6 +81,9 @@ class DocsExamplesIT {
             final var body = restconf.get("/rests/data/cloudroam:vm-locations").body();
             return body.contains("02:c0:00:00:00:01") && body.contains("02:c0:00:00:00:02");
         });
+        // ... and the WAN measured once (the first probe round writes /overlay-routing)
+        poll("/overlay-routing written", Duration.ofSeconds(60),
+            () -> restconf.get("/rests/data/cloudroam:overlay-routing").status() == 200);
     }
 
     @AfterAll
