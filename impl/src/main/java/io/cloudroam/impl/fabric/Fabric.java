@@ -498,6 +498,8 @@ public final class Fabric implements AutoCloseable {
                     there || back ? "" : " (already avoided)");
             } else if ("down".equals(previous) && "up".equals(tunnel.state())) {
                 // a switch restart takes a few seconds: the link comes back as it was, no route churn
+                latency.regained(cloud, remote);
+                latency.regained(remote, cloud);
                 final boolean there = routes.regained(cloud, remote);
                 final boolean back = routes.regained(remote, cloud);
                 if (there || back) {

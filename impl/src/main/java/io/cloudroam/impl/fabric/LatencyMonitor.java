@@ -141,7 +141,18 @@ final class LatencyMonitor {
     }
 
     /**
-     * Forgets a cloud.
+     * A link is known to work again (its BFD session came back up): its probes start counting afresh.
+     *
+     * @param from sending cloud
+     * @param to receiving cloud
+     */
+    void regained(final String from, final String to) {
+        // the probes lost during the outage must not count against the link once BFD says it is back
+        probes.restart(new LatencyProbes.Link(from, to));
+    }
+
+    /**
+     * Forgets a cloud's probe state.
      *
      * @param cloud the cloud
      */
