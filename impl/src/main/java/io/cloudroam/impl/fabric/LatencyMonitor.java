@@ -148,7 +148,7 @@ final class LatencyMonitor {
      */
     void regained(final String from, final String to) {
         // the probes lost during the outage must not count against the link once BFD says it is back
-        probes.restart(new LatencyProbes.Link(from, to));
+        probes.regained(new LatencyProbes.Link(from, to));
     }
 
     /**

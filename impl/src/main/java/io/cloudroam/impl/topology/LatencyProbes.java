@@ -272,6 +272,21 @@ public final class LatencyProbes {
     }
 
     /**
+     * A direction is known to work again (its BFD session came back up): the rounds that went
+     * unanswered before now no longer count toward {@link #silent}, and its samples start afresh.
+     * Without this, the rounds lost during an outage would mark the link silent again at the next
+     * round after it came back, before any probe sent since had time to return.
+     *
+     * @param link the direction
+     */
+    public void regained(final Link link) {
+        recent.remove(link);
+        if (firstSent.containsKey(link)) {
+            lastAnswered.put(link, round);
+        }
+    }
+
+    /**
      * Forgets a cloud (it left the configuration).
      *
      * @param cloud the cloud

@@ -99,6 +99,28 @@ class LatencyProbesTest {
     }
 
     @Test
+    void aRegainedLinkCountsItsSilenceAfresh() {
+        final var probes = new LatencyProbes(1);
+        final var link = new LatencyProbes.Link("c1", "c2");
+        final var links = List.of(link);
+        for (int round = 1; round <= 4; round++) {
+            probes.nextRound();
+            probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
+        }
+        assertEquals(links, probes.silent(links, 3), "an outage: four rounds unanswered");
+        probes.regained(link);
+        assertTrue(probes.silent(links, 3).isEmpty(), "BFD says it is back: the outage's rounds no longer count");
+        for (int round = 5; round <= 6; round++) {
+            probes.nextRound();
+            probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
+            assertTrue(probes.silent(links, 3).isEmpty(), "round " + round + ": not yet");
+        }
+        probes.nextRound();
+        probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
+        assertEquals(links, probes.silent(links, 3), "three new rounds unanswered: silent again");
+    }
+
+    @Test
     void aSampleIsTheMinimumOfTheLastRoundsSoLateDeliveriesDoNotCount() {
         final var probes = new LatencyProbes(1);
         final var got = new java.util.ArrayList<Long>();
