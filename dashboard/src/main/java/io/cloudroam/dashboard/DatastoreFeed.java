@@ -96,7 +96,10 @@ final class DatastoreFeed implements AutoCloseable {
             listen(broker, LogicalDatastoreType.OPERATIONAL, root(LocationConflicts.class), data -> model.conflicts(
                 values(data == null ? null : data.getConflict()).stream().map(c -> new Conflict(
                     c.requireId().longValue(), c.requireVni().getValue().longValue(), c.requireMac().getValue(),
-                    name(c.getReason(), ""), cloudName(c.getAtCloud()), cloudName(c.getClaimedCloud()),
+                    name(c.getReason(), "") + (c.getAddress() == null ? ""
+                        : " " + c.getAddress().stringValue() + " by " + (c.getClaimedMac() == null ? "another VM"
+                            : c.getClaimedMac().getValue())),
+                    cloudName(c.getAtCloud()), cloudName(c.getClaimedCloud()),
                     instant(c.getSeen()).orElse(Instant.EPOCH))).toList()), hub),
             listen(broker, LogicalDatastoreType.OPERATIONAL, root(Counters.class), data -> model.counters(
                 data == null ? Map.of() : counters(data)), hub));

@@ -118,7 +118,7 @@ public final class Snapshot {
      * @param id sequential id
      * @param vni virtual network
      * @param mac the contested MAC
-     * @param reason why it was refused
+     * @param reason why it was refused (for address-in-use, with the address and the claimer's MAC)
      * @param atCloud where the VM stays
      * @param claimedCloud where the refused sighting came from
      * @param seen when

@@ -394,6 +394,31 @@ class MigrationIT {
         assertTrue(hops.stream().allMatch("c3"::equals), () -> "the route flapped after the link returned: " + hops);
     }
 
+    @Test
+    @Order(10)
+    void aVmClaimingAnotherVmsAddressIsReportedAndArpKeepsAnsweringWithTheHolder() throws Exception {
+        // vm5 announces vm1's address as its own (gratuitous ARP with vm5's MAC); vm1 is alive
+        final var spoof = lab.run("exec", "vm5", "python3", "-m", "cloudroam_lab.vmtools", "announce", "--kind",
+            "garp", "--mac", VM5, "--ip", "10.0.0.1", "--gaps-ms", "50,150");
+        assertEquals(0, spoof.get("exit").getAsInt(), spoof::toString);
+        final var conflict = poll("an address-in-use conflict",
+            () -> restconf.entryWith("/rests/data/cloudroam:location-conflicts", "conflict", "reason",
+                "address-in-use"));
+        assertEquals("10.0.0.1", conflict.get("address").getAsString(), conflict::toString);
+        assertEquals(VM1, conflict.get("mac").getAsString(), "the holder");
+        assertEquals(VM5, conflict.get("claimed-mac").getAsString(), "the claimer");
+        assertEquals("garp", conflict.get("trigger").getAsString());
+        // the address stays with vm1: a VM that asks for it gets vm1's MAC from the controller
+        assertEquals(0, lab.run("exec", "vm3", "ip", "neigh", "flush", "all").get("exit").getAsInt());
+        assertEquals(0.0, lab.ping("vm3", "vm1", 3).get("loss_percent").getAsDouble(), "vm3 -> vm1 after the claim");
+        final var neighbour = lab.run("exec", "vm3", "ip", "neigh", "show", "10.0.0.1").get("output").getAsString();
+        assertTrue(neighbour.contains(VM1), () -> "vm3 resolved 10.0.0.1 to: " + neighbour);
+        final var where = restconf.post("/rests/operations/cloudroam:locate-vm", Restconf.JSON,
+            "{\"input\": {\"mac\": \"" + VM5 + "\"}}").json().getAsJsonObject("cloudroam:output");
+        assertTrue(!where.has("ip-address") || !where.get("ip-address").toString().contains("10.0.0.1"),
+            () -> "vm5 was given the address: " + where);
+    }
+
     private double rtt(final String from, final String to, final String statistic) throws Exception {
         final var ping = lab.ping(from, to, 2);
         return ping.has("rtt_ms") ? ping.getAsJsonObject("rtt_ms").get(statistic).getAsDouble() : Double.NaN;

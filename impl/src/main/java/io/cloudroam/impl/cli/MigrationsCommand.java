@@ -32,14 +32,16 @@ public final class MigrationsCommand implements Action {
     private CloudroamState state;
     @Reference
     private Session session;
-    @Option(name = "--conflicts", description = "list refused sightings (spoofs, duplicate or flapping MACs)")
+    @Option(name = "--conflicts",
+        description = "list refused sightings (spoofs, duplicate or flapping MACs, addresses claimed by another VM)")
     private boolean conflicts;
 
     @Override
     public Object execute() {
         if (conflicts) {
             final List<List<?>> rows = state.conflicts().stream()
-                .<List<?>>map(c -> List.of(c.id(), c.at().vni(), c.at().mac(), c.reason(),
+                .<List<?>>map(c -> List.of(c.id(), c.at().vni(), c.at().mac(),
+                    c.reason() + c.address().map(address -> " " + address + " by " + c.claimed().mac()).orElse(""),
                     c.at().cloud() + ":" + c.at().port(), c.claimed().cloud() + ":" + c.claimed().port(),
                     name(c.trigger()), c.seen()))
                 .toList();

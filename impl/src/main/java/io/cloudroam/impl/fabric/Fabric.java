@@ -37,8 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -95,8 +93,7 @@ public final class Fabric implements AutoCloseable {
     private final LocationLearner learner;
     private final Clock clock;
     private final FrameDecoder decoder = new FrameDecoder();
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("cloudroam-fabric").factory());
+    private final FabricExecutor executor = new FabricExecutor();
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
 
     // confined to the executor thread
@@ -109,6 +106,8 @@ public final class Fabric implements AutoCloseable {
     private final Map<Long, Map<String, FlowSpec>> installed = new HashMap<>();
 
     private final Map<String, PendingMove> pending = new HashMap<>();
+    /** Address claims being checked with their holder, by "vni/address". */
+    private final Map<String, PendingClaim> pendingClaims = new HashMap<>();
     private final Map<String, Announcement> announcements = new HashMap<>();
     /** The cloud each VM was first seen in ("vni/mac" → cloud), for triangle mode. */
     private final Map<String, String> homes = new HashMap<>();
@@ -153,7 +152,7 @@ public final class Fabric implements AutoCloseable {
         this.publisher = requireNonNull(publisher);
         this.sessions = requireNonNull(sessions);
         this.table = requireNonNull(table);
-        this.learner = new LocationLearner(table);
+        this.learner = new LocationLearner(table, claim -> executor.execute(() -> onAddressClaim(claim)));
         this.clock = requireNonNull(clock);
         this.nanos = requireNonNull(nanos);
         this.latency = new LatencyMonitor(sender, routes, TOKENS.nextLong(), nanos);
@@ -177,6 +176,11 @@ public final class Fabric implements AutoCloseable {
         for (int round = 0; round < 3; round++) {
             onFabric(() -> Boolean.TRUE, Boolean.FALSE);
         }
+    }
+
+    /** Tasks of the fabric thread that threw; for tests (each is logged). */
+    long taskFailures() {
+        return executor.failures();
     }
 
     /** Publishes the routing state and sends one probe round now, and waits for it; for tests. */
@@ -666,8 +670,73 @@ public final class Fabric implements AutoCloseable {
         pending.put(key, new PendingMove(move, trigger, seen, timeout));
     }
 
-    /** The VM answered at the place the table has for it: a pending move there is refused. */
+    /**
+     * An address claim waiting for the holder to stay silent.
+     *
+     * @param claim the claim
+     * @param timeout the task that transfers the address when the holder does not answer
+     */
+    private record PendingClaim(LocationLearner.AddressClaim claim, ScheduledFuture<?> timeout) {
+    }
+
+    /**
+     * A VM used an IPv4 address another VM of its network holds: a spoof, a duplicate address, or the
+     * address moving on (a virtual IP failing over, a lease given to another VM). As for a move, the
+     * holder is asked at its port: if it answers, the address stays with it and the claim is reported
+     * ({@code address-in-use}); ARP for the address keeps being answered with the holder's MAC. If it
+     * stays silent for verify-timeout, the address goes to the claimer.
+     */
+    private void onAddressClaim(final LocationLearner.AddressClaim claim) {
+        final var key = claim.vni() + "/" + claim.address();
+        if (pendingClaims.containsKey(key)) {
+            return;
+        }
+        final var ip4 = io.cloudroam.impl.flow.Ipv4.parse(claim.address());
+        if (ip4 == null) {
+            return; // the learner reports IPv4 addresses only
+        }
+        final var holder = claim.holder();
+        final var verifyTimeout = config.mobility().verifyTimeout();
+        if (!portExists(holder) || verifyTimeout.isZero()) {
+            transferAddress(claim, portExists(holder) ? "unverified" : "holder-port-gone");
+            return;
+        }
+        sender.send(holder.datapathId(), holder.port(), ArpFrames.probe(holder.mac().bits(), ip4));
+        final var timeout = executor.schedule(() -> {
+            if (pendingClaims.remove(key) != null) {
+                transferAddress(claim, "holder-silent");
+            }
+        }, verifyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        pendingClaims.put(key, new PendingClaim(claim, timeout));
+    }
+
+    private void transferAddress(final LocationLearner.AddressClaim claim, final String verification) {
+        final var changed = learner.transfer(claim);
+        if (!changed.isEmpty()) {
+            LOG.info("Address {} on VNI {} moved from {} to {} ({})", claim.address(), claim.vni(),
+                claim.holder().mac(), claim.claimer(), verification);
+            publisher.locations(changed);
+            requestRecompute();
+        }
+    }
+
+    /** The VM answered at the place the table has for it: a pending move or address claim there is refused. */
     private void aliveAt(final VmLocation location) {
+        for (var iterator = pendingClaims.values().iterator(); iterator.hasNext(); ) {
+            final var waiting = iterator.next();
+            final var holder = waiting.claim().holder();
+            if (holder.vni() == location.vni() && holder.mac().equals(location.mac())
+                    && holder.datapathId() == location.datapathId() && holder.port() == location.port()) {
+                iterator.remove();
+                waiting.timeout().cancel(false);
+                final var claim = waiting.claim();
+                final var claimer = new VmLocation(claim.vni(), claim.claimer(), claim.sighting().cloud(),
+                    claim.sighting().datapathId(), claim.sighting().port(), Set.of(claim.address()), 0,
+                    claim.sighting().at(), claim.sighting().at());
+                conflict("address-in-use", location, claimer, triggerOf(claim.frame()), claim.sighting().at(),
+                    Optional.of(claim.address()));
+            }
+        }
         final var waiting = pending.get(Lookup.key(location));
         if (waiting != null && waiting.move().current().datapathId() == location.datapathId()
                 && waiting.move().current().port() == location.port()) {
@@ -745,9 +814,21 @@ public final class Fabric implements AutoCloseable {
 
     private void conflict(final String reason, final VmLocation at, final VmLocation claimed,
             final MigrationRecord.Trigger trigger, final Instant seen) {
-        LOG.warn("VM {} on VNI {} claimed at {}/{}:{} by a {} but {} at {}/{}:{}", at.mac(), at.vni(), claimed.cloud(),
-            claimed.datapathId(), claimed.port(), trigger, reason, at.cloud(), at.datapathId(), at.port());
-        final var record = new ConflictRecord(++conflicts, reason, at, claimed, trigger, seen);
+        conflict(reason, at, claimed, trigger, seen, Optional.empty());
+    }
+
+    private void conflict(final String reason, final VmLocation at, final VmLocation claimed,
+            final MigrationRecord.Trigger trigger, final Instant seen, final Optional<String> address) {
+        if (address.isPresent()) {
+            LOG.warn("Address {} on VNI {} claimed by {} at {}/{}:{} by a {} but in use by {} at {}/{}:{}",
+                address.orElseThrow(), at.vni(), claimed.mac(), claimed.cloud(), claimed.datapathId(),
+                claimed.port(), trigger, at.mac(), at.cloud(), at.datapathId(), at.port());
+        } else {
+            LOG.warn("VM {} on VNI {} claimed at {}/{}:{} by a {} but {} at {}/{}:{}", at.mac(), at.vni(),
+                claimed.cloud(), claimed.datapathId(), claimed.port(), trigger, reason, at.cloud(), at.datapathId(),
+                at.port());
+        }
+        final var record = new ConflictRecord(++conflicts, reason, at, claimed, trigger, seen, address);
         publisher.conflict(record);
         counters.increment(Counters.Kind.SIGHTINGS_REFUSED);
         remember(recentConflicts, record);

@@ -10,11 +10,15 @@ package io.cloudroam.impl.location;
 import static java.util.Objects.requireNonNull;
 
 import io.cloudroam.impl.packet.DecodedFrame;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Learns where VMs are from their own packets: a decoded packet-in and the port it came in on
@@ -86,15 +90,62 @@ public final class LocationLearner {
         }
     }
 
+    /**
+     * A VM used an IPv4 address another VM of its network holds. The address was not added to the
+     * claimer's entry; whoever decides (the fabric: ask the holder, transfer if it stays silent)
+     * calls {@link #transfer} or leaves it.
+     *
+     * @param vni virtual network
+     * @param address the address
+     * @param holder where the holder is
+     * @param claimer the MAC that used the address
+     * @param sighting where the claimer was seen using it
+     * @param frame the frame it used it in
+     */
+    public record AddressClaim(int vni, String address, VmLocation holder, MacAddress claimer, Sighting sighting,
+            DecodedFrame frame) {
+        /**
+         * Checks the parts.
+         */
+        public AddressClaim {
+            requireNonNull(address, "address");
+            requireNonNull(holder, "holder");
+            requireNonNull(claimer, "claimer");
+            requireNonNull(sighting, "sighting");
+            requireNonNull(frame, "frame");
+        }
+    }
+
+    /** A claim is reported again after this long, not with every frame of the claimer. */
+    static final Duration CLAIM_REPORT_INTERVAL = Duration.ofSeconds(10);
+    /** At most this many claims are remembered for {@link #CLAIM_REPORT_INTERVAL}; the oldest go first. */
+    private static final int CLAIMS_REMEMBERED = 4096;
+
     private final LocationTable table;
+    private final Consumer<AddressClaim> claims;
+    private final Map<List<Object>, Instant> claimReported = new LinkedHashMap<>();
+
+    /**
+     * Creates a learner over {@code table} that keeps addresses with their first holder and tells
+     * nobody about other claims.
+     *
+     * @param table the location table it reads and updates
+     */
+    public LocationLearner(final LocationTable table) {
+        this(table, claim -> { });
+    }
 
     /**
      * Creates a learner over {@code table}.
      *
      * @param table the location table it reads and updates
+     * @param claims told (under this learner's lock: hand off, do not block) when a VM uses an IPv4
+     *        address another VM of its network holds, at most once per {@link #CLAIM_REPORT_INTERVAL}
+     *        for the same address and claimer
      */
-    public LocationLearner(final LocationTable table) {
+    public LocationLearner(final LocationTable table, final Consumer<AddressClaim> claims) {
         this.table = requireNonNull(table);
+        this.claims = requireNonNull(claims);
     }
 
     /**
@@ -112,7 +163,7 @@ public final class LocationLearner {
             return new Outcome.Ignored("source MAC is zero or a group address");
         }
         final var mac = MacAddress.of(frame.srcMac());
-        final var address = addressOf(frame, buffer);
+        final var address = addressOf(frame, buffer).filter(claimed -> mayHave(claimed, mac, sighting, frame));
         final var known = table.find(sighting.vni(), mac);
         if (known.isEmpty()) {
             final var learned = new VmLocation(sighting.vni(), mac, sighting.cloud(), sighting.datapathId(),
@@ -157,6 +208,62 @@ public final class LocationLearner {
     public synchronized List<VmLocation> forgetUnseenSince(final Instant cutoff) {
         final var gone = table.all().stream().filter(location -> location.lastSeen().isBefore(cutoff)).toList();
         return gone.stream().filter(table::remove).toList();
+    }
+
+    /**
+     * Whether {@code mac} may have {@code address}: nobody else on its network holds it. Otherwise the
+     * claim is reported (not with every frame) and the address stays with its holder.
+     */
+    private boolean mayHave(final String address, final MacAddress mac, final Sighting sighting,
+            final DecodedFrame frame) {
+        if (address.indexOf(':') >= 0) {
+            return true; // IPv6: no proxy answers for it, and every interface has its own link-local address
+        }
+        final var holder = table.holderOf(sighting.vni(), address).filter(other -> !other.equals(mac))
+            .flatMap(other -> table.find(sighting.vni(), other));
+        if (holder.isEmpty()) {
+            return true;
+        }
+        final var key = List.<Object>of(sighting.vni(), address, mac);
+        final var reported = claimReported.get(key);
+        if (reported == null || !sighting.at().isBefore(reported.plus(CLAIM_REPORT_INTERVAL))) {
+            claimReported.remove(key);
+            claimReported.put(key, sighting.at());
+            if (claimReported.size() > CLAIMS_REMEMBERED) {
+                claimReported.remove(claimReported.keySet().iterator().next());
+            }
+            claims.accept(new AddressClaim(sighting.vni(), address, holder.orElseThrow(), mac, sighting, frame));
+        }
+        return false;
+    }
+
+    /**
+     * Gives an address to its claimer: its holder did not answer for it.
+     *
+     * @param claim the claim, as reported
+     * @return the entries that changed (the holder without the address, the claimer with it); empty
+     *         when the table changed meanwhile (the holder dropped or lost the address, the claimer left)
+     */
+    public synchronized List<VmLocation> transfer(final AddressClaim claim) {
+        final var holder = table.holderOf(claim.vni(), claim.address())
+            .flatMap(mac -> table.find(claim.vni(), mac));
+        final var claimer = table.find(claim.vni(), claim.claimer());
+        if (holder.isEmpty() || !holder.orElseThrow().mac().equals(claim.holder().mac()) || claimer.isEmpty()
+                || claimer.orElseThrow().ipAddresses().size() >= MAX_ADDRESSES) {
+            return List.of();
+        }
+        final var from = holder.orElseThrow();
+        final var kept = new HashSet<>(from.ipAddresses());
+        kept.remove(claim.address());
+        final var released = new VmLocation(from.vni(), from.mac(), from.cloud(), from.datapathId(), from.port(),
+            kept, from.sequence(), from.firstSeen(), from.lastSeen());
+        table.put(released);
+        final var to = claimer.orElseThrow();
+        final var taken = new VmLocation(to.vni(), to.mac(), to.cloud(), to.datapathId(), to.port(),
+            merged(to.ipAddresses(), Optional.of(claim.address())), to.sequence(), to.firstSeen(), to.lastSeen());
+        table.put(taken);
+        claimReported.remove(List.<Object>of(claim.vni(), claim.address(), claim.claimer()));
+        return List.of(released, taken);
     }
 
     private static boolean sameAttachment(final VmLocation location, final Sighting sighting) {

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,17 +22,49 @@ import java.util.concurrent.ConcurrentHashMap;
  * for concurrent readers and writers.
  */
 public final class LocationTable {
+    /** An IP address on one virtual network. */
+    private record Address(int vni, String address) {
+    }
+
     private final Map<MacAddress, Map<Integer, VmLocation>> byMac = new ConcurrentHashMap<>();
+    /** Which VM holds each address: the first entry that had it, until that entry drops it or goes. */
+    private final Map<Address, MacAddress> holders = new ConcurrentHashMap<>();
 
     /**
      * Records {@code location} as the current location of its (VNI, MAC), replacing any previous one.
+     * Its addresses that no other VM of the network holds become its own.
      *
      * @param location the new location
      * @return the location it replaced, if any
      */
-    public Optional<VmLocation> put(final VmLocation location) {
-        return Optional.ofNullable(byMac.computeIfAbsent(location.mac(), mac -> new ConcurrentHashMap<>())
-            .put(location.vni(), location));
+    // synchronized with remove: the address index follows the entries (readers need no lock)
+    public synchronized Optional<VmLocation> put(final VmLocation location) {
+        final var replaced = Optional.ofNullable(byMac.computeIfAbsent(location.mac(),
+            mac -> new ConcurrentHashMap<>()).put(location.vni(), location));
+        replaced.ifPresent(old -> release(old, location.ipAddresses()));
+        for (var address : location.ipAddresses()) {
+            holders.putIfAbsent(new Address(location.vni(), address), location.mac());
+        }
+        return replaced;
+    }
+
+    /**
+     * The VM that holds an address on a virtual network.
+     *
+     * @param vni virtual network
+     * @param address IPv4 or IPv6 address, textual form as in {@link VmLocation#ipAddresses}
+     * @return its MAC, if a VM in the table holds it
+     */
+    public Optional<MacAddress> holderOf(final int vni, final String address) {
+        return Optional.ofNullable(holders.get(new Address(vni, address)));
+    }
+
+    private void release(final VmLocation location, final Set<String> kept) {
+        for (var address : location.ipAddresses()) {
+            if (!kept.contains(address)) {
+                holders.remove(new Address(location.vni(), address), location.mac());
+            }
+        }
     }
 
     /**
@@ -64,9 +97,13 @@ public final class LocationTable {
      * @param location the entry to remove
      * @return whether it was removed
      */
-    public boolean remove(final VmLocation location) {
+    public synchronized boolean remove(final VmLocation location) {
         final var perVni = byMac.get(location.mac());
-        return perVni != null && perVni.remove(location.vni(), location);
+        if (perVni == null || !perVni.remove(location.vni(), location)) {
+            return false;
+        }
+        release(location, Set.of());
+        return true;
     }
 
     /**

@@ -63,6 +63,8 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunne
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.TunnelKey;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.vm.locations.VmLocation;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.vm.locations.VmLocationBuilder;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IpAddress;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.Ipv4Address;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.DateAndTime;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.MacAddress;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
@@ -297,8 +299,12 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             .setReason(switch (record.reason()) {
                 case "still-at-old-port" -> Conflict.Reason.StillAtOldPort;
                 case "flapping" -> Conflict.Reason.Flapping;
+                case "address-in-use" -> Conflict.Reason.AddressInUse;
                 default -> Conflict.Reason.Quarantined;
             })
+            .setAddress(record.address().map(address -> new IpAddress(new Ipv4Address(address))).orElse(null))
+            .setClaimedMac(record.claimed().mac().equals(record.at().mac()) ? null
+                : new MacAddress(record.claimed().mac().toString()))
             .setAtCloud(new CloudId(record.at().cloud()))
             .setAtPort(Uint32.valueOf(record.at().port()))
             .setClaimedCloud(new CloudId(record.claimed().cloud()))
@@ -316,7 +322,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             }
         });
         notifications.offerNotification(new LocationConflictBuilder().setId(entry.getId()).setVni(entry.getVni())
-            .setMac(entry.getMac()).setReason(record.reason()).build());
+            .setMac(entry.getMac()).setReason(record.reason()).setAddress(entry.getAddress()).build());
         if (entry.getReason() == Conflict.Reason.Flapping) {
             notifications.offerNotification(new VmFlappingBuilder().setVni(entry.getVni()).setMac(entry.getMac())
                 .setAtCloud(entry.getAtCloud()).setClaimedCloud(entry.getClaimedCloud()).build());

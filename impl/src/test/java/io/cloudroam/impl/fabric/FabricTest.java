@@ -10,6 +10,7 @@ package io.cloudroam.impl.fabric;
 import static io.cloudroam.impl.Fixtures.tunnel;
 import static io.cloudroam.impl.Fixtures.view;
 import static io.cloudroam.impl.Fixtures.vmPort;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,7 @@ import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.FrameDecoder;
+import io.cloudroam.impl.packet.FuzzFrames;
 import io.cloudroam.impl.topology.LatencyProbes;
 import io.cloudroam.impl.topology.Routes;
 import java.nio.ByteBuffer;
@@ -35,12 +37,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -357,6 +361,117 @@ class FabricTest {
         assertEquals("old-port-silent", migrations.get(0).verification());
         assertTrue(!migrations.get(0).verified().isBefore(migrations.get(0).signalSeen()));
         assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+    }
+
+    /** The MAC a proxy ARP reply sent by the controller answers with. */
+    private static String answeredMac(final Sent reply) {
+        final var frame = ByteBuffer.wrap(reply.frame());
+        assertEquals(2, frame.getShort(20), "an ARP reply");
+        long bits = 0;
+        for (int i = 22; i < 28; i++) {
+            bits = bits << 8 | reply.frame()[i] & 0xFF;
+        }
+        return MacAddress.of(bits).toString();
+    }
+
+    /** A third VM asks the controller, at c2, for 10.0.0.1; returns the MAC it answered with. */
+    private String whoHas1001() {
+        final int before = packetOuts.size();
+        fabric.packetIn(2, 1, Pipeline.ARP, arpRequest("02:c0:00:00:00:07", "10.0.0.7", "10.0.0.1"));
+        assertEquals(before + 1, packetOuts.size(), "one proxy answer");
+        return answeredMac(packetOuts.get(before));
+    }
+
+    @Test
+    void aVmClaimingAnotherVmsAddressIsReportedAndArpKeepsAnsweringWithTheHolder() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        fabric.packetIn(2, 1, Pipeline.SOURCE, arpRequest(VM5, "10.0.0.5", "10.0.0.1"));
+        flowsOf(1);
+        assertEquals(VM1, whoHas1001());
+        packetOuts.clear();
+        // vm5 announces 10.0.0.1 as its own (gratuitous ARP): the controller asks vm1 at its port
+        fabric.packetIn(2, 1, Pipeline.SOURCE, arpRequest(VM5, "10.0.0.1", "10.0.0.1"));
+        flowsOf(1);
+        assertEquals(1, packetOuts.size(), "one probe: " + packetOuts);
+        assertEquals(List.of(1L, 1L), List.of(packetOuts.get(0).datapathId(), packetOuts.get(0).port()));
+        // vm1 answers: the address stays with it
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpReply(VM1, "10.0.0.1"));
+        flowsOf(1);
+        assertEquals(1, conflicts.size(), conflicts::toString);
+        final var conflict = conflicts.get(0);
+        assertEquals("address-in-use", conflict.reason());
+        assertEquals(Optional.of("10.0.0.1"), conflict.address());
+        assertEquals(VM1, conflict.at().mac().toString());
+        assertEquals(VM5, conflict.claimed().mac().toString());
+        assertEquals(MigrationRecord.Trigger.GARP, conflict.trigger());
+        assertEquals(1, fabric.counters().get(Counters.Kind.SIGHTINGS_REFUSED));
+        assertEquals(Set.of("10.0.0.5"), table.find(100, MacAddress.parse(VM5)).orElseThrow().ipAddresses());
+        assertEquals(Set.of("10.0.0.1"), table.find(100, MacAddress.parse(VM1)).orElseThrow().ipAddresses());
+        packetOuts.clear();
+        assertEquals(VM1, whoHas1001(), "the claimer's answer is never proxied");
+        // the claimer keeps using the address: not a probe and a report per frame
+        packetOuts.clear();
+        fabric.packetIn(2, 1, Pipeline.SOURCE, arpRequest(VM5, "10.0.0.1", "10.0.0.1"));
+        flowsOf(1);
+        assertEquals(List.of(), packetOuts);
+        assertEquals(1, conflicts.size());
+        assertTrue(flowsOf(1).keySet().stream().filter(id -> id.contains("arp-100-10.0.0.1")).count() <= 1,
+            "one ARP entry for the address");
+    }
+
+    @Test
+    void anAddressWhoseHolderStaysSilentGoesToItsNewUser() throws InterruptedException {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        fabric.packetIn(2, 1, Pipeline.SOURCE, arpRequest(VM5, "10.0.0.1", "10.0.0.1"));
+        // vm1 does not answer (a virtual address failed over to vm5): after verify-timeout it is vm5's
+        final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (table.find(100, MacAddress.parse(VM5)).orElseThrow().ipAddresses().isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10); // poll interval while the 200 ms verification runs
+        }
+        flowsOf(1);
+        assertEquals(Set.of("10.0.0.1"), table.find(100, MacAddress.parse(VM5)).orElseThrow().ipAddresses());
+        assertEquals(Set.of(), table.find(100, MacAddress.parse(VM1)).orElseThrow().ipAddresses());
+        assertEquals(List.of(), conflicts);
+        packetOuts.clear();
+        assertEquals(VM5, whoHas1001());
+    }
+
+    /**
+     * Property: no packet-in makes the fabric throw, on the caller's thread or its own, and it keeps
+     * working after. Random frames and mutations of real ones (ARP, RARP, gratuitous ARP, this
+     * controller's own latency probes), on configured and unknown switches, ports and tables.
+     * {@code -Pfuzz} raises the count (cloudroam.fuzz.fabric.cases).
+     */
+    @Test
+    void fuzzedPacketInsNeverThrowAndTheFabricKeepsWorking() {
+        final int cases = Integer.getInteger("cloudroam.fuzz.fabric.cases", 20_000);
+        final long seed = Long.getLong("cloudroam.fuzz.seed", 20261125L);
+        final var random = new SplittableRandom(seed);
+        fabric.probeNow();
+        final var seeds = new ArrayList<byte[]>(List.of(arpRequest(VM1, "10.0.0.1", "10.0.0.5"), rarp(VM5),
+            arpReply(VM1, "10.0.0.1"), arpRequest(VM5, "10.0.0.1", "10.0.0.1")));
+        probesOut.forEach(probe -> seeds.add(probe.frame()));
+        injected.forEach(probe -> seeds.add(probe.frame()));
+        final long[] switchIds = {1, 2, 3, 9};
+        final long[] ports = {1, 7, 10, 11, 20, 21, 99};
+        final short[] tables = {Pipeline.CLASSIFY, Pipeline.SOURCE, Pipeline.ARP, 99};
+        for (int i = 0; i < cases; i++) {
+            final byte[] frame = i % 4 == 0 ? FuzzFrames.random(random)
+                : FuzzFrames.mutate(seeds.get(i % seeds.size()), random);
+            final long dpid = switchIds[random.nextInt(switchIds.length)];
+            final long port = ports[random.nextInt(ports.length)];
+            final short tableId = tables[random.nextInt(tables.length)];
+            final int index = i;
+            assertDoesNotThrow(() -> fabric.packetIn(dpid, port, tableId, frame), () -> "seed " + seed + " case "
+                + index + " threw on " + Arrays.toString(frame));
+        }
+        fabric.settle();
+        assertEquals(0, fabric.taskFailures(), "a fabric task threw (see the log)");
+        assertEquals(cases, fabric.counters().get(Counters.Kind.PACKET_INS));
+        // still working: a VM it never saw is learned and gets its flows
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest("02:c0:00:00:00:0a", "10.0.0.10", "10.0.0.5"));
+        assertTrue(flowsOf(1).containsKey("30/vm-100-02:c0:00:00:00:0a"), () -> "no flows for the new VM");
     }
 
     @Test

@@ -17,6 +17,8 @@ import io.cloudroam.impl.location.LocationLearner.Sighting;
 import io.cloudroam.impl.packet.DecodedFrame;
 import io.cloudroam.impl.packet.DecodedFrame.Kind;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,39 @@ class LocationLearnerTest {
 
     private static DecodedFrame garp(final long mac, final int ip) {
         return new DecodedFrame(Kind.ARP, 0xFFFF_FFFF_FFFFL, mac, -1, 0x0806, 1, mac, ip, ip, -1, -1, 0, -1, 0);
+    }
+
+    @Test
+    void anAddressStaysWithItsHolderAndAClaimIsReportedOncePerInterval() {
+        final var claims = new ArrayList<LocationLearner.AddressClaim>();
+        final var guarded = new LocationLearner(table, claims::add);
+        final long other = 0x02c0_0000_0002L;
+        guarded.learn(at("c1", 1, 3, 0), garp(VM, 0x0A00_0001), new byte[0]);
+        final var claimer = assertInstanceOf(Outcome.Learned.class,
+            guarded.learn(at("c2", 2, 4, 100), garp(other, 0x0A00_0001), new byte[0])).location();
+        assertEquals(Set.of(), claimer.ipAddresses(), "the claimer is learned without the address");
+        assertEquals(1, claims.size());
+        final var claim = claims.get(0);
+        assertEquals("10.0.0.1", claim.address());
+        assertEquals(MacAddress.of(VM), claim.holder().mac());
+        assertEquals(MacAddress.of(other), claim.claimer());
+        assertEquals(MacAddress.of(VM), table.holderOf(100, "10.0.0.1").orElseThrow());
+        guarded.learn(at("c2", 2, 4, 200), garp(other, 0x0A00_0001), new byte[0]);
+        assertEquals(1, claims.size(), "not once per frame");
+        guarded.learn(at("c2", 2, 4, 100 + LocationLearner.CLAIM_REPORT_INTERVAL.toMillis()),
+            garp(other, 0x0A00_0001), new byte[0]);
+        assertEquals(2, claims.size(), "again after the interval");
+        // the holder's own use is no claim; another network is another address space
+        guarded.learn(at("c1", 1, 3, 300), garp(VM, 0x0A00_0001), new byte[0]);
+        guarded.learn(new Sighting(200, "c2", 2, 5, T0), garp(other, 0x0A00_0001), new byte[0]);
+        assertEquals(2, claims.size());
+        // the holder stayed silent: the address goes to the claimer
+        final var changed = guarded.transfer(claim);
+        assertEquals(2, changed.size());
+        assertEquals(Set.of(), table.find(100, MacAddress.of(VM)).orElseThrow().ipAddresses());
+        assertEquals(Set.of("10.0.0.1"), table.find(100, MacAddress.of(other)).orElseThrow().ipAddresses());
+        assertEquals(MacAddress.of(other), table.holderOf(100, "10.0.0.1").orElseThrow());
+        assertEquals(List.of(), guarded.transfer(claim), "a transfer applies once");
     }
 
     @Test

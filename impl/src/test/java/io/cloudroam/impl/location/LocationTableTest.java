@@ -58,4 +58,21 @@ class LocationTableTest {
         assertThrows(IllegalArgumentException.class,
             () -> new VmLocation(1, VM1, "c1", 1, -1, Set.of(), 0, T0, T0));
     }
+
+    @Test
+    void anAddressIsHeldByItsFirstUserUntilItDropsItOrGoes() {
+        final var table = new LocationTable();
+        final var vm2 = MacAddress.parse("02:00:00:00:00:02");
+        final var first = at(100, VM1, "c1", T0);
+        table.put(first);
+        table.put(at(100, vm2, "c2", T0));
+        assertEquals(VM1, table.holderOf(100, "10.0.0.1").orElseThrow(), "the first user holds it");
+        assertTrue(table.holderOf(200, "10.0.0.1").isEmpty(), "per virtual network");
+        final var without = new VmLocation(100, VM1, "c1", 1, 3, Set.of("10.0.0.9"), 0, T0, T0);
+        table.put(without);
+        assertTrue(table.holderOf(100, "10.0.0.1").isEmpty(), "dropped: free again (vm2 gets it when next seen)");
+        assertEquals(VM1, table.holderOf(100, "10.0.0.9").orElseThrow());
+        assertTrue(table.remove(without));
+        assertTrue(table.holderOf(100, "10.0.0.9").isEmpty(), "gone with its entry");
+    }
 }

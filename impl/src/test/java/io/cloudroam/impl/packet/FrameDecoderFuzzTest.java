@@ -38,7 +38,8 @@ class FrameDecoderFuzzTest {
         final var random = new SplittableRandom(seed);
         final var decoder = new FrameDecoder();
         for (int i = 0; i < cases; i++) {
-            final byte[] frame = i % 4 == 0 ? randomFrame(random) : mutate(SEEDS.get(i % SEEDS.size()), random);
+            final byte[] frame = i % 4 == 0 ? FuzzFrames.random(random)
+                : FuzzFrames.mutate(SEEDS.get(i % SEEDS.size()), random);
             final int offset = random.nextInt(4) == 0 ? random.nextInt(frame.length + 1) : 0;
             final int length = random.nextInt(8) == 0 ? random.nextInt(-2, frame.length + 3) : frame.length - offset;
             final var copy = frame.clone();
@@ -53,42 +54,5 @@ class FrameDecoderFuzzTest {
         }
         assertEquals(cases, decoder.decoded() + rejected);
         assertTrue(decoder.decoded() > 0 && rejected > 0, "fuzzing exercised only one outcome");
-    }
-
-    private static byte[] randomFrame(final SplittableRandom random) {
-        final var frame = new byte[random.nextInt(0, 120)];
-        random.nextBytes(frame);
-        if (frame.length >= 14 && random.nextBoolean()) {
-            // steer towards the EtherTypes we parse so the inner decoders see random bodies too
-            final int[] types = {0x0806, 0x8035, 0x0800, 0x86DD, 0x8100};
-            final int type = types[random.nextInt(types.length)];
-            frame[12] = (byte) (type >> 8);
-            frame[13] = (byte) type;
-        }
-        return frame;
-    }
-
-    private static byte[] mutate(final byte[] seed, final SplittableRandom random) {
-        byte[] frame = seed.clone();
-        final int edits = 1 + random.nextInt(4);
-        for (int e = 0; e < edits; e++) {
-            switch (random.nextInt(3)) {
-                case 0 -> {
-                    final int at = random.nextInt(frame.length);
-                    frame[at] ^= (byte) (1 << random.nextInt(8));
-                }
-                case 1 -> frame = Arrays.copyOf(frame,
-                    random.nextInt(frame.length + 1) + (random.nextBoolean() ? 0 : 8));
-                default -> {
-                    if (frame.length > 0) {
-                        frame[random.nextInt(frame.length)] = (byte) random.nextInt(256);
-                    }
-                }
-            }
-            if (frame.length == 0) {
-                return frame;
-            }
-        }
-        return frame;
     }
 }
