@@ -34,6 +34,8 @@ import java.util.TreeSet;
  * flows; nothing is sent from here.
  */
 public final class FlowCompiler {
+    private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
+
     private FlowCompiler() {
     }
 
@@ -237,8 +239,10 @@ public final class FlowCompiler {
             for (var address : location.ipAddresses()) {
                 final var ip4 = Ipv4.parse(address);
                 if (ip4 != null) {
+                    // broadcast requests only: a guest re-checking a cached entry asks the VM itself
+                    // (unicast), which answers whether or not a controller is there to
                     flows.add(flow(Pipeline.ARP, Pipeline.SPECIFIC, "arp-" + vni + "-" + address,
-                        Match.ANY.metadata(vni, Pipeline.METADATA_MASK).arpRequestFor(ip4),
+                        Match.ANY.metadata(vni, Pipeline.METADATA_MASK).ethDst(BROADCAST).arpRequestFor(ip4),
                         List.of(new Action.Output(Pipeline.CONTROLLER)), null, null));
                 }
             }

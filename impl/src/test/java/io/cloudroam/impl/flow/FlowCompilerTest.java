@@ -122,6 +122,8 @@ class FlowCompilerTest {
         assertEquals(Integer.valueOf(0x0806), arp.match().ethType());
         assertEquals(Integer.valueOf(1), arp.match().arpOp());
         assertEquals(Ipv4.parse("10.0.0.5"), arp.match().arpTpa());
+        assertEquals(Long.valueOf(0xFFFF_FFFF_FFFFL), arp.match().ethDst(),
+            "broadcast requests only: a unicast re-check reaches the VM, controller or not");
         assertEquals(1, flows.keySet().stream().filter(k -> k.startsWith(Pipeline.ARP + "/arp-")).count());
     }
 

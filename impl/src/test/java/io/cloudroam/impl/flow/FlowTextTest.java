@@ -42,7 +42,8 @@ class FlowTextTest {
         assertEquals("* actions=CONTROLLER:65535,goto_table:20", text("10/miss"));
         assertEquals("arp,metadata=0x64/0x1ffffff,in_port=1,dl_src=02:c0:00:00:00:01 actions=CONTROLLER:65535,"
             + "goto_table:20", text("10/vm-100-02:c0:00:00:00:01-arp"));
-        assertEquals("arp,metadata=0x64/0x1ffffff,arp_tpa=10.0.0.5,arp_op=1 actions=CONTROLLER:65535",
+        assertEquals("arp,metadata=0x64/0x1ffffff,dl_dst=ff:ff:ff:ff:ff:ff,arp_tpa=10.0.0.5,arp_op=1 "
+            + "actions=CONTROLLER:65535",
             text("20/arp-100-10.0.0.5"));
         assertEquals("metadata=0x64/0x1ffffff,dl_dst=02:c0:00:00:00:05 actions=set_field:0x64->tun_id,output:3",
             text("30/vm-100-02:c0:00:00:00:05"));
