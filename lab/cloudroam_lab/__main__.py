@@ -80,6 +80,8 @@ def build_parser():
     p.add_argument("args", nargs=argparse.REMAINDER)
     p = sub.add_parser("restart-switch", help="kill and restart one cloud's ovs-vswitchd (flows are lost)")
     p.add_argument("cloud")
+    p = sub.add_parser("flow-events", help="count the flow changes every switch applies: 'start', then 'stop'")
+    p.add_argument("action", choices=("start", "stop"))
     sub.add_parser("config", help="the cloudroam configuration (RESTCONF JSON) that describes this lab")
     sub.add_parser("flows", help="re-install the static flows from the lab's state (--tunnels=static)")
     return parser
@@ -119,6 +121,8 @@ def dispatch(args):
         return lab.vm_exec(args.vm, args.args)
     if args.cmd == "restart-switch":
         return lab.restart_switch(args.cloud)
+    if args.cmd == "flow-events":
+        return lab.flow_events_start() if args.action == "start" else lab.flow_events_stop()
     if args.cmd == "config":
         spec, _ = lab.load()
         return controller_config(spec)

@@ -405,6 +405,60 @@ def switch_tool(cloud_name, tool, args):
     return {"cloud": cloud.name, "output": out}
 
 
+def flow_events_start():
+    """Starts watching every cloud's br-int for flow changes, whoever makes them (OpenFlow flow
+    monitor, 'ovs-ofctl monitor br-int watch:!initial'): the switch's own account of the flow-mods
+    it applied, independent of the controller. 'flow-events stop' tells what was seen."""
+    spec, _ = load()
+    flow_events_stop()  # one watch at a time
+    watching = []
+    for cloud in spec.cloud_list():
+        out = f"{STATE_DIR}/flow-events-{cloud.name}.log"
+        with open(out, "w") as sink:
+            proc = subprocess.Popen(["ovs-ofctl", "-O", "OpenFlow13", "monitor", "br-int", "watch:!initial"],
+                                    stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+                                    env=dict(os.environ, OVS_RUNDIR=cloud.rundir))
+        watching.append({"cloud": cloud.name, "pid": proc.pid, "log": out})
+    with open(f"{STATE_DIR}/flow-events.json", "w") as f:
+        json.dump(watching, f)
+    # the monitor is listening once it has said which flows it watches (its first reply)
+    deadline = time.monotonic() + 10
+    for entry in watching:
+        while time.monotonic() < deadline:
+            with open(entry["log"]) as f:
+                if "reply" in f.read():
+                    break
+            time.sleep(0.05)  # poll interval, bounded by the deadline
+        else:
+            raise LabError(f"the flow monitor of {entry['cloud']} did not start")
+    return {"watching": [entry["cloud"] for entry in watching]}
+
+
+def flow_events_stop():
+    """Stops the watch of 'flow-events start' and counts what each switch saw: flows added,
+    modified and deleted, with the first of them as the switch printed them."""
+    path = f"{STATE_DIR}/flow-events.json"
+    if not os.path.exists(path):
+        return {"clouds": {}}
+    with open(path) as f:
+        watching = json.load(f)
+    os.remove(path)
+    result = {}
+    for entry in watching:
+        system.kill_all([entry["pid"]])
+        events = {"added": 0, "modified": 0, "deleted": 0, "abbrev": 0}
+        first = []
+        with open(entry["log"]) as f:
+            for line in f:
+                match = re.search(r"event=(ADDED|MODIFIED|DELETED|ABBREV)", line)
+                if match:
+                    events[match.group(1).lower()] += 1
+                    if len(first) < 20:
+                        first.append(line.strip())
+        result[entry["cloud"]] = dict(events, total=sum(events.values()), first=first)
+    return {"clouds": result}
+
+
 def restart_switch(cloud_name):
     """Kills one cloud's ovs-vswitchd and starts it again on the same database: flows are gone
     (they live in vswitchd), bridges, ports and controller settings come back from OVSDB."""

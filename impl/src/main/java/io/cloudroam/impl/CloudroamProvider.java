@@ -23,11 +23,13 @@ import io.cloudroam.impl.northbound.AnnounceMigrationRpc;
 import io.cloudroam.impl.northbound.ClearQuarantineRpc;
 import io.cloudroam.impl.northbound.LocateVmRpc;
 import io.cloudroam.impl.northbound.OperationalPublisher;
+import io.cloudroam.impl.northbound.StateRestore;
 import io.cloudroam.impl.ovsdb.OvsdbSession;
 import io.cloudroam.impl.southbound.FrmFlowProgrammer;
 import io.cloudroam.impl.southbound.PacketInListener;
 import io.cloudroam.impl.southbound.RpcFlowProgrammer;
 import io.cloudroam.impl.southbound.RpcPacketSender;
+import io.cloudroam.impl.southbound.SwitchReconciler;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,8 @@ import org.opendaylight.mdsal.binding.api.RpcProviderService;
 import org.opendaylight.mdsal.binding.api.RpcService;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.openflowplugin.applications.reconciliation.NotificationRegistration;
+import org.opendaylight.openflowplugin.applications.reconciliation.ReconciliationManager;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.packet.service.rev130709.PacketReceived;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
@@ -67,6 +71,8 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     private final Registration rpcRegistration;
     private final Registration packetInRegistration;
     private final Registration cohortRegistration;
+    private final SwitchReconciler reconciler;
+    private final NotificationRegistration reconcilerRegistration;
 
     /**
      * Starts cloudroam.
@@ -78,13 +84,18 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
      * @param domBroker the DOM data broker, for the configuration's commit cohort
      * @param codec converts DOM data to bindings, for the cohort
      * @param notificationPublisher where vm-migrated and location-conflict notifications go
+     * @param reconciliation the OpenFlow plugin's reconciliation framework: cloudroam checks every
+     *        connecting switch against its flows
      */
     @Activate
     public CloudroamProvider(@Reference final DataBroker dataBroker, @Reference final RpcProviderService rpcProvider,
             @Reference final RpcService rpcService, @Reference final NotificationService notifications,
             @Reference final DOMDataBroker domBroker, @Reference final BindingNormalizedNodeSerializer codec,
-            @Reference final NotificationPublishService notificationPublisher) {
+            @Reference final NotificationPublishService notificationPublisher,
+            @Reference final ReconciliationManager reconciliation) {
         cohortRegistration = ConfigCohort.register(domBroker, codec);
+        reconciler = new SwitchReconciler(dataBroker, rpcService);
+        reconcilerRegistration = reconciliation.registerService(reconciler);
         publisher = new OperationalPublisher(dataBroker, notificationPublisher);
         programmer = new FrmFlowProgrammer(dataBroker);
         final var rpcProgrammer = new RpcFlowProgrammer(rpcService);
@@ -92,6 +103,8 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
             new RpcPacketSender(rpcService), publisher,
             (cloud, onView) -> new OvsdbSession(cloud.ovsdbAddress().orElseThrow(), cloud.ovsdbPort(), onView),
             locations, Clock.systemUTC());
+        // before any configuration or packet-in: the VMs, routes and history of an earlier run
+        fabric.restore(StateRestore.read(dataBroker));
         publisher.publishCounters(fabric::counters);
         final var config = new ConfigTracker(fabric::configure);
         packetInRegistration = notifications.registerListener(PacketReceived.class, new PacketInListener(fabric));
@@ -112,6 +125,7 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
         configRegistration.close();
         packetInRegistration.close();
         cohortRegistration.close();
+        closeReconciler();
         fabric.close();
         programmer.close();
         publisher.close();
@@ -156,5 +170,17 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     @Override
     public Map<Counters.Kind, Long> counters() {
         return fabric.counters();
+    }
+
+    // NotificationRegistration is an AutoCloseable whose close() declares Exception; whatever it
+    // throws, the rest of cloudroam must still be closed
+    @SuppressWarnings("checkstyle:IllegalCatch")
+    private void closeReconciler() {
+        try {
+            reconcilerRegistration.close();
+        } catch (Exception e) {
+            LOG.warn("Unregistering from the reconciliation framework failed", e);
+        }
+        reconciler.close();
     }
 }

@@ -87,6 +87,15 @@ final class KarafDistribution implements AutoCloseable {
     }
 
     /**
+     * The lines of the Karaf log that contain a text, oldest first.
+     */
+    List<String> logLines(final String containing) throws IOException {
+        try (var lines = Files.lines(karafLog())) {
+            return lines.filter(line -> line.contains(containing)).toList();
+        }
+    }
+
+    /**
      * Starts Karaf.
      */
     void start() throws IOException {

@@ -225,6 +225,70 @@ public final class Fabric implements AutoCloseable {
     }
 
     /**
+     * What an earlier run of cloudroam left behind (the operational datastore persists).
+     *
+     * @param locations the VMs where they were last seen
+     * @param links measured directions: from, to, smoothed latency and routing latency (microseconds)
+     * @param lastMigration the highest migration id used
+     * @param lastConflict the highest conflict id used
+     */
+    public record Restored(List<VmLocation> locations, List<RestoredLink> links, long lastMigration,
+            long lastConflict) {
+        /**
+         * Checks and freezes the parts.
+         */
+        public Restored {
+            locations = List.copyOf(locations);
+            links = List.copyOf(links);
+        }
+    }
+
+    /**
+     * A direction of a tunnel as it was measured before.
+     *
+     * @param from sending cloud
+     * @param to receiving cloud
+     * @param latencyMicros smoothed one-way latency
+     * @param metricMicros the latency routes used
+     */
+    public record RestoredLink(String from, String to, long latencyMicros, long metricMicros) {
+        /**
+         * Checks the parts.
+         */
+        public RestoredLink {
+            requireNonNull(from, "from");
+            requireNonNull(to, "to");
+        }
+    }
+
+    /**
+     * Takes back what an earlier run left, before the first configuration: the VMs are where they
+     * were (a VM that moved meanwhile is seen moving when it next sends), routes are as measured
+     * (not the direct tunnels of an unmeasured WAN), and new migrations and conflicts continue the
+     * numbering of the history. With the same state, the first flows compiled are the ones the
+     * switches still hold, so nothing needs sending. Waits until done.
+     *
+     * @param restored the state
+     */
+    public void restore(final Restored restored) {
+        onFabric(() -> {
+            for (var location : restored.locations()) {
+                table.put(location);
+                homes.putIfAbsent(Lookup.key(location), location.cloud());
+            }
+            for (var link : restored.links()) {
+                routes.restore(link.from(), link.to(), link.latencyMicros(), link.metricMicros());
+            }
+            migrations = Math.max(migrations, restored.lastMigration());
+            conflicts = Math.max(conflicts, restored.lastConflict());
+            LOG.info("Restored {} VM locations and {} measured tunnel directions; migrations continue after {}",
+                restored.locations().size(), restored.links().size(), migrations);
+            requestRecompute();
+            return Boolean.TRUE;
+        }, Boolean.FALSE);
+    }
+
+    /**
      * A new configuration is in force.
      *
      * @param applied the configuration
@@ -578,6 +642,11 @@ public final class Fabric implements AutoCloseable {
         for (var entry : desired.entrySet()) {
             final long dpid = entry.getKey();
             if (only != null && !only.contains(dpid)) {
+                continue;
+            }
+            if (!views.containsKey(lookup.cloudOf().get(dpid))) {
+                // its cloud's OVSDB has not answered yet: without the ports, the flows would be
+                // incomplete, and a switch still holding an earlier run's flows would lose some
                 continue;
             }
             final var want = entry.getValue();

@@ -29,6 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 final class LatencyMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(LatencyMonitor.class);
+    /**
+     * A probe that comes back later than this was held on its way out, not slowed by the WAN: while
+     * a switch connects (a controller start, a reconnect) openflowplugin delivers packet-outs only
+     * once the connection is fully set up, seconds later. Such answers are no sample and no sign of
+     * life; no WAN between clouds has a one-way latency near this.
+     */
+    static final long LATE_NANOS = 2_000_000_000L;
 
     /**
      * A tunnel port as a switch reports it.
@@ -128,6 +135,9 @@ final class LatencyMonitor {
         }
         LOG.debug("probe {} {} -> {} round {}: {} us", probe.kind(), probe.from(), probe.to(), probe.round(),
             (arrivalNanos - probe.sentNanos()) / 1000);
+        if (arrivalNanos - probe.sentNanos() > LATE_NANOS) {
+            return false;
+        }
         final var sample = probes.received(probe, arrivalNanos);
         if (sample.isEmpty()) {
             return false;

@@ -9,9 +9,21 @@ package io.cloudroam.impl.southbound;
 
 import io.cloudroam.impl.fabric.FlowProgrammer;
 import io.cloudroam.impl.flow.FlowSpec;
+import io.cloudroam.impl.flow.Pipeline;
 import io.cloudroam.impl.mdsal.ChainedWriter;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.inventory.rev130819.FlowCapableNode;
@@ -26,6 +38,8 @@ import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.nodes.N
 import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.nodes.NodeKey;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 import org.opendaylight.yangtools.yang.common.Uint8;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Programs flows through the configuration datastore: the OpenFlow plugin's forwarding rules
@@ -33,7 +47,31 @@ import org.opendaylight.yangtools.yang.common.Uint8;
  * One transaction per call, so a switch's changes land together.
  */
 public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrmFlowProgrammer.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * A flow's place in the datastore.
+     *
+     * @param table its table
+     * @param id its id
+     */
+    record Key(short table, String id) {
+    }
+
+    /**
+     * What the first batch for a switch sends once an earlier run's flows are taken into account.
+     *
+     * @param writes flows to write: new, or different from what the datastore holds
+     * @param deletes cloudroam's flows the datastore holds that are no longer wanted
+     * @param kept flows the datastore holds exactly as wanted: not written again
+     */
+    record Adoption(List<FlowSpec> writes, List<Key> deletes, int kept) {
+    }
+
+    private final DataBroker dataBroker;
     private final ChainedWriter writer;
+    private final Set<Long> adopted = ConcurrentHashMap.newKeySet();
 
     /**
      * Creates one.
@@ -41,22 +79,103 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
      * @param dataBroker the binding data broker
      */
     public FrmFlowProgrammer(final DataBroker dataBroker) {
+        this.dataBroker = dataBroker;
         writer = new ChainedWriter(dataBroker, "cloudroam flows");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The first batch for a switch after the controller started adopts what an earlier run left
+     * in the configuration datastore: flows already there exactly as wanted are not written again
+     * (the forwarding rules manager would send them to the switch), cloudroam's flows that are no
+     * longer wanted are deleted.
+     */
     @Override
     public CompletableFuture<Void> apply(final long datapathId, final Collection<FlowSpec> upserts,
             final Collection<FlowSpec> removals) {
-        return writer.write("switch " + datapathId + ": " + upserts.size() + " flows written, " + removals.size()
+        final Collection<FlowSpec> writes;
+        final var deletes = new ArrayList<Key>();
+        removals.forEach(flow -> deletes.add(new Key(flow.table(), flow.id())));
+        if (adopted.add(datapathId)) {
+            final var adoption = adopt(datapathId, existing(datapathId), upserts, removals);
+            if (adoption.kept() > 0 || !adoption.deletes().isEmpty()) {
+                LOG.info("Switch {}: {} flows of an earlier run kept as they are, {} written, {} no longer wanted",
+                    datapathId, adoption.kept(), adoption.writes().size(), adoption.deletes().size());
+            }
+            writes = adoption.writes();
+            deletes.addAll(adoption.deletes());
+        } else {
+            writes = upserts;
+        }
+        if (writes.isEmpty() && deletes.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return writer.write("switch " + datapathId + ": " + writes.size() + " flows written, " + deletes.size()
             + " removed", tx -> {
-                for (var flow : removals) {
-                    tx.delete(LogicalDatastoreType.CONFIGURATION, path(datapathId, flow));
+                for (var key : deletes) {
+                    tx.delete(LogicalDatastoreType.CONFIGURATION, path(datapathId, key));
                 }
-                for (var flow : upserts) {
-                    tx.mergeParentStructurePut(LogicalDatastoreType.CONFIGURATION, path(datapathId, flow),
-                        FlowConverter.toFlow(datapathId, flow));
+                for (var flow : writes) {
+                    tx.mergeParentStructurePut(LogicalDatastoreType.CONFIGURATION,
+                        path(datapathId, new Key(flow.table(), flow.id())), FlowConverter.toFlow(datapathId, flow));
                 }
             });
+    }
+
+    /**
+     * The first batch for a switch, given what the datastore holds for it.
+     *
+     * @param datapathId the switch
+     * @param existing its flows in the datastore (anybody's)
+     * @param upserts the flows wanted
+     * @param removals the flows to remove anyway
+     * @return what to write and delete
+     */
+    static Adoption adopt(final long datapathId, final Map<Key, Flow> existing, final Collection<FlowSpec> upserts,
+            final Collection<FlowSpec> removals) {
+        final var writes = new ArrayList<FlowSpec>();
+        final var wanted = new HashSet<Key>();
+        int kept = 0;
+        for (var spec : upserts) {
+            final var key = new Key(spec.table(), spec.id());
+            wanted.add(key);
+            if (FlowConverter.toFlow(datapathId, spec).equals(existing.get(key))) {
+                kept++;
+            } else {
+                writes.add(spec);
+            }
+        }
+        removals.forEach(flow -> wanted.add(new Key(flow.table(), flow.id())));
+        final var deletes = existing.entrySet().stream()
+            .filter(entry -> !wanted.contains(entry.getKey()) && ours(entry.getValue()))
+            .map(Map.Entry::getKey).sorted(java.util.Comparator.comparing(Key::table).thenComparing(Key::id))
+            .toList();
+        return new Adoption(List.copyOf(writes), deletes, kept);
+    }
+
+    /** cloudroam's flows carry its cookie prefix; other applications' flows on the same switch are left alone. */
+    private static boolean ours(final Flow flow) {
+        return flow.getCookie() != null
+            && flow.getCookie().getValue().longValue() >>> 48 == Pipeline.COOKIE_BASE >>> 48;
+    }
+
+    /** The switch's flows in the configuration datastore; none when they cannot be read in time. */
+    private Map<Key, Flow> existing(final long datapathId) {
+        final var result = new HashMap<Key, Flow>();
+        try (var tx = dataBroker.newReadOnlyTransaction()) {
+            final var node = tx.read(LogicalDatastoreType.CONFIGURATION, DataObjectIdentifier.builder(Nodes.class)
+                .child(Node.class, new NodeKey(new NodeId(FlowConverter.nodeId(datapathId))))
+                .augmentation(FlowCapableNode.class).build()).get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            node.ifPresent(flowCapable -> flowCapable.nonnullTable().values().forEach(table ->
+                table.nonnullFlow().values().forEach(flow -> result.put(
+                    new Key(table.getId().shortValue(), flow.getId().getValue()), flow))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Switch {}: an earlier run's flows could not be read; every flow is written", datapathId, e);
+        }
+        return result;
     }
 
     @Override
@@ -74,7 +193,7 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
             .child(Node.class, new NodeKey(new NodeId(FlowConverter.nodeId(datapathId)))).build();
     }
 
-    private static DataObjectIdentifier<Flow> path(final long datapathId, final FlowSpec flow) {
+    private static DataObjectIdentifier<Flow> path(final long datapathId, final Key flow) {
         return DataObjectIdentifier.builder(Nodes.class)
             .child(Node.class, new NodeKey(new NodeId(FlowConverter.nodeId(datapathId))))
             .augmentation(FlowCapableNode.class)

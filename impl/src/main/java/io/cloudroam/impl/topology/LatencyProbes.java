@@ -97,6 +97,8 @@ public final class LatencyProbes {
     private final Map<Link, Long> lastAnswered = new HashMap<>();
     private final Map<Link, java.util.ArrayDeque<Long>> recent = new HashMap<>();
     private long round;
+    /** The round in which the first cross probe came back, -1 before. */
+    private long firstAnswerRound = -1;
 
     /**
      * Creates one.
@@ -213,6 +215,9 @@ public final class LatencyProbes {
             return Optional.empty();
         }
         lastAnswered.merge(link, probe.round(), Math::max);
+        if (firstAnswerRound < 0) {
+            firstAnswerRound = round;
+        }
         final long overhead = minimum(overheadNanos.get(link)).orElse(0L);
         final var window = recent.computeIfAbsent(link, l -> new java.util.ArrayDeque<>());
         push(window, Math.max(0, Math.round((elapsed - overhead) / 1000.0)));
@@ -242,6 +247,9 @@ public final class LatencyProbes {
 
     /**
      * The links, among those given, whose last {@code rounds} rounds of probes all went unanswered.
+     * Silence counts only once some probe came back: until then the probes may not have left at all
+     * (after a controller restart the switches connect a few seconds after the first round, and
+     * links known to work would be marked lost and routes would flap).
      *
      * @param links the links probed
      * @param rounds how many rounds in a row
@@ -249,9 +257,16 @@ public final class LatencyProbes {
      */
     public List<Link> silent(final Collection<Link> links, final int rounds) {
         final var result = new ArrayList<Link>();
+        if (firstAnswerRound < 0) {
+            return result;
+        }
         for (var link : links) {
-            final var first = firstSent.get(link);
-            if (first == null || round - first < rounds) {
+            final var sent = firstSent.get(link);
+            if (sent == null) {
+                continue;
+            }
+            final long first = Math.max(sent, firstAnswerRound);
+            if (round - first < rounds) {
                 continue; // not probed long enough to tell
             }
             if (round - lastAnswered.getOrDefault(link, first - 1) >= rounds) {

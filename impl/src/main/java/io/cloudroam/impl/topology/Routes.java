@@ -128,6 +128,24 @@ public final class Routes {
     }
 
     /**
+     * Takes back what an earlier run of the controller measured for an edge (at start, before any
+     * sample): routes are the same as before the restart, not the direct tunnels of an unmeasured
+     * WAN, so a restart changes no flow. New samples continue from these values.
+     *
+     * @param from sending cloud
+     * @param to receiving cloud
+     * @param latencyMicros the smoothed one-way latency
+     * @param metricMicros the latency routes used
+     */
+    public void restore(final String from, final String to, final long latencyMicros, final long metricMicros) {
+        if (latencyMicros < 0 || metricMicros < 0 || metricMicros >= UNREACHABLE_MICROS) {
+            throw new IllegalArgumentException("latency " + latencyMicros + ", metric " + metricMicros);
+        }
+        smoothed.computeIfAbsent(from, c -> new HashMap<>()).put(to, (double) latencyMicros);
+        metric.computeIfAbsent(from, c -> new HashMap<>()).put(to, metricMicros);
+    }
+
+    /**
      * Everything known about the edges of a graph.
      *
      * @param links for each cloud, the clouds it has a tunnel to

@@ -475,6 +475,31 @@ class FabricTest {
     }
 
     @Test
+    void restoredStateGivesItsFlowsWithoutAPacketAndTheHistoryGoesOn() {
+        final var vm1 = new VmLocation(100, MacAddress.parse(VM1), "c1", 1, 1, Set.of("10.0.0.1"), 0,
+            clock.instant(), clock.instant());
+        final var links = new ArrayList<Fabric.RestoredLink>();
+        for (var pair : List.of(List.of("c1", "c2", 40_000), List.of("c1", "c3", 10_000),
+                List.of("c2", "c3", 10_000))) {
+            final var a = (String) pair.get(0);
+            final var b = (String) pair.get(1);
+            final long micros = (Integer) pair.get(2);
+            links.add(new Fabric.RestoredLink(a, b, micros, micros));
+            links.add(new Fabric.RestoredLink(b, a, micros, micros));
+        }
+        feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        fabric.restore(new Fabric.Restored(List.of(vm1), links, 41, 7));
+        // no packet-in, no probe round: vm1's flows are there, and c2 reaches it through c3 as measured
+        assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(11)),
+            flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 -> c3 -> c1, the measured route");
+        assertEquals(VM1, whoHas1001(), "its address is answered for");
+        moveVm1ToC2(true, rarp(VM1));
+        flowsOf(2);
+        assertEquals(42, migrations.get(0).id(), "the next migration after the restored history");
+    }
+
+    @Test
     void aMacMovingTooOftenIsQuarantined() {
         fabric.configure(Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100),
             new PortBindingSpec("c2", "vm1", 100)).withMobility(new CloudroamConfig.Mobility(Duration.ZERO,
@@ -588,14 +613,29 @@ class FabricTest {
     /** Five probe rounds over the fixture's tunnels: c1-c2 40 ms, c1-c3 and c2-c3 10 ms. */
     private void measure() {
         for (int round = 0; round < 5; round++) {
-            probesOut.clear();
-            injected.clear();
-            fabric.probeNow();
-            for (var probe : List.copyOf(probesOut)) {
-                final var from = "c" + probe.datapathId();
-                final var to = remoteOf(from, probe.port());
-                answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from),
-                    from.equals("c3") || to.equals("c3") ? 10 : 40);
+            probeRound(FabricTest::fixtureMillis);
+        }
+    }
+
+    /** One-way latency of the fixture's WAN: c1-c2 40 ms, c1-c3 and c2-c3 10 ms. */
+    private static Long fixtureMillis(final String from, final String to) {
+        return from.equals("c3") || to.equals("c3") ? 10L : 40L;
+    }
+
+    /**
+     * One probe round; each cross probe comes back after the time given for its direction (none
+     * for {@code null}).
+     */
+    private void probeRound(final java.util.function.BiFunction<String, String, Long> millis) {
+        probesOut.clear();
+        injected.clear();
+        fabric.probeNow();
+        for (var probe : List.copyOf(probesOut)) {
+            final var from = "c" + probe.datapathId();
+            final var to = remoteOf(from, probe.port());
+            final var after = millis.apply(from, to);
+            if (after != null) {
+                answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from), after);
             }
         }
     }
@@ -630,17 +670,7 @@ class FabricTest {
         }
         // the outage lasts: more rounds than probe-loss allows go unanswered over c2-c3, the rest answer
         for (int round = 0; round < 4; round++) {
-            probesOut.clear();
-            injected.clear();
-            fabric.probeNow();
-            for (var probe : List.copyOf(probesOut)) {
-                final var from = "c" + probe.datapathId();
-                final var to = remoteOf(from, probe.port());
-                if (!Set.of(from, to).equals(Set.of("c2", "c3"))) {
-                    answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from),
-                        from.equals("c3") || to.equals("c3") ? 10 : 40);
-                }
-            }
+            probeRound((from, to) -> Set.of(from, to).equals(Set.of("c2", "c3")) ? null : fixtureMillis(from, to));
         }
         // BFD comes back (a restarted switch): the link has its latency back at once, no probe round
         final var loop = Fixtures.probeLoop(2, 20, 21);
@@ -654,6 +684,22 @@ class FabricTest {
             () -> "every link usable again: " + routingPublished.get(routingPublished.size() - 1));
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(11)),
             flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 keeps going through c3");
+    }
+
+    @Test
+    void aProbeHeldOnItsWayOutForSecondsIsNoSample() {
+        feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        measure();
+        fabric.probeNow();
+        final var before = routingPublished.get(routingPublished.size() - 1).stream()
+            .filter(l -> l.from().equals("c2") && l.to().equals("c3")).findFirst().orElseThrow();
+        // the next round's c2 -> c3 probe comes back 3 s later (a switch still connecting held it)
+        probeRound((from, to) -> from.equals("c2") && to.equals("c3") ? 3_000L : fixtureMillis(from, to));
+        fabric.probeNow();
+        final var after = routingPublished.get(routingPublished.size() - 1).stream()
+            .filter(l -> l.from().equals("c2") && l.to().equals("c3")).findFirst().orElseThrow();
+        assertEquals(before.samples(), after.samples(), "the late probe gave no sample");
+        assertEquals(before.latency(), after.latency());
     }
 
     @Test

@@ -99,18 +99,43 @@ class LatencyProbesTest {
     }
 
     @Test
+    void noLinkIsSilentBeforeAnyProbeCameBackAndSilenceCountsFromThen() {
+        final var probes = new LatencyProbes(1);
+        final var quiet = new LatencyProbes.Link("c1", "c2");
+        final var talking = new LatencyProbes.Link("c1", "c3");
+        final var links = List.of(quiet, talking);
+        for (int round = 1; round <= 5; round++) {
+            probes.nextRound();
+            probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
+            probes.frame(LatencyProbes.Kind.CROSS, "c1", "c3", 0);
+            assertTrue(probes.silent(links, 3).isEmpty(), "round " + round + ": the switches may not be connected yet");
+        }
+        for (int round = 6; round <= 9; round++) {
+            probes.nextRound();
+            probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
+            probes.received(probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c3", 0)).orElseThrow(), MS);
+            if (round < 9) {
+                assertTrue(probes.silent(links, 3).isEmpty(), "round " + round + ": counted from round 6");
+            }
+        }
+        assertEquals(List.of(quiet), probes.silent(links, 3), "rounds 6 to 9 unanswered over c1-c2");
+    }
+
+    @Test
     void aRegainedLinkCountsItsSilenceAfresh() {
         final var probes = new LatencyProbes(1);
         final var link = new LatencyProbes.Link("c1", "c2");
         final var links = List.of(link);
-        for (int round = 1; round <= 4; round++) {
+        probes.nextRound();
+        probes.received(probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0)).orElseThrow(), MS);
+        for (int round = 2; round <= 5; round++) {
             probes.nextRound();
             probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
         }
         assertEquals(links, probes.silent(links, 3), "an outage: four rounds unanswered");
         probes.regained(link);
         assertTrue(probes.silent(links, 3).isEmpty(), "BFD says it is back: the outage's rounds no longer count");
-        for (int round = 5; round <= 6; round++) {
+        for (int round = 6; round <= 7; round++) {
             probes.nextRound();
             probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
             assertTrue(probes.silent(links, 3).isEmpty(), "round " + round + ": not yet");

@@ -9,9 +9,12 @@ package io.cloudroam.impl.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +32,21 @@ class RoutesTest {
         final var hops = new Routes().nextHops(MESH);
         assertEquals("c3", hops.get("c3").get("c2"));
         assertEquals("c3", hops.get("c3").get("c1"));
+    }
+
+    @Test
+    void restoredMeasurementsGiveTheSameRoutesAndSamplesContinueFromThem() {
+        final var restored = new Routes();
+        for (var edge : List.of(List.of("c1", "c2"), List.of("c2", "c1"))) {
+            restored.restore(edge.get(0), edge.get(1), 40_500, 40_000);
+        }
+        for (var edge : List.of(List.of("c1", "c3"), List.of("c3", "c1"), List.of("c2", "c3"), List.of("c3", "c2"))) {
+            restored.restore(edge.get(0), edge.get(1), 10_200, 10_000);
+        }
+        assertEquals("c3", restored.nextHops(MESH).get("c1").get("c2"), "c2 reaches c1 through c3, as before");
+        assertEquals(Optional.of(40_500L), restored.latency("c1", "c2"));
+        assertFalse(restored.sample("c1", "c2", 41_000), "a sample close to the restored value changes no route");
+        assertThrows(IllegalArgumentException.class, () -> restored.restore("c1", "c2", 1, Routes.UNREACHABLE_MICROS));
     }
 
     @Test

@@ -1,0 +1,124 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+
+package io.cloudroam.impl.northbound;
+
+import io.cloudroam.impl.fabric.Fabric;
+import io.cloudroam.impl.location.MacAddress;
+import io.cloudroam.impl.location.VmLocation;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.opendaylight.mdsal.binding.api.DataBroker;
+import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflicts;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Migrations;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.OverlayRouting;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocations;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.overlay.routing.Link;
+import org.opendaylight.yangtools.binding.ChildOf;
+import org.opendaylight.yangtools.binding.DataObjectIdentifier;
+import org.opendaylight.yangtools.binding.DataRoot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads back, once at start, what an earlier run of cloudroam left in the operational datastore
+ * (the distribution persists it: {@code operational.persistent=true}): VM locations, the measured
+ * WAN, and the last migration and conflict ids. Entries it cannot make sense of are skipped.
+ */
+public final class StateRestore {
+    private static final Logger LOG = LoggerFactory.getLogger(StateRestore.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private StateRestore() {
+    }
+
+    /**
+     * Reads the state.
+     *
+     * @param broker the data broker
+     * @return what there is; nothing when the datastore does not answer in time
+     */
+    public static Fabric.Restored read(final DataBroker broker) {
+        try (var tx = broker.newReadOnlyTransaction()) {
+            final var locations = get(tx, VmLocations.class).map(StateRestore::locations).orElse(List.of());
+            final var links = get(tx, OverlayRouting.class).map(routing -> links(routing.nonnullLink().values()))
+                .orElse(List.of());
+            final long lastMigration = get(tx, Migrations.class).map(migrations -> migrations.nonnullMigration()
+                .keySet().stream().mapToLong(key -> key.getId().longValue()).max().orElse(0)).orElse(0L);
+            final long lastConflict = get(tx, LocationConflicts.class).map(conflicts -> conflicts.nonnullConflict()
+                .keySet().stream().mapToLong(key -> key.getId().longValue()).max().orElse(0)).orElse(0L);
+            return new Fabric.Restored(locations, links, lastMigration, lastConflict);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The state of an earlier run could not be read; starting from nothing", e);
+        }
+        return new Fabric.Restored(List.of(), List.of(), 0, 0);
+    }
+
+    private static <T extends ChildOf<? extends DataRoot<?>>> Optional<T> get(
+            final org.opendaylight.mdsal.binding.api.ReadTransaction tx, final Class<T> container)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return tx.read(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(container).build())
+            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The VM locations of the container.
+     *
+     * @param container the operational container
+     * @return its entries that are complete and valid
+     */
+    static List<VmLocation> locations(final VmLocations container) {
+        final var result = new ArrayList<VmLocation>();
+        for (var entry : container.nonnullVmLocation().values()) {
+            try {
+                final var addresses = new HashSet<String>();
+                if (entry.getIpAddress() != null) {
+                    entry.getIpAddress().forEach(address -> addresses.add(address.stringValue()));
+                }
+                result.add(new VmLocation(entry.requireVni().getValue().intValue(),
+                    MacAddress.parse(entry.requireMac().getValue()), entry.requireCloud().getValue(),
+                    entry.requireSwitch().getValue().longValue(), entry.requirePort().longValue(), addresses,
+                    entry.requireSequence().longValue(), Instant.parse(entry.requireFirstSeen().getValue()),
+                    Instant.parse(entry.requireLastSeen().getValue())));
+            } catch (IllegalArgumentException | NoSuchElementException | DateTimeException e) {
+                LOG.warn("Skipping a VM location that cannot be restored: {}", entry, e);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The measured directions of the overlay routing state.
+     *
+     * @param links its links
+     * @return the reachable ones that were measured
+     */
+    static List<Fabric.RestoredLink> links(final Iterable<Link> links) {
+        final var result = new ArrayList<Fabric.RestoredLink>();
+        for (var link : links) {
+            if (Boolean.TRUE.equals(link.getReachable()) && link.getOneWayLatency() != null
+                    && link.getRoutingLatency() != null) {
+                result.add(new Fabric.RestoredLink(link.requireCloud().getValue(), link.requireRemoteCloud().getValue(),
+                    link.getOneWayLatency().longValue(), link.getRoutingLatency().longValue()));
+            }
+        }
+        return result;
+    }
+}
