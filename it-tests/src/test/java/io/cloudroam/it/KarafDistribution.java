@@ -17,14 +17,19 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -133,13 +138,31 @@ final class KarafDistribution implements AutoCloseable {
      * Karaf features service persisted it in its bundle data ({@code state.json}).
      */
     Map<String, String> featureStates() throws IOException {
-        final List<Path> files;
-        try (var walk = Files.find(home.resolve("data/cache"), 4,
-                (path, attrs) -> path.getFileName().toString().equals("state.json"))) {
-            files = walk.toList();
-        }
+        // the OSGi framework rewrites files under data/cache while it runs: a walk must not trip
+        // over one that is gone by the time it is visited
+        final var files = new ArrayList<Path>();
+        Files.walkFileTree(home.resolve("data/cache"), Set.of(), 4, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) {
+                if (file.getFileName().toString().equals("state.json")) {
+                    files.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(final Path file, final IOException failure) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
         for (var file : files) {
-            final var json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            final String text;
+            try {
+                text = Files.readString(file);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            final var json = JsonParser.parseString(text).getAsJsonObject();
             if (json.has("state") && json.getAsJsonObject("state").has("root")) {
                 final var states = new TreeMap<String, String>();
                 json.getAsJsonObject("state").getAsJsonObject("root").entrySet()
