@@ -127,6 +127,8 @@ final class DatastoreFeed implements AutoCloseable {
         result.put("packet-ins", count(data.getPacketIns()));
         result.put("probe-answers", count(data.getProbeAnswers()));
         result.put("packet-ins-ignored", count(data.getPacketInsIgnored()));
+        result.put("packet-ins-over-budget", count(data.getPacketInsOverBudget()));
+        result.put("locations-refused", count(data.getLocationsRefused()));
         result.put("arp-replies", count(data.getArpReplies()));
         result.put("locations-learned", count(data.getLocationsLearned()));
         result.put("moves-applied", count(data.getMovesApplied()));

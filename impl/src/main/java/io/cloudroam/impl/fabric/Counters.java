@@ -26,6 +26,10 @@ public final class Counters {
         PROBE_ANSWERS,
         /** Packet-ins from a port without a binding, or that did not decode. */
         PACKET_INS_IGNORED,
+        /** Packet-ins dropped unread: their port went over its budget. */
+        PACKET_INS_OVER_BUDGET,
+        /** New MACs not learned: their port or the location table is at its limit. */
+        LOCATIONS_REFUSED,
         /** ARP requests the controller answered for a VM. */
         ARP_REPLIES,
         /** VMs seen for the first time on a virtual network. */

@@ -94,6 +94,8 @@ public final class Fabric implements AutoCloseable {
     private final Clock clock;
     private final FrameDecoder decoder = new FrameDecoder();
     private final FabricExecutor executor = new FabricExecutor();
+    /** Packet-ins a port may send: 1,000 a second on average, bursts of 1,000 (docs/reliability.md). */
+    private final PacketInBudget budget = new PacketInBudget(1_000, 1_000);
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
 
     // confined to the executor thread
@@ -328,6 +330,10 @@ public final class Fabric implements AutoCloseable {
             counters.increment(Counters.Kind.PACKET_INS_IGNORED);
             return;
         }
+        if (!budget.allow(datapathId, port, nanos.getAsLong())) {
+            counters.increment(Counters.Kind.PACKET_INS_OVER_BUDGET);
+            return;
+        }
         final var decoded = decoder.decode(payload);
         if (decoded.isEmpty()) {
             counters.increment(Counters.Kind.PACKET_INS_IGNORED);
@@ -368,6 +374,10 @@ public final class Fabric implements AutoCloseable {
                 executor.execute(() -> onMoveCandidate(move, trigger, seen));
             }
             case LocationLearner.Outcome.Ignored ignored -> LOG.trace("packet-in ignored: {}", ignored.reason());
+            case LocationLearner.Outcome.OverLimit over -> {
+                counters.increment(Counters.Kind.LOCATIONS_REFUSED);
+                LOG.trace("MAC not learned: {}", over.reason());
+            }
         }
     }
 

@@ -31,6 +31,13 @@ import java.util.function.Consumer;
 public final class LocationLearner {
     /** At most this many IP addresses are remembered per VM interface; more are ignored. */
     public static final int MAX_ADDRESSES = 8;
+    /**
+     * At most this many MACs are learned on one switch port (a VM with nested containers has a
+     * few; a port with more is flooding made-up addresses).
+     */
+    public static final int MAX_MACS_PER_PORT = 256;
+    /** At most this many (VNI, MAC) entries are learned in all. */
+    public static final int MAX_LOCATIONS = 1_000_000;
 
     /**
      * Where a frame was seen.
@@ -87,6 +94,15 @@ public final class LocationLearner {
          * @param reason why, for counters and logs
          */
         record Ignored(String reason) implements Outcome {
+        }
+
+        /**
+         * A new MAC not learned: its port already has {@link #MAX_MACS_PER_PORT}, or the table
+         * holds {@link #MAX_LOCATIONS}. Known VMs are never evicted to make room.
+         *
+         * @param reason which limit
+         */
+        record OverLimit(String reason) implements Outcome {
         }
     }
 
@@ -165,6 +181,13 @@ public final class LocationLearner {
         final var mac = MacAddress.of(frame.srcMac());
         final var address = addressOf(frame, buffer).filter(claimed -> mayHave(claimed, mac, sighting, frame));
         final var known = table.find(sighting.vni(), mac);
+        if (known.isEmpty() && table.macsAt(sighting.datapathId(), sighting.port()) >= MAX_MACS_PER_PORT) {
+            return new Outcome.OverLimit("switch " + sighting.datapathId() + " port " + sighting.port() + " has "
+                + MAX_MACS_PER_PORT + " MACs");
+        }
+        if (known.isEmpty() && table.size() >= MAX_LOCATIONS) {
+            return new Outcome.OverLimit("the location table holds " + MAX_LOCATIONS + " entries");
+        }
         if (known.isEmpty()) {
             final var learned = new VmLocation(sighting.vni(), mac, sighting.cloud(), sighting.datapathId(),
                 sighting.port(), address.map(Set::of).orElse(Set.of()), 0, sighting.at(), sighting.at());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Who is where: the current location of every known VM interface, keyed by (VNI, MAC).
@@ -26,7 +27,14 @@ public final class LocationTable {
     private record Address(int vni, String address) {
     }
 
+    /** A switch port. */
+    private record Port(long datapathId, long port) {
+    }
+
     private final Map<MacAddress, Map<Integer, VmLocation>> byMac = new ConcurrentHashMap<>();
+    /** How many entries each switch port has. */
+    private final Map<Port, Integer> perPort = new ConcurrentHashMap<>();
+    private final AtomicInteger entries = new AtomicInteger();
     /** Which VM holds each address: the first entry that had it, until that entry drops it or goes. */
     private final Map<Address, MacAddress> holders = new ConcurrentHashMap<>();
 
@@ -41,7 +49,11 @@ public final class LocationTable {
     public synchronized Optional<VmLocation> put(final VmLocation location) {
         final var replaced = Optional.ofNullable(byMac.computeIfAbsent(location.mac(),
             mac -> new ConcurrentHashMap<>()).put(location.vni(), location));
-        replaced.ifPresent(old -> release(old, location.ipAddresses()));
+        replaced.ifPresentOrElse(old -> {
+            release(old, location.ipAddresses());
+            leave(old);
+        }, entries::incrementAndGet);
+        perPort.merge(new Port(location.datapathId(), location.port()), 1, Integer::sum);
         for (var address : location.ipAddresses()) {
             holders.putIfAbsent(new Address(location.vni(), address), location.mac());
         }
@@ -103,7 +115,25 @@ public final class LocationTable {
             return false;
         }
         release(location, Set.of());
+        leave(location);
+        entries.decrementAndGet();
         return true;
+    }
+
+    private void leave(final VmLocation location) {
+        perPort.computeIfPresent(new Port(location.datapathId(), location.port()),
+            (port, count) -> count > 1 ? count - 1 : null);
+    }
+
+    /**
+     * How many entries a switch port has.
+     *
+     * @param datapathId the switch
+     * @param port its port
+     * @return the count
+     */
+    public int macsAt(final long datapathId, final long port) {
+        return perPort.getOrDefault(new Port(datapathId, port), 0);
     }
 
     /**
@@ -121,6 +151,6 @@ public final class LocationTable {
      * @return the entry count
      */
     public int size() {
-        return byMac.values().stream().mapToInt(Map::size).sum();
+        return entries.get();
     }
 }

@@ -231,6 +231,8 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                 .setPacketIns(count.apply(Counters.Kind.PACKET_INS))
                 .setProbeAnswers(count.apply(Counters.Kind.PROBE_ANSWERS))
                 .setPacketInsIgnored(count.apply(Counters.Kind.PACKET_INS_IGNORED))
+                .setPacketInsOverBudget(count.apply(Counters.Kind.PACKET_INS_OVER_BUDGET))
+                .setLocationsRefused(count.apply(Counters.Kind.LOCATIONS_REFUSED))
                 .setArpReplies(count.apply(Counters.Kind.ARP_REPLIES))
                 .setLocationsLearned(count.apply(Counters.Kind.LOCATIONS_LEARNED))
                 .setMovesApplied(count.apply(Counters.Kind.MOVES_APPLIED))

@@ -21,6 +21,7 @@ import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.PortBindingSpec;
 import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.flow.Pipeline;
+import io.cloudroam.impl.location.LocationLearner;
 import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.MobilityGuard;
@@ -457,6 +458,8 @@ class FabricTest {
         final long[] ports = {1, 7, 10, 11, 20, 21, 99};
         final short[] tables = {Pipeline.CLASSIFY, Pipeline.SOURCE, Pipeline.ARP, 99};
         for (int i = 0; i < cases; i++) {
+            // a millisecond per case: every port stays within its packet-in budget, so frames get decoded
+            nanos.addAndGet(1_000_000);
             final byte[] frame = i % 4 == 0 ? FuzzFrames.random(random)
                 : FuzzFrames.mutate(seeds.get(i % seeds.size()), random);
             final long dpid = switchIds[random.nextInt(switchIds.length)];
@@ -469,8 +472,11 @@ class FabricTest {
         fabric.settle();
         assertEquals(0, fabric.taskFailures(), "a fabric task threw (see the log)");
         assertEquals(cases, fabric.counters().get(Counters.Kind.PACKET_INS));
-        // still working: a VM it never saw is learned and gets its flows
-        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest("02:c0:00:00:00:0a", "10.0.0.10", "10.0.0.5"));
+        // still working: a VM it never saw, on a port the fuzzing did not use, is learned and gets its flows
+        final var loop1 = Fixtures.probeLoop(1, 20, 21);
+        feed("c1", view(1, vmPort("tap-vm1", 1, "vm1"), vmPort("tap-vm9", 9, "vm1"), tunnel(1, 2, 10),
+            tunnel(1, 3, 11), loop1[0], loop1[1]));
+        fabric.packetIn(1, 9, Pipeline.SOURCE, arpRequest("02:c0:00:00:00:0a", "10.0.0.10", "10.0.0.5"));
         assertTrue(flowsOf(1).containsKey("30/vm-100-02:c0:00:00:00:0a"), () -> "no flows for the new VM");
     }
 
@@ -497,6 +503,26 @@ class FabricTest {
         moveVm1ToC2(true, rarp(VM1));
         flowsOf(2);
         assertEquals(42, migrations.get(0).id(), "the next migration after the restored history");
+    }
+
+    @Test
+    void aPortFloodingPacketInsIsCutOffWhileOthersAreHeard() {
+        for (int i = 0; i < 1_500; i++) {
+            fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(String.format("02:aa:00:00:%02x:%02x", i >> 8, i & 0xFF),
+                "0.0.0.0", "10.0.0.5"));
+        }
+        flowsOf(1);
+        final var counts = fabric.counters();
+        assertEquals(500, counts.get(Counters.Kind.PACKET_INS_OVER_BUDGET), "a burst of 1,000, then nothing");
+        assertEquals(LocationLearner.MAX_MACS_PER_PORT, table.macsAt(1, 1), "and no more MACs than a port may have");
+        assertEquals(1_000 - LocationLearner.MAX_MACS_PER_PORT, counts.get(Counters.Kind.LOCATIONS_REFUSED));
+        // another port is heard at once, and the flooding port again once its budget refilled
+        fabric.packetIn(2, 1, Pipeline.SOURCE, arpRequest(VM5, "10.0.0.5", "10.0.0.1"));
+        assertTrue(table.find(100, MacAddress.parse(VM5)).isPresent());
+        nanos.addAndGet(1_000_000_000L);
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(String.format("02:aa:00:00:%02x:%02x", 0, 1), "0.0.0.0",
+            "10.0.0.5"));
+        assertEquals(500, fabric.counters().get(Counters.Kind.PACKET_INS_OVER_BUDGET));
     }
 
     @Test

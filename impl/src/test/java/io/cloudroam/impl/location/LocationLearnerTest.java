@@ -75,6 +75,21 @@ class LocationLearnerTest {
     }
 
     @Test
+    void aPortWithTooManyMacsLearnsNoMoreButKeepsItsOwn() {
+        for (int i = 0; i < LocationLearner.MAX_MACS_PER_PORT; i++) {
+            assertInstanceOf(Outcome.Learned.class, learner.learn(at("c1", 1, 3, i), rarp(0x02aa_0000_0000L + i),
+                new byte[0]));
+        }
+        assertInstanceOf(Outcome.OverLimit.class, learner.learn(at("c1", 1, 3, 999), rarp(VM), new byte[0]),
+            "one MAC too many on the port");
+        assertTrue(table.find(100, MacAddress.of(VM)).isEmpty());
+        assertInstanceOf(Outcome.Refreshed.class, learner.learn(at("c1", 1, 3, 1_000), rarp(0x02aa_0000_0000L),
+            new byte[0]), "the port's known MACs are still refreshed");
+        assertInstanceOf(Outcome.Learned.class, learner.learn(at("c1", 1, 4, 1_001), rarp(VM), new byte[0]),
+            "another port learns as before");
+    }
+
+    @Test
     void firstSightingIsLearnedWithSequenceZero() {
         final var outcome = learner.learn(at("c1", 1, 3, 0), garp(VM, 0x0A00_0001), new byte[0]);
         final var learned = assertInstanceOf(Outcome.Learned.class, outcome).location();

@@ -75,4 +75,24 @@ class LocationTableTest {
         assertTrue(table.remove(without));
         assertTrue(table.holderOf(100, "10.0.0.9").isEmpty(), "gone with its entry");
     }
+
+    @Test
+    void entriesAreCountedInAllAndPerPort() {
+        final var table = new LocationTable();
+        final var vm2 = MacAddress.parse("02:00:00:00:00:02");
+        table.put(at(100, VM1, "c1", T0));
+        table.put(at(200, VM1, "c1", T0));
+        table.put(new VmLocation(100, vm2, "c1", 1, 4, Set.of(), 0, T0, T0));
+        assertEquals(3, table.size());
+        assertEquals(2, table.macsAt(1, 3));
+        final var moved = new VmLocation(100, VM1, "c1", 1, 4, Set.of("10.0.0.1"), 1, T0, T0);
+        table.put(moved);
+        assertEquals(3, table.size(), "a move is no new entry");
+        assertEquals(1, table.macsAt(1, 3));
+        assertEquals(2, table.macsAt(1, 4));
+        assertTrue(table.remove(moved));
+        assertEquals(2, table.size());
+        assertEquals(1, table.macsAt(1, 4));
+        assertEquals(0, table.macsAt(9, 9));
+    }
 }
