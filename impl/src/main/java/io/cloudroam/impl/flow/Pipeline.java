@@ -41,6 +41,8 @@ public final class Pipeline {
     public static final long CONTROLLER = 0xFFFF_FFFDL;
     /** Every cloudroam flow cookie starts with these bits ("C10D" in the top 16). */
     public static final long COOKIE_BASE = 0xC10D_0000_0000_0000L;
+    /** The bits of a cookie that {@link #COOKIE_BASE} sets. */
+    public static final long COOKIE_MASK = 0xFFFF_0000_0000_0000L;
 
     /** Priority of specific entries. */
     static final int SPECIFIC = 100;
@@ -50,5 +52,16 @@ public final class Pipeline {
     static final int MISS = 0;
 
     private Pipeline() {
+    }
+
+    /**
+     * Whether a flow cookie is cloudroam's (other applications' flows on the same switch are left
+     * alone).
+     *
+     * @param cookie the cookie
+     * @return true when it carries {@link #COOKIE_BASE}
+     */
+    public static boolean isOurCookie(final long cookie) {
+        return (cookie & COOKIE_MASK) == COOKIE_BASE;
     }
 }

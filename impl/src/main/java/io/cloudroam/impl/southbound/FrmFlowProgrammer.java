@@ -154,19 +154,17 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
         return new Adoption(List.copyOf(writes), deletes, kept);
     }
 
-    /** cloudroam's flows carry its cookie prefix; other applications' flows on the same switch are left alone. */
-    private static boolean ours(final Flow flow) {
-        return flow.getCookie() != null
-            && flow.getCookie().getValue().longValue() >>> 48 == Pipeline.COOKIE_BASE >>> 48;
+    /** Whether a stored flow is cloudroam's. */
+    static boolean ours(final Flow flow) {
+        return flow.getCookie() != null && Pipeline.isOurCookie(flow.getCookie().getValue().longValue());
     }
 
     /** The switch's flows in the configuration datastore; none when they cannot be read in time. */
     private Map<Key, Flow> existing(final long datapathId) {
         final var result = new HashMap<Key, Flow>();
         try (var tx = dataBroker.newReadOnlyTransaction()) {
-            final var node = tx.read(LogicalDatastoreType.CONFIGURATION, DataObjectIdentifier.builder(Nodes.class)
-                .child(Node.class, new NodeKey(new NodeId(FlowConverter.nodeId(datapathId))))
-                .augmentation(FlowCapableNode.class).build()).get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            final var node = tx.read(LogicalDatastoreType.CONFIGURATION, flowCapableNode(datapathId))
+                .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             node.ifPresent(flowCapable -> flowCapable.nonnullTable().values().forEach(table ->
                 table.nonnullFlow().values().forEach(flow -> result.put(
                     new Key(table.getId().shortValue(), flow.getId().getValue()), flow))));
@@ -191,6 +189,18 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
     static DataObjectIdentifier<Node> node(final long datapathId) {
         return DataObjectIdentifier.builder(Nodes.class)
             .child(Node.class, new NodeKey(new NodeId(FlowConverter.nodeId(datapathId)))).build();
+    }
+
+    /**
+     * Where a switch's flows are in the datastore.
+     *
+     * @param datapathId the switch
+     * @return its flow-capable node
+     */
+    static DataObjectIdentifier<FlowCapableNode> flowCapableNode(final long datapathId) {
+        return DataObjectIdentifier.builder(Nodes.class)
+            .child(Node.class, new NodeKey(new NodeId(FlowConverter.nodeId(datapathId))))
+            .augmentation(FlowCapableNode.class).build();
     }
 
     private static DataObjectIdentifier<Flow> path(final long datapathId, final Key flow) {

@@ -31,7 +31,6 @@ import org.opendaylight.openflowplugin.api.openflow.device.DeviceInfo;
 import org.opendaylight.openflowplugin.applications.reconciliation.ReconciliationNotificationListener;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.direct.statistics.rev160511.GetFlowStatistics;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.direct.statistics.rev160511.GetFlowStatisticsInputBuilder;
-import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.inventory.rev130819.FlowCapableNode;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.inventory.rev130819.tables.table.Flow;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.service.rev130819.AddFlow;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.service.rev130819.AddFlowInputBuilder;
@@ -42,13 +41,8 @@ import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.transaction.rev150304.
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.transaction.rev150304.SendBarrierInputBuilder;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.types.rev131026.FlowCookie;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.types.rev131026.flow.MatchBuilder;
-import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.NodeId;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.NodeRef;
-import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.Nodes;
-import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.nodes.Node;
-import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.nodes.NodeKey;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.params.xml.ns.yang.openflowplugin.rf.state.rev170713.ResultState;
-import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 import org.opendaylight.yangtools.yang.common.RpcResult;
 import org.opendaylight.yangtools.yang.common.Uint64;
 import org.opendaylight.yangtools.yang.common.Uint8;
@@ -75,7 +69,6 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
     private static final Logger LOG = LoggerFactory.getLogger(SwitchReconciler.class);
     /** After the forwarding rules manager's priority, which does nothing when its reconciliation is off. */
     private static final int PRIORITY = 2;
-    private static final long COOKIE_MASK = 0xFFFF_0000_0000_0000L;
     private static final short ALL_TABLES = 0xFF;
     /** Checks after a connection: the first this long after it (openflowplugin sets a device up within 1 s). */
     private static final Duration FOLLOW_UP = Duration.ofSeconds(3);
@@ -110,10 +103,6 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
             ? Integer.compare(a.get(1), b.get(1)) : Integer.compare(a.get(0), b.get(0)));
         flows.forEach(flow -> result.merge(flow, 1, Integer::sum));
         return result;
-    }
-
-    private static boolean ours(final FlowCookie cookie) {
-        return cookie != null && (cookie.getValue().longValue() & COOKIE_MASK) == Pipeline.COOKIE_BASE;
     }
 
     /**
@@ -181,14 +170,14 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
             new GetFlowStatisticsInputBuilder().setNode(new NodeRef(FrmFlowProgrammer.node(datapathId)))
                 .setStoreStats(false)
                 .setCookie(new FlowCookie(Uint64.fromLongBits(Pipeline.COOKIE_BASE)))
-                .setCookieMask(new FlowCookie(Uint64.fromLongBits(COOKIE_MASK))).build()),
+                .setCookieMask(new FlowCookie(Uint64.fromLongBits(Pipeline.COOKIE_MASK))).build()),
             result -> {
                 if (!result.isSuccessful() || result.getResult() == null) {
                     throw new IllegalStateException("flow statistics failed: " + result.getErrors());
                 }
                 final var list = result.getResult().getFlowAndStatisticsMapList();
                 return (list == null ? List.<FlowAndStatisticsMapList>of() : list).stream()
-                    .filter(f -> ours(f.getCookie()))
+                    .filter(f -> f.getCookie() != null && Pipeline.isOurCookie(f.getCookie().getValue().longValue()))
                     .map(f -> List.of(f.getTableId().intValue(), f.getPriority().intValue())).toList();
             }, MoreExecutors.directExecutor());
         return Futures.whenAllSucceed(desired, onSwitch).call(
@@ -198,12 +187,10 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
     private ListenableFuture<List<Flow>> readDesired(final long datapathId) {
         try (var tx = dataBroker.newReadOnlyTransaction()) {
             return Futures.transform(tx.read(LogicalDatastoreType.CONFIGURATION,
-                DataObjectIdentifier.builder(Nodes.class)
-                .child(Node.class, new NodeKey(new NodeId(FlowConverter.nodeId(datapathId))))
-                .augmentation(FlowCapableNode.class).build()), node -> {
+                FrmFlowProgrammer.flowCapableNode(datapathId)), node -> {
                     final var flows = new ArrayList<Flow>();
                     node.ifPresent(flowCapable -> flowCapable.nonnullTable().values().forEach(table ->
-                        table.nonnullFlow().values().stream().filter(flow -> ours(flow.getCookie()))
+                        table.nonnullFlow().values().stream().filter(FrmFlowProgrammer::ours)
                             .forEach(flows::add)));
                     return flows;
                 }, MoreExecutors.directExecutor());
@@ -216,7 +203,7 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
             ? rpcService.getRpc(RemoveFlow.class).invoke(new RemoveFlowInputBuilder().setNode(node)
                 .setTableId(Uint8.valueOf(ALL_TABLES)).setStrict(Boolean.FALSE).setMatch(new MatchBuilder().build())
                 .setCookie(new FlowCookie(Uint64.fromLongBits(Pipeline.COOKIE_BASE)))
-                .setCookieMask(new FlowCookie(Uint64.fromLongBits(COOKIE_MASK))).build())
+                .setCookieMask(new FlowCookie(Uint64.fromLongBits(Pipeline.COOKIE_MASK))).build())
             : Futures.immediateFuture(null);
         return Futures.transformAsync(cleared, ignored -> {
             final var added = new ArrayList<ListenableFuture<? extends RpcResult<?>>>();
