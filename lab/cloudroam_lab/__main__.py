@@ -57,6 +57,12 @@ def build_parser():
     p.add_argument("b")
     p.add_argument("--pps", type=int, default=1000)
     p.add_argument("--seconds", type=float, default=5)
+    p = sub.add_parser("flood", help="a VM floods its port with frames from random unknown source MACs")
+    p.add_argument("vm")
+    p.add_argument("--to", help="the VM the frames are addressed to (default: the flooding VM itself)")
+    p.add_argument("--pps", type=int, default=50_000)
+    p.add_argument("--seconds", type=float, default=10)
+    p.add_argument("--macs", type=int, default=65536, help="distinct source MACs, used in turn")
 
     p = sub.add_parser("wan", help="show or change WAN delay, jitter, loss at run time")
     wan = p.add_subparsers(dest="wan_cmd", required=True, parser_class=_Parser)
@@ -106,6 +112,8 @@ def dispatch(args):
         return lab.ping(args.a, args.b, args.count, args.interval)
     if args.cmd == "stream":
         return lab.stream(args.a, args.b, args.pps, args.seconds)
+    if args.cmd == "flood":
+        return lab.flood(args.vm, args.to, args.pps, args.seconds, args.macs)
     if args.cmd == "wan":
         if args.wan_cmd == "set":
             return lab.wan_set(args.pair, args.rule)

@@ -25,6 +25,9 @@ from .wan import control_request
 STATE_FILE = f"{STATE_DIR}/state.json"
 WAN_CONTROL = f"{STATE_DIR}/wan.sock"
 SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
+# per bridge, packets a second (0: no limit, to see what the limit protects from)
+PACKET_IN_RATE = int(os.environ.get("CLOUDROAM_LAB_PACKET_IN_RATE", "2000"))
+PACKET_IN_BURST = 500  # packets queued for the controller, over all ports of a bridge
 PYTHON = sys.executable or "python3"
 LAB_PATH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the folder holding the package
 
@@ -137,7 +140,12 @@ def _cloud_up(spec, cloud):
                       f"TCP:127.0.0.1:{OPENFLOW_PORT}"], f"{rundir}/openflow-relay.log",
                      f"{rundir}/openflow-relay.pid")
         system.wait_for(lambda: os.path.exists(cloud.of_socket), 5, f"{cloud.name} OpenFlow relay")
-        _vsctl(cloud, "set-controller", "br-int", f"unix:{cloud.of_socket}")
+        # Packet-ins at most PACKET_IN_RATE a second, queued per ingress port and sent in turn
+        # (Open vSwitch drops from the longest queue): a port flooding unknown sources cannot crowd
+        # out another port's migration announcement. An operator sets the same on every bridge.
+        limit = ["--", "set", "controller", "br-int", f"controller_rate_limit={PACKET_IN_RATE}",
+                 f"controller_burst_limit={PACKET_IN_BURST}"] if PACKET_IN_RATE else []
+        _vsctl(cloud, "set-controller", "br-int", f"unix:{cloud.of_socket}", *limit)
 
 
 def _vm_up(spec, vm):
@@ -360,6 +368,21 @@ def stream(a, b, pps=1000, seconds=5.0, port=7777):
         reflector.wait()
     result = json.loads(out)
     result.update({"from": src.name, "to": dst.name, "pps": pps, "seconds": seconds})
+    return result
+
+
+def flood(vm_name, to=None, pps=50_000, seconds=10.0, macs=65536):
+    """A VM floods its switch port with frames from random unknown source MACs (see vmtools.flood),
+    addressed to `to` (a VM; by default the flooding VM itself, so the frames reach no other VM)."""
+    spec, _ = load()
+    vm = _vm(spec, vm_name)
+    dst = _vm(spec, to) if to else vm
+    if not 1 <= pps <= 1_000_000 or not 0 < seconds <= 3600 or not 1 <= macs <= 1_000_000:
+        raise LabError("--pps must be 1..1000000, --seconds 0..3600, --macs 1..1000000")
+    out = run(_py("vmtools", "flood", "--dst", dst.mac, "--pps", str(pps), "--seconds", str(seconds),
+                  "--macs", str(macs)), ns=vm.netns, env=_env(), timeout=seconds + 60)
+    result = json.loads(out)
+    result.update({"from": vm.name, "to": dst.name, "asked_pps": pps})
     return result
 
 

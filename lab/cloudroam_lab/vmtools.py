@@ -3,6 +3,7 @@ UDP stream with sequence numbers to measure loss, reordering and gaps."""
 
 import argparse
 import json
+import random
 import socket
 import struct
 import sys
@@ -113,6 +114,43 @@ def stream(dst, port, pps, seconds):
                               for s, v in sorted(per_second.items())]}))
 
 
+def flood(iface, dst, pps, seconds, macs):
+    """Sends `pps` frames a second for `seconds` from `macs` random unicast, locally administered
+    source MACs (new ones every frame until they run out, then again from the first) to `dst`, as
+    a VM whose port floods the switch with unknown sources would. Paced per millisecond; prints what
+    it sent and the rate it reached."""
+    rng = random.Random(seconds * pps)
+    dst_mac = _mac(dst)
+    head = struct.pack("!H", 0x0800)
+    # IPv4/UDP to 10.255.255.255:9 (discard), checksums left 0: nobody answers
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 64, 17, 0, bytes(4), b"\x0a\xff\xff\xff")
+    udp = struct.pack("!HHHH", 9, 9, 8, 0)
+    frames = []
+    for _ in range(macs):
+        src = bytes([(rng.randrange(256) & 0xFC) | 0x02]) + rng.randbytes(5)
+        frames.append((dst_mac + src + head + ip + udp).ljust(60, b"\0"))
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    sock.bind((iface, 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+    sent = dropped = 0
+    start = time.monotonic()
+    end = start + seconds
+    now = start
+    while now < end:
+        due = int((now - start) * pps) + 1
+        while sent + dropped < due:
+            try:
+                sock.send(frames[(sent + dropped) % macs])
+                sent += 1
+            except OSError:  # ENOBUFS: the veth's queue is full
+                dropped += 1
+        time.sleep(0.0005)
+        now = time.monotonic()
+    elapsed = time.monotonic() - start
+    print(json.dumps({"sent": sent, "not_sent": dropped, "seconds": round(elapsed, 3),
+                      "pps": round(sent / elapsed), "macs": macs}))
+
+
 def classify(frame):
     """What a captured frame is, as (kind, src MAC, is broadcast ARP). VXLAN (UDP 4789 over IPv4)
     is looked into: the inner frame is classified and kind is prefixed with 'vxlan:'."""
@@ -173,6 +211,12 @@ def main(argv=None):
     s.add_argument("--port", type=int, default=7777)
     s.add_argument("--pps", type=float, default=1000)
     s.add_argument("--seconds", type=float, default=5)
+    f = sub.add_parser("flood")
+    f.add_argument("--iface", default="eth0")
+    f.add_argument("--dst", required=True)
+    f.add_argument("--pps", type=float, required=True)
+    f.add_argument("--seconds", type=float, required=True)
+    f.add_argument("--macs", type=int, default=65536)
     c = sub.add_parser("capture")
     c.add_argument("--seconds", type=float, required=True)
     c.add_argument("--iface")
@@ -182,6 +226,8 @@ def main(argv=None):
         announce(args.iface, args.kind, args.mac, args.ip, gaps, args.wait_stdin)
     elif args.cmd == "capture":
         capture(args.seconds, args.iface)
+    elif args.cmd == "flood":
+        flood(args.iface, args.dst, args.pps, args.seconds, args.macs)
     elif args.cmd == "reflect":
         reflect(args.port, args.seconds)
     else:
