@@ -217,6 +217,15 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
     }
 
     /**
+     * The port bindings indexed for lookups: build once, ask for every port.
+     *
+     * @return an index answering as {@link #vniOfPort}
+     */
+    public PortBindingIndex portBindingIndex() {
+        return new PortBindingIndex(bindings);
+    }
+
+    /**
      * The virtual network of a VM-facing port, by its binding.
      *
      * @param cloud the cloud holding the port

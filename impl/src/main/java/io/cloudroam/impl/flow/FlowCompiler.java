@@ -9,9 +9,11 @@ package io.cloudroam.impl.flow;
 
 import io.cloudroam.impl.config.CloudSpec;
 import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.config.PortBindingIndex;
 import io.cloudroam.impl.config.VirtualNetworkSpec;
 import io.cloudroam.impl.flow.FlowSpec.Action;
 import io.cloudroam.impl.flow.FlowSpec.Match;
+import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.ArpFrames;
@@ -27,6 +29,8 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongPredicate;
+import java.util.stream.Collectors;
 
 /**
  * Computes the flows every integration bridge should hold from configuration, what each cloud's
@@ -67,18 +71,67 @@ public final class FlowCompiler {
     public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
             final Map<String, SwitchView> views, final List<VmLocation> locations, final Map<String, String> homes,
             final Map<String, Map<String, String>> nextHops) {
+        return compile(config, views, locations, homes, nextHops, dpid -> true, config.portBindingIndex());
+    }
+
+    /**
+     * The desired state of some switches only (the first phase of a migration needs its new cloud's).
+     *
+     * @param config configuration in force
+     * @param views each cloud's OVSDB view, by cloud id (absent while not connected)
+     * @param locations every known VM location
+     * @param homes the cloud each VM was first seen in, keyed "vni/mac"
+     * @param nextHops overlay routes, as {@link #compile(CloudroamConfig, Map, List, Map, Map)}
+     * @param only which datapath ids to compile
+     * @param bound the configuration's port bindings, indexed ({@link CloudroamConfig#portBindingIndex})
+     * @return desired flows of those switches, keyed by {@link #key}
+     */
+    public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
+            final Map<String, SwitchView> views, final List<VmLocation> locations, final Map<String, String> homes,
+            final Map<String, Map<String, String>> nextHops, final LongPredicate only, final PortBindingIndex bound) {
+        return compileSwitches(config, bound, views, locations, homes, nextHops, only, true);
+    }
+
+    /**
+     * The flows of one VM only ({@link #vmKeys}) on some switches: what {@link #compile} has for
+     * it, without the flows every switch shares (classification, flooding, misses), whose
+     * making grows with the number of ports. A migration needs no more.
+     *
+     * @param config configuration in force
+     * @param views each cloud's OVSDB view, by cloud id (absent while not connected)
+     * @param location where the VM is
+     * @param homes the cloud each VM was first seen in, keyed "vni/mac"
+     * @param nextHops overlay routes, as {@link #compile(CloudroamConfig, Map, List, Map, Map)}
+     * @param only which datapath ids to compile
+     * @param bound the configuration's port bindings, indexed ({@link CloudroamConfig#portBindingIndex})
+     * @return the VM's flows on those switches, keyed by {@link #key}
+     */
+    public static SortedMap<Long, Map<String, FlowSpec>> compileVm(final CloudroamConfig config,
+            final Map<String, SwitchView> views, final VmLocation location, final Map<String, String> homes,
+            final Map<String, Map<String, String>> nextHops, final LongPredicate only, final PortBindingIndex bound) {
+        return compileSwitches(config, bound, views, List.of(location), homes, nextHops, only, false);
+    }
+
+    private static SortedMap<Long, Map<String, FlowSpec>> compileSwitches(final CloudroamConfig config,
+            final PortBindingIndex bound, final Map<String, SwitchView> views, final List<VmLocation> locations,
+            final Map<String, String> homes, final Map<String, Map<String, String>> nextHops, final LongPredicate only,
+            final boolean shared) {
         final var result = new TreeMap<Long, Map<String, FlowSpec>>();
         final var detached = new HashSet<String>();
+        final var usablePorts = new HashMap<Long, Set<Long>>();
         // the reactive baseline acts on a detected move only, as controllers of that kind do
-        locations.stream().filter(location -> detached(views, location))
+        locations.stream().filter(location -> detached(views, usablePorts, location))
             .filter(location -> !Optional.ofNullable(config.networks().get(location.vni()))
                 .map(network -> network.mode() == VirtualNetworkSpec.Mode.REACTIVE).orElse(false))
             .forEach(location -> detached.add(location.vni() + "/" + location.mac()));
         for (var cloud : config.clouds().values()) {
             final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
             for (var dpid : cloud.switches()) {
-                view.bridge(dpid).ifPresent(bridge -> result.put(dpid, compileSwitch(config, cloud, dpid, bridge,
-                    locations, homes, nextHops, detached)));
+                if (!only.test(dpid)) {
+                    continue;
+                }
+                view.bridge(dpid).ifPresent(bridge -> result.put(dpid, compileSwitch(config, bound, cloud, dpid,
+                    bridge, locations, homes, nextHops, detached, shared)));
             }
         }
         return result;
@@ -91,10 +144,42 @@ public final class FlowCompiler {
      * instead of sent toward the port that is gone, so they reach it the moment it appears elsewhere,
      * before cloudroam has even seen it there.
      */
-    private static boolean detached(final Map<String, SwitchView> views, final VmLocation location) {
+    private static boolean detached(final Map<String, SwitchView> views, final Map<Long, Set<Long>> usablePorts,
+            final VmLocation location) {
         final var view = views.get(location.cloud());
-        return view != null && view.bridge(location.datapathId()).map(bridge -> bridge.interfaces().stream()
-            .noneMatch(iface -> iface.usablePort().equals(Optional.of(location.port())))).orElse(false);
+        if (view == null) {
+            return false;
+        }
+        // each switch's ports are collected once per compilation, not scanned once per VM
+        final var ports = usablePorts.computeIfAbsent(location.datapathId(), dpid -> view.bridge(dpid)
+            .map(bridge -> bridge.interfaces().stream().flatMap(iface -> iface.usablePort().stream())
+                .collect(Collectors.toSet())).orElse(null));
+        return ports != null && !ports.contains(location.port());
+    }
+
+    /**
+     * The keys every flow {@link #compile} may make for one VM has, on any switch: its source,
+     * ARP-copy, destination and relay entries and one ARP entry per IPv4 address. A migration
+     * changes only these, so it compares only these (see {@code Fabric}).
+     *
+     * @param vni the VM's virtual network
+     * @param mac its MAC
+     * @param addresses its addresses
+     * @return "table/id" keys
+     */
+    public static Set<String> vmKeys(final int vni, final MacAddress mac, final Set<String> addresses) {
+        final var id = "vm-" + vni + "-" + mac;
+        final var keys = new HashSet<String>();
+        keys.add(Pipeline.SOURCE + "/" + id);
+        keys.add(Pipeline.SOURCE + "/" + id + "-arp");
+        keys.add(Pipeline.DESTINATION + "/" + id);
+        keys.add(Pipeline.DESTINATION + "/" + id + "-relay");
+        addresses.forEach(address -> keys.add(Pipeline.ARP + "/" + arpId(vni, address)));
+        return keys;
+    }
+
+    private static String arpId(final int vni, final String address) {
+        return "arp-" + vni + "-" + address;
     }
 
     /**
@@ -107,10 +192,10 @@ public final class FlowCompiler {
         return flow.table() + "/" + flow.id();
     }
 
-    private static Map<String, FlowSpec> compileSwitch(final CloudroamConfig config, final CloudSpec cloud,
-            final long dpid, final SwitchView.Bridge bridge, final List<VmLocation> locations,
+    private static Map<String, FlowSpec> compileSwitch(final CloudroamConfig config, final PortBindingIndex bound,
+            final CloudSpec cloud, final long dpid, final SwitchView.Bridge bridge, final List<VmLocation> locations,
             final Map<String, String> homes, final Map<String, Map<String, String>> nextHops,
-            final Set<String> detached) {
+            final Set<String> detached, final boolean shared) {
         // bound VM ports: OpenFlow port → VNI, and VNI → ports
         final var portVni = new TreeMap<Long, Integer>();
         final var tunnels = new TreeMap<String, Long>();
@@ -135,46 +220,48 @@ public final class FlowCompiler {
                 }
                 continue;
             }
-            config.vniOfPort(cloud.id(), iface.name(), iface.externalIds().get("iface-id"))
+            bound.vniOfPort(cloud.id(), iface.name(), iface.externalIds().get("iface-id"))
                 .ifPresent(vni -> portVni.put(ofport.orElseThrow(), vni));
         }
         final var flows = new ArrayList<FlowSpec>();
-        // table misses
-        flows.add(flow(Pipeline.CLASSIFY, Pipeline.MISS, "miss", Match.ANY, List.of(), null, null));
-        flows.add(flow(Pipeline.SOURCE, Pipeline.MISS, "miss", Match.ANY,
-            List.of(new Action.Output(Pipeline.CONTROLLER)), null, Pipeline.ARP));
-        flows.add(flow(Pipeline.SOURCE, Pipeline.BYPASS, "from-tunnel",
-            Match.ANY.metadata(Pipeline.FROM_TUNNEL, Pipeline.FROM_TUNNEL), List.of(), null, Pipeline.ARP));
-        flows.add(flow(Pipeline.ARP, Pipeline.MISS, "miss", Match.ANY, List.of(), null, Pipeline.DESTINATION));
-        flows.add(flow(Pipeline.DESTINATION, Pipeline.MISS, "miss", Match.ANY, List.of(), null, Pipeline.FLOOD));
-        // answers to the controller's ARP probes were copied to it by the source table; they go no further
-        flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "probe-answers", Match.ANY.ethDst(ArpFrames.PROBE_MAC),
-            List.of(), null, null));
-        flows.add(flow(Pipeline.FLOOD, Pipeline.MISS, "miss", Match.ANY, List.of(), null, null));
+        if (shared) {
+            // table misses
+            flows.add(flow(Pipeline.CLASSIFY, Pipeline.MISS, "miss", Match.ANY, List.of(), null, null));
+            flows.add(flow(Pipeline.SOURCE, Pipeline.MISS, "miss", Match.ANY,
+                List.of(new Action.Output(Pipeline.CONTROLLER)), null, Pipeline.ARP));
+            flows.add(flow(Pipeline.SOURCE, Pipeline.BYPASS, "from-tunnel",
+                Match.ANY.metadata(Pipeline.FROM_TUNNEL, Pipeline.FROM_TUNNEL), List.of(), null, Pipeline.ARP));
+            flows.add(flow(Pipeline.ARP, Pipeline.MISS, "miss", Match.ANY, List.of(), null, Pipeline.DESTINATION));
+            flows.add(flow(Pipeline.DESTINATION, Pipeline.MISS, "miss", Match.ANY, List.of(), null, Pipeline.FLOOD));
+            // answers to the controller's ARP probes were copied to it by the source table; they go no further
+            flows.add(flow(Pipeline.DESTINATION, Pipeline.SPECIFIC, "probe-answers",
+                Match.ANY.ethDst(ArpFrames.PROBE_MAC), List.of(), null, null));
+            flows.add(flow(Pipeline.FLOOD, Pipeline.MISS, "miss", Match.ANY, List.of(), null, null));
 
-        // latency probes of the controller (tunnel id 0, which no VM frame has) cross the probe loop,
-        // which clears their tunnel metadata, and go back to the controller
-        if (loopOut != null && loopIn != null) {
-            final long out = loopOut;
-            tunnels.forEach((remote, port) -> flows.add(flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC, "probes-" + remote,
-                Match.ANY.inPort(port).tunnelId(0).ethType(LatencyProbes.ETHER_TYPE),
-                List.of(new Action.Output(out)), null, null)));
-            flows.add(flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC, "probes-back",
-                Match.ANY.inPort(loopIn).ethType(LatencyProbes.ETHER_TYPE),
-                List.of(new Action.Output(Pipeline.CONTROLLER)), null, null));
+            // latency probes of the controller (tunnel id 0, which no VM frame has) cross the probe loop,
+            // which clears their tunnel metadata, and go back to the controller
+            if (loopOut != null && loopIn != null) {
+                final long out = loopOut;
+                tunnels.forEach((remote, port) -> flows.add(flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC,
+                    "probes-" + remote, Match.ANY.inPort(port).tunnelId(0).ethType(LatencyProbes.ETHER_TYPE),
+                    List.of(new Action.Output(out)), null, null)));
+                flows.add(flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC, "probes-back",
+                    Match.ANY.inPort(loopIn).ethType(LatencyProbes.ETHER_TYPE),
+                    List.of(new Action.Output(Pipeline.CONTROLLER)), null, null));
+            }
+
+            // classification of VM ports and of tunnels, per VNI both ends share
+            portVni.forEach((port, vni) -> flows.add(classify("port-" + port, Match.ANY.inPort(port), vni)));
         }
-
-        // classification of VM ports and of tunnels, per VNI both ends share
-        portVni.forEach((port, vni) -> flows.add(classify("port-" + port, Match.ANY.inPort(port), vni)));
         final var vnisHere = new TreeMap<Integer, SortedSet<String>>();
         for (var vni : config.networks().keySet()) {
-            final var spanned = config.cloudsOf(vni);
+            final var spanned = bound.cloudsOf(config, vni);
             if (spanned.contains(cloud.id())) {
                 final var remotes = new TreeSet<>(spanned);
                 remotes.remove(cloud.id());
                 remotes.retainAll(tunnels.keySet());
                 vnisHere.put(vni, remotes);
-                for (var remote : remotes) {
+                for (var remote : shared ? remotes : Set.<String>of()) {
                     final var tunnelPort = tunnels.get(remote);
                     flows.add(flow(Pipeline.CLASSIFY, Pipeline.SPECIFIC, "tunnel-" + remote + "-" + vni,
                         Match.ANY.inPort(tunnelPort).tunnelId(vni), List.of(), (long) vni | Pipeline.FROM_TUNNEL,
@@ -241,7 +328,7 @@ public final class FlowCompiler {
                 if (ip4 != null) {
                     // broadcast requests only: a guest re-checking a cached entry asks the VM itself
                     // (unicast), which answers whether or not a controller is there to
-                    flows.add(flow(Pipeline.ARP, Pipeline.SPECIFIC, "arp-" + vni + "-" + address,
+                    flows.add(flow(Pipeline.ARP, Pipeline.SPECIFIC, arpId(vni, address),
                         Match.ANY.metadata(vni, Pipeline.METADATA_MASK).ethDst(BROADCAST).arpRequestFor(ip4),
                         List.of(new Action.Output(Pipeline.CONTROLLER)), null, null));
                 }
@@ -249,7 +336,7 @@ public final class FlowCompiler {
         }
 
         // flooding: local ports of the VNI, plus its remote clouds for frames from VM ports
-        vnisHere.forEach((vni, remotes) -> {
+        (shared ? vnisHere : Map.<Integer, SortedSet<String>>of()).forEach((vni, remotes) -> {
             final var locals = localPorts.getOrDefault(vni, List.of()).stream()
                 .<Action>map(Action.Output::new).toList();
             final var fromVm = new ArrayList<Action>(locals);

@@ -49,6 +49,30 @@ class FlowCompilerTest {
     }
 
     @Test
+    void aVmsFlowsAreItsKeysAloneAndDoNotDependOnOtherVms() {
+        // what a migration compares (FlowCompiler.vmKeys, compiled for that VM alone) must be exactly
+        // what the whole compilation has for it: every other flow is shared, not the VM's
+        final var vms = List.of(vm(100, VM1, 1, 1, "10.0.0.1"), vm(100, VM5, 2, 1, "10.0.0.5", "10.0.1.5"),
+            vm(300, "02:c0:00:00:00:07", 1, 2, "10.0.0.7"), vm(100, VM3, 3, 4, "10.0.0.3"));
+        final var all = FlowCompiler.compile(config, views, vms);
+        final var shared = FlowCompiler.compile(config, views, List.of());
+        for (var dpid : all.keySet()) {
+            final var rest = new java.util.HashMap<>(all.get(dpid));
+            for (var vm : vms) {
+                final var keys = FlowCompiler.vmKeys(vm.vni(), vm.mac(), vm.ipAddresses());
+                final var alone = FlowCompiler.compileVm(config, views, vm, Map.of(), Map.of(), d -> true,
+                    config.portBindingIndex()).get(dpid);
+                assertTrue(keys.containsAll(alone.keySet()), () -> "not the VM's: " + alone.keySet());
+                for (var key : keys) {
+                    assertEquals(all.get(dpid).get(key), alone.get(key), dpid + " " + key);
+                    rest.remove(key);
+                }
+            }
+            assertEquals(shared.get(dpid), rest, "switch " + dpid + ": flows that belong to no VM");
+        }
+    }
+
+    @Test
     void switchesWithoutAnOvsdbViewAreLeftOut() {
         final var all = FlowCompiler.compile(config, views, List.of());
         assertEquals(List.of(1L, 2L), List.copyOf(all.keySet()));
