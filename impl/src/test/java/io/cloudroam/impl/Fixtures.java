@@ -14,6 +14,7 @@ import io.cloudroam.impl.config.VirtualNetworkSpec;
 import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.SwitchView;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,5 +75,40 @@ public final class Fixtures {
             final String... addresses) {
         final var at = Instant.parse("2026-11-25T12:00:00Z");
         return new VmLocation(vni, MacAddress.parse(mac), "c" + cloud, cloud, port, Set.of(addresses), 0, at, at);
+    }
+
+    /** A broadcast ARP request, 60 bytes. */
+    public static byte[] arpRequest(final String senderMac, final String senderIp, final String targetIp) {
+        final var frame = ByteBuffer.allocate(60);
+        frame.put(mac("ff:ff:ff:ff:ff:ff")).put(mac(senderMac)).putShort((short) 0x0806).putShort((short) 1)
+            .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1).put(mac(senderMac))
+            .put(ip(senderIp)).put(new byte[6]).put(ip(targetIp));
+        return frame.array();
+    }
+
+    /** A RARP reverse request as QEMU announces a migrated VM, 60 bytes. */
+    public static byte[] rarp(final String vmMac) {
+        final var frame = ByteBuffer.allocate(60);
+        frame.put(mac("ff:ff:ff:ff:ff:ff")).put(mac(vmMac)).putShort((short) 0x8035).putShort((short) 1)
+            .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 3).put(mac(vmMac))
+            .put(new byte[4]).put(mac(vmMac)).put(new byte[4]);
+        return frame.array();
+    }
+
+    /** A MAC address's six bytes. */
+    public static byte[] mac(final String text) {
+        final long bits = MacAddress.parse(text).bits();
+        final var bytes = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            bytes[i] = (byte) (bits >>> 8 * (5 - i));
+        }
+        return bytes;
+    }
+
+    /** A dotted IPv4 address's four bytes. */
+    public static byte[] ip(final String text) {
+        final var parts = text.split("\\.");
+        return new byte[] {(byte) Integer.parseInt(parts[0]), (byte) Integer.parseInt(parts[1]),
+            (byte) Integer.parseInt(parts[2]), (byte) Integer.parseInt(parts[3])};
     }
 }

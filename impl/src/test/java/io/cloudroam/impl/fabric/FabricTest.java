@@ -7,6 +7,10 @@
  */
 package io.cloudroam.impl.fabric;
 
+import static io.cloudroam.impl.Fixtures.arpRequest;
+import static io.cloudroam.impl.Fixtures.ip;
+import static io.cloudroam.impl.Fixtures.mac;
+import static io.cloudroam.impl.Fixtures.rarp;
 import static io.cloudroam.impl.Fixtures.tunnel;
 import static io.cloudroam.impl.Fixtures.view;
 import static io.cloudroam.impl.Fixtures.vmPort;
@@ -214,43 +218,12 @@ class FabricTest {
         }
     }
 
-    private static byte[] arpRequest(final String senderMac, final String senderIp, final String targetIp) {
-        final var frame = ByteBuffer.allocate(60);
-        frame.put(mac("ff:ff:ff:ff:ff:ff")).put(mac(senderMac)).putShort((short) 0x0806).putShort((short) 1)
-            .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1).put(mac(senderMac))
-            .put(ip(senderIp)).put(new byte[6]).put(ip(targetIp));
-        return frame.array();
-    }
-
-    private static byte[] rarp(final String vmMac) {
-        final var frame = ByteBuffer.allocate(60);
-        frame.put(mac("ff:ff:ff:ff:ff:ff")).put(mac(vmMac)).putShort((short) 0x8035).putShort((short) 1)
-            .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 3).put(mac(vmMac))
-            .put(new byte[4]).put(mac(vmMac)).put(new byte[4]);
-        return frame.array();
-    }
-
     private static byte[] arpReply(final String senderMac, final String senderIp) {
         final var frame = ByteBuffer.allocate(60);
         frame.put(mac("02:c1:0d:00:00:01")).put(mac(senderMac)).putShort((short) 0x0806).putShort((short) 1)
             .putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 2).put(mac(senderMac))
             .put(ip(senderIp)).put(mac("02:c1:0d:00:00:01")).put(new byte[4]);
         return frame.array();
-    }
-
-    private static byte[] mac(final String text) {
-        final long bits = MacAddress.parse(text).bits();
-        final var bytes = new byte[6];
-        for (int i = 0; i < 6; i++) {
-            bytes[i] = (byte) (bits >>> 8 * (5 - i));
-        }
-        return bytes;
-    }
-
-    private static byte[] ip(final String text) {
-        final var parts = text.split("\\.");
-        return new byte[] {(byte) Integer.parseInt(parts[0]), (byte) Integer.parseInt(parts[1]),
-            (byte) Integer.parseInt(parts[2]), (byte) Integer.parseInt(parts[3])};
     }
 
     @Test
