@@ -122,8 +122,9 @@ def flood(iface, dst, pps, seconds, macs):
     rng = random.Random(seconds * pps)
     dst_mac = _mac(dst)
     head = struct.pack("!H", 0x0800)
-    # IPv4/UDP to 10.255.255.255:9 (discard), checksums left 0: nobody answers
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 64, 17, 0, bytes(4), b"\x0a\xff\xff\xff")
+    # IPv4/UDP to the lab subnet's broadcast 10.0.255.255, port 9 (discard), checksums left 0: the
+    # frames never leave the lab's namespaces and nobody answers
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 64, 17, 0, bytes(4), b"\x0a\x00\xff\xff")
     udp = struct.pack("!HHHH", 9, 9, 8, 0)
     frames = []
     for _ in range(macs):
