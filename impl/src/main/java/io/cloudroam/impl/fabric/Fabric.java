@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.cloudroam.impl.config.CloudSpec;
 import io.cloudroam.impl.config.CloudroamConfig;
+import io.cloudroam.impl.flow.BridgePorts;
 import io.cloudroam.impl.flow.FlowCompiler;
 import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.flow.Pipeline;
@@ -98,6 +99,7 @@ public final class Fabric implements AutoCloseable {
     /** Packet-ins a port may send: 1,000 a second on average, bursts of 1,000 (docs/reliability.md). */
     private final PacketInBudget budget = new PacketInBudget(1_000, 1_000);
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
+    private final AtomicBoolean portsQueued = new AtomicBoolean();
 
     // confined to the executor thread
     private CloudroamConfig config = CloudroamConfig.EMPTY;
@@ -108,6 +110,10 @@ public final class Fabric implements AutoCloseable {
     private final Set<String> tunnelTransactionInFlight = new HashSet<>();
     private final Set<String> viewsDuringTransaction = new HashSet<>();
     private final Map<Long, Map<String, FlowSpec>> installed = new HashMap<>();
+    /** Each switch's ports as its cloud's view reports them, read once per view (and configuration). */
+    private Map<Long, BridgePorts> ports = new HashMap<>();
+    /** VM ports changed since the last recomputation, by switch, waiting for {@link #recomputePorts}. */
+    private final Map<Long, Set<Long>> changedPorts = new HashMap<>();
 
     private final Map<String, PendingMove> pending = new HashMap<>();
     /** Address claims being checked with their holder, by "vni/address". */
@@ -504,6 +510,7 @@ public final class Fabric implements AutoCloseable {
         for (var id : open.keySet()) {
             reconcileTunnels(id);
         }
+        ports = BridgePorts.of(config, views, bindings);
         recompute();
     }
 
@@ -564,15 +571,58 @@ public final class Fabric implements AutoCloseable {
         if (!open.containsKey(cloud)) {
             return;
         }
-        bfdFailures(cloud, views.getOrDefault(cloud, SwitchView.EMPTY), view);
-        views.put(cloud, view);
+        final boolean rerouted = bfdFailures(cloud, views.getOrDefault(cloud, SwitchView.EMPTY), view);
+        final var before = views.put(cloud, view) == null ? null : portsOf(cloud);
+        ports.keySet().removeAll(switchesOf(cloud));
+        final var after = BridgePorts.of(config, cloud, view, bindings);
+        ports.putAll(after);
         applyAnnouncedMoves();
         if (tunnelTransactionInFlight.contains(cloud)) {
             viewsDuringTransaction.add(cloud);
         }
         publishTunnels(cloud);
         reconcileTunnels(cloud);
-        requestRecompute();
+        final var changed = rerouted || before == null ? null : changedVmPorts(before, after);
+        if (changed == null) {
+            requestRecompute();
+        } else if (!changed.isEmpty()) {
+            requestPortRecompute(changed);
+        }
+    }
+
+    private Map<Long, BridgePorts> portsOf(final String cloud) {
+        final var result = new HashMap<Long, BridgePorts>();
+        for (var dpid : switchesOf(cloud)) {
+            final var bridge = ports.get(dpid);
+            if (bridge != null) {
+                result.put(dpid, bridge);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The VM ports that differ between two readings of a cloud's switches, by switch; {@code null} when
+     * more than VM ports changed (a bridge, a tunnel, the probe loop), which only a full recomputation
+     * can follow.
+     */
+    private static Map<Long, Set<Long>> changedVmPorts(final Map<Long, BridgePorts> before,
+            final Map<Long, BridgePorts> after) {
+        if (!before.keySet().equals(after.keySet())) {
+            return null;
+        }
+        final var result = new HashMap<Long, Set<Long>>();
+        for (var entry : after.entrySet()) {
+            final var was = before.get(entry.getKey());
+            if (!was.sameLinks(entry.getValue())) {
+                return null;
+            }
+            final var changed = was.changedPorts(entry.getValue());
+            if (!changed.isEmpty()) {
+                result.put(entry.getKey(), changed);
+            }
+        }
+        return result;
     }
 
     /**
@@ -583,11 +633,12 @@ public final class Fabric implements AutoCloseable {
      * once; otherwise its next probe sample makes it usable again. A tunnel that was never up
      * (BFD starts down) is left to the probes.
      */
-    private void bfdFailures(final String cloud, final SwitchView before, final SwitchView after) {
+    private boolean bfdFailures(final String cloud, final SwitchView before, final SwitchView after) {
         if (probeInterval.isZero()) {
             // no probes, no routing: every cloud uses its direct tunnels, and nothing would restore a link
-            return;
+            return false;
         }
+        final var rerouted = new boolean[1];
         final var was = new HashMap<String, String>();
         tunnelStates(cloud, before).forEach(tunnel -> was.put(tunnel.remoteCloud(), tunnel.state()));
         tunnelStates(cloud, after).forEach(tunnel -> {
@@ -596,6 +647,7 @@ public final class Fabric implements AutoCloseable {
             if ("up".equals(previous) && "down".equals(tunnel.state())) {
                 final boolean there = routes.lost(cloud, remote);
                 final boolean back = routes.lost(remote, cloud);
+                rerouted[0] = true;
                 LOG.warn("Tunnel {} <-> {}: BFD down; routes avoid it{}", cloud, remote,
                     there || back ? "" : " (already avoided)");
             } else if ("down".equals(previous) && "up".equals(tunnel.state())) {
@@ -604,11 +656,13 @@ public final class Fabric implements AutoCloseable {
                 latency.regained(remote, cloud);
                 final boolean there = routes.regained(cloud, remote);
                 final boolean back = routes.regained(remote, cloud);
+                rerouted[0] = true;
                 if (there || back) {
                     LOG.info("Tunnel {} <-> {}: BFD up again; routes use it with its last latency", cloud, remote);
                 }
             }
         });
+        return rerouted[0];
     }
 
     private void reconcileTunnels(final String cloud) {
@@ -666,107 +720,166 @@ public final class Fabric implements AutoCloseable {
      * @param only the switches to bring up to date now, {@code null} for all
      */
     private Batch recompute(final Set<Long> only) {
-        final var programmer = programmers.apply(config.flowProgramming());
-        int changed = 0;
-        final var touched = new HashSet<Long>();
-        final var confirmations = new ArrayList<CompletableFuture<Void>>();
+        final var sending = new Sending(programmers.apply(config.flowProgramming()));
         final var locations = table.all();
-        final var desired = FlowCompiler.compile(config, views, locations, homes, routes.nextHops(links()),
+        final var desired = FlowCompiler.compile(config, ports, locations, homes, routes.nextHops(links()),
             only == null ? dpid -> true : only::contains, bindings);
         lookup = lookupOf(locations);
-        for (var entry : desired.entrySet()) {
-            final long dpid = entry.getKey();
-            if (only != null && !only.contains(dpid)) {
-                continue;
-            }
-            if (!views.containsKey(lookup.cloudOf().get(dpid))) {
-                // its cloud's OVSDB has not answered yet: without the ports, the flows would be
-                // incomplete, and a switch still holding an earlier run's flows would lose some
-                continue;
-            }
-            final var want = entry.getValue();
-            final var have = installed.getOrDefault(dpid, Map.of());
-            final var upserts = want.entrySet().stream()
-                .filter(flow -> !flow.getValue().equals(have.get(flow.getKey()))).map(Map.Entry::getValue).toList();
-            final var removals = have.entrySet().stream().filter(flow -> !want.containsKey(flow.getKey()))
-                .map(Map.Entry::getValue).toList();
-            if (!upserts.isEmpty() || !removals.isEmpty()) {
-                LOG.debug("Switch {}: {} flows to add or change, {} to remove", dpid, upserts.size(), removals.size());
-                confirmations.add(programmer.apply(dpid, upserts, removals));
-                installed.put(dpid, new HashMap<>(want));
-                changed += upserts.size() + removals.size();
-                counters.add(Counters.Kind.FLOW_CHANGES, upserts.size() + removals.size());
-                touched.add(dpid);
+        if (only == null) {
+            changedPorts.clear(); // what a port recomputation would have done is in here
+        }
+        desired.forEach((dpid, want) -> sending.difference(dpid, want, null));
+        if (only == null) {
+            // switches no longer in any cloud lose cloudroam's flows
+            final var configured = new HashSet<Long>();
+            config.clouds().values().forEach(cloud -> configured.addAll(cloud.switches()));
+            for (var dpid : new ArrayList<>(installed.keySet())) {
+                if (!configured.contains(dpid)) {
+                    sending.programmer.apply(dpid, List.of(), installed.remove(dpid).values());
+                }
             }
         }
-        if (only != null) {
-            return new Batch(changed, touched,
-                CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)), programmer.confirmation());
-        }
-        // switches no longer in any cloud lose cloudroam's flows
-        final var configured = new HashSet<Long>();
-        config.clouds().values().forEach(cloud -> configured.addAll(cloud.switches()));
-        for (var dpid : new ArrayList<>(installed.keySet())) {
-            if (!configured.contains(dpid)) {
-                programmer.apply(dpid, List.of(), installed.remove(dpid).values());
-            }
-        }
-        return new Batch(changed, touched, CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)),
-            programmer.confirmation());
+        return sending.batch();
     }
 
     /**
      * Sends the difference between desired and installed flows of one VM only: what a migration
      * changes. Compiling and comparing every flow of every switch made one migration cost time in
      * proportion to the number of VMs (about 65 microseconds each, measured with
-     * {@code ./cloudroam bench scale}); other changes (ports, routes, new VMs) request their own
+     * {@code ./cloudroam bench scale}); other changes (routes, new VMs) request their own
      * full recomputation, so nothing waits on this one.
      *
      * @param vm the VM's location as the move left it
      * @param only the switches to bring up to date now, {@code null} for all
      */
     private Batch recomputeVm(final VmLocation vm, final Set<Long> only) {
-        final var programmer = programmers.apply(config.flowProgramming());
+        final var sending = new Sending(programmers.apply(config.flowProgramming()));
+        sendVm(sending, vm, routes.nextHops(links()), only == null ? dpid -> true : only::contains);
+        return sending.batch();
+    }
+
+    private void sendVm(final Sending sending, final VmLocation vm, final Map<String, Map<String, String>> nextHops,
+            final LongPredicate switches) {
         final var current = table.find(vm.vni(), vm.mac());
         final var keys = FlowCompiler.vmKeys(vm.vni(), vm.mac(),
             current.map(VmLocation::ipAddresses).orElse(vm.ipAddresses()));
-        final LongPredicate switches = only == null ? dpid -> true : only::contains;
-        final var nextHops = routes.nextHops(links());
+        // a VM no longer in the table has no flows: compared with nothing, its keys go
         final var desired = current.isPresent()
-            ? FlowCompiler.compileVm(config, views, current.orElseThrow(), homes, nextHops, switches, bindings)
-            : FlowCompiler.compile(config, views, List.of(), homes, nextHops, switches, bindings);
-        int changed = 0;
-        final var touched = new HashSet<Long>();
-        final var confirmations = new ArrayList<CompletableFuture<Void>>();
-        for (var entry : desired.entrySet()) {
-            final long dpid = entry.getKey();
-            if (!views.containsKey(lookup.cloudOf().get(dpid))) {
-                continue; // as in recompute: no flows for a switch whose ports are unknown
-            }
-            final var want = entry.getValue();
-            final var have = installed.computeIfAbsent(dpid, d -> new HashMap<>());
-            final var upserts = new ArrayList<FlowSpec>();
-            final var removals = new ArrayList<FlowSpec>();
-            for (var key : keys) {
-                final var wanted = want.get(key);
-                final var present = have.get(key);
-                if (wanted != null && !wanted.equals(present)) {
-                    upserts.add(wanted);
-                } else if (wanted == null && present != null) {
-                    removals.add(present);
-                }
-            }
-            if (!upserts.isEmpty() || !removals.isEmpty()) {
-                confirmations.add(programmer.apply(dpid, upserts, removals));
-                upserts.forEach(flow -> have.put(FlowCompiler.key(flow), flow));
-                removals.forEach(flow -> have.remove(FlowCompiler.key(flow)));
-                changed += upserts.size() + removals.size();
-                counters.add(Counters.Kind.FLOW_CHANGES, upserts.size() + removals.size());
-                touched.add(dpid);
+            ? FlowCompiler.compileVm(config, ports, current.orElseThrow(), homes, nextHops, switches, bindings)
+            : FlowCompiler.compileShared(config, ports, switches, bindings);
+        desired.forEach((dpid, want) -> sending.difference(dpid, want, keys));
+    }
+
+    private void requestPortRecompute(final Map<Long, Set<Long>> changed) {
+        changed.forEach((dpid, at) -> changedPorts.computeIfAbsent(dpid, d -> new HashSet<>()).addAll(at));
+        if (portsQueued.compareAndSet(false, true)) {
+            executor.execute(this::recomputePorts);
+        }
+    }
+
+    /**
+     * Sends what VM ports that appeared, went or changed binding change, and no more: the flows every
+     * switch has (classification, flooding) of their switches, and the flows of the VMs located at them
+     * (a VM whose port went is detached everywhere; one whose port came back is attached again). Other
+     * VMs' flows depend on tunnels and routes, not on these ports; a view that changes those requests a
+     * full recomputation instead. Recompiling every switch for each port change took 5.5 s with
+     * 100,000 VMs ({@code ./cloudroam bench scale}).
+     */
+    private void recomputePorts() {
+        portsQueued.set(false);
+        if (changedPorts.isEmpty()) {
+            return;
+        }
+        if (recomputeQueued.get()) {
+            changedPorts.clear(); // a full recomputation comes next and covers these
+            return;
+        }
+        final var dirty = new HashMap<>(changedPorts);
+        changedPorts.clear();
+        final var sending = new Sending(programmers.apply(config.flowProgramming()));
+        final var current = lookup;
+        lookup = new Lookup(current.cloudOf(), vniOf(), current.macOfIp(), current.ipsOf());
+        FlowCompiler.compileShared(config, ports, dirty::containsKey, bindings).forEach((dpid, want) -> {
+            final var keys = new HashSet<>(want.keySet());
+            installed.getOrDefault(dpid, Map.of()).keySet().stream().filter(key -> !FlowCompiler.isVmKey(key))
+                .forEach(keys::add);
+            sending.difference(dpid, want, keys);
+        });
+        final var nextHops = routes.nextHops(links());
+        for (var vm : table.all()) {
+            final var at = dirty.get(vm.datapathId());
+            if (at != null && at.contains(vm.port())) {
+                sendVm(sending, vm, nextHops, dpid -> true);
             }
         }
-        return new Batch(changed, touched, CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)),
-            programmer.confirmation());
+    }
+
+    /** What one recomputation sends, switch by switch, and what it will have sent. */
+    private final class Sending {
+        private final FlowProgrammer programmer;
+        private final Set<Long> touched = new HashSet<>();
+        private final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
+        private int changed;
+
+        Sending(final FlowProgrammer programmer) {
+            this.programmer = programmer;
+        }
+
+        /**
+         * Sends the difference between a switch's desired and installed flows, and records it as installed.
+         *
+         * @param dpid the switch
+         * @param want its desired flows among {@code keys}
+         * @param keys the keys to compare; {@code null} for every flow the switch has or should have
+         */
+        void difference(final long dpid, final Map<String, FlowSpec> want, final Set<String> keys) {
+            if (!views.containsKey(lookup.cloudOf().get(dpid))) {
+                // its cloud's OVSDB has not answered yet: without the ports, the flows would be
+                // incomplete, and a switch still holding an earlier run's flows would lose some
+                return;
+            }
+            final var have = installed.getOrDefault(dpid, Map.of());
+            final var upserts = new ArrayList<FlowSpec>();
+            final var removals = new ArrayList<FlowSpec>();
+            if (keys == null) {
+                want.forEach((key, flow) -> {
+                    if (!flow.equals(have.get(key))) {
+                        upserts.add(flow);
+                    }
+                });
+                have.forEach((key, flow) -> {
+                    if (!want.containsKey(key)) {
+                        removals.add(flow);
+                    }
+                });
+            } else {
+                for (var key : keys) {
+                    final var wanted = want.get(key);
+                    final var present = have.get(key);
+                    if (wanted != null && !wanted.equals(present)) {
+                        upserts.add(wanted);
+                    } else if (wanted == null && present != null) {
+                        removals.add(present);
+                    }
+                }
+            }
+            if (upserts.isEmpty() && removals.isEmpty()) {
+                return;
+            }
+            LOG.debug("Switch {}: {} flows to add or change, {} to remove", dpid, upserts.size(), removals.size());
+            confirmations.add(programmer.apply(dpid, upserts, removals));
+            final var flows = installed.computeIfAbsent(dpid, d -> new HashMap<>());
+            removals.forEach(flow -> flows.remove(FlowCompiler.key(flow)));
+            upserts.forEach(flow -> flows.put(FlowCompiler.key(flow), flow));
+            changed += upserts.size() + removals.size();
+            counters.add(Counters.Kind.FLOW_CHANGES, upserts.size() + removals.size());
+            touched.add(dpid);
+        }
+
+        Batch batch() {
+            return new Batch(changed, touched, CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)),
+                programmer.confirmation());
+        }
     }
 
     // ------------------------------------------------------------------ mobility (fabric thread)
@@ -905,10 +1018,8 @@ public final class Fabric implements AutoCloseable {
     }
 
     private boolean portExists(final VmLocation location) {
-        return views.getOrDefault(location.cloud(), SwitchView.EMPTY).bridge(location.datapathId())
-            .map(bridge -> bridge.interfaces().stream()
-                .anyMatch(iface -> iface.usablePort().equals(Optional.of(location.port()))))
-            .orElse(false);
+        final var bridge = ports.get(location.datapathId());
+        return views.containsKey(location.cloud()) && bridge != null && bridge.usable().contains(location.port());
     }
 
     private void apply(final LocationLearner.Outcome.MoveCandidate move, final MigrationRecord.Trigger trigger,
@@ -1161,23 +1272,29 @@ public final class Fabric implements AutoCloseable {
     /** For each cloud, the clouds it has a working tunnel to. */
     private Map<String, Set<String>> links() {
         final var result = new HashMap<String, Set<String>>();
-        config.clouds().keySet().forEach(cloud -> result.put(cloud, new HashSet<>()));
-        LatencyMonitor.tunnelPorts(config, views).forEach(port -> result.get(port.cloud()).add(port.remote()));
+        for (var cloud : config.clouds().values()) {
+            final var remotes = new HashSet<String>();
+            cloud.switches().forEach(dpid -> Optional.ofNullable(ports.get(dpid))
+                .ifPresent(bridge -> remotes.addAll(bridge.tunnels().keySet())));
+            result.put(cloud.id(), remotes);
+        }
         return result;
+    }
+
+    /** For each configured switch, its bound VM ports' virtual networks (none while its bridge is unknown). */
+    private Map<Long, Map<Long, Integer>> vniOf() {
+        final var result = new HashMap<Long, Map<Long, Integer>>();
+        for (var cloud : config.clouds().values()) {
+            cloud.switches().forEach(dpid -> result.put(dpid, Optional.ofNullable(ports.get(dpid))
+                .<Map<Long, Integer>>map(BridgePorts::portVni).orElse(Map.of())));
+        }
+        return Map.copyOf(result);
     }
 
     private Lookup lookupOf(final List<VmLocation> locations) {
         final var cloudOf = new HashMap<Long, String>();
-        final var vniOf = new HashMap<Long, Map<Long, Integer>>();
         for (var cloud : config.clouds().values()) {
-            final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
-            for (var dpid : cloud.switches()) {
-                cloudOf.put(dpid, cloud.id());
-                final var ports = new HashMap<Long, Integer>();
-                view.bridge(dpid).ifPresent(bridge -> bridge.interfaces().forEach(iface -> iface.usablePort()
-                    .ifPresent(port -> bindingOf(cloud.id(), iface).ifPresent(vni -> ports.put(port, vni)))));
-                vniOf.put(dpid, Map.copyOf(ports));
-            }
+            cloud.switches().forEach(dpid -> cloudOf.put(dpid, cloud.id()));
         }
         final var macOfIp = new HashMap<Integer, Map<Integer, Long>>();
         final var ipsOf = new HashMap<String, Set<String>>();
@@ -1190,7 +1307,7 @@ public final class Fabric implements AutoCloseable {
                 }
             }
         }
-        return new Lookup(Map.copyOf(cloudOf), Map.copyOf(vniOf), Map.copyOf(macOfIp), Map.copyOf(ipsOf));
+        return new Lookup(Map.copyOf(cloudOf), vniOf(), Map.copyOf(macOfIp), Map.copyOf(ipsOf));
     }
 
     private Optional<Integer> bindingOf(final String cloud, final SwitchView.Interface iface) {

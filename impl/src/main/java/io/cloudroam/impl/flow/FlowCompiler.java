@@ -30,7 +30,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongPredicate;
-import java.util.stream.Collectors;
 
 /**
  * Computes the flows every integration bridge should hold from configuration, what each cloud's
@@ -71,14 +70,16 @@ public final class FlowCompiler {
     public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
             final Map<String, SwitchView> views, final List<VmLocation> locations, final Map<String, String> homes,
             final Map<String, Map<String, String>> nextHops) {
-        return compile(config, views, locations, homes, nextHops, dpid -> true, config.portBindingIndex());
+        final var bound = config.portBindingIndex();
+        return compile(config, BridgePorts.of(config, views, bound), locations, homes, nextHops, dpid -> true, bound);
     }
 
     /**
      * The desired state of some switches only (the first phase of a migration needs its new cloud's).
      *
      * @param config configuration in force
-     * @param views each cloud's OVSDB view, by cloud id (absent while not connected)
+     * @param ports each switch's ports, as its cloud's OVSDB view reports them ({@link BridgePorts#of}); a
+     *        switch missing there gets no flows
      * @param locations every known VM location
      * @param homes the cloud each VM was first seen in, keyed "vni/mac"
      * @param nextHops overlay routes, as {@link #compile(CloudroamConfig, Map, List, Map, Map)}
@@ -87,9 +88,9 @@ public final class FlowCompiler {
      * @return desired flows of those switches, keyed by {@link #key}
      */
     public static SortedMap<Long, Map<String, FlowSpec>> compile(final CloudroamConfig config,
-            final Map<String, SwitchView> views, final List<VmLocation> locations, final Map<String, String> homes,
+            final Map<Long, BridgePorts> ports, final List<VmLocation> locations, final Map<String, String> homes,
             final Map<String, Map<String, String>> nextHops, final LongPredicate only, final PortBindingIndex bound) {
-        return compileSwitches(config, bound, views, locations, homes, nextHops, only, true);
+        return compileSwitches(config, bound, ports, locations, homes, nextHops, only, true);
     }
 
     /**
@@ -98,7 +99,7 @@ public final class FlowCompiler {
      * making grows with the number of ports. A migration needs no more.
      *
      * @param config configuration in force
-     * @param views each cloud's OVSDB view, by cloud id (absent while not connected)
+     * @param ports each switch's ports ({@link BridgePorts#of})
      * @param location where the VM is
      * @param homes the cloud each VM was first seen in, keyed "vni/mac"
      * @param nextHops overlay routes, as {@link #compile(CloudroamConfig, Map, List, Map, Map)}
@@ -107,54 +108,60 @@ public final class FlowCompiler {
      * @return the VM's flows on those switches, keyed by {@link #key}
      */
     public static SortedMap<Long, Map<String, FlowSpec>> compileVm(final CloudroamConfig config,
-            final Map<String, SwitchView> views, final VmLocation location, final Map<String, String> homes,
+            final Map<Long, BridgePorts> ports, final VmLocation location, final Map<String, String> homes,
             final Map<String, Map<String, String>> nextHops, final LongPredicate only, final PortBindingIndex bound) {
-        return compileSwitches(config, bound, views, List.of(location), homes, nextHops, only, false);
+        return compileSwitches(config, bound, ports, List.of(location), homes, nextHops, only, false);
+    }
+
+    /**
+     * The flows every switch has whatever VMs there are ({@link #compile} with no VM): classification,
+     * flooding, misses, probes. A change of VM ports changes only these and the flows of the VMs at
+     * those ports.
+     *
+     * @param config configuration in force
+     * @param ports each switch's ports ({@link BridgePorts#of})
+     * @param only which datapath ids to compile
+     * @param bound the configuration's port bindings, indexed ({@link CloudroamConfig#portBindingIndex})
+     * @return those flows, keyed by {@link #key}; none of their keys is a VM's ({@link #isVmKey})
+     */
+    public static SortedMap<Long, Map<String, FlowSpec>> compileShared(final CloudroamConfig config,
+            final Map<Long, BridgePorts> ports, final LongPredicate only, final PortBindingIndex bound) {
+        return compileSwitches(config, bound, ports, List.of(), Map.of(), Map.of(), only, true);
     }
 
     private static SortedMap<Long, Map<String, FlowSpec>> compileSwitches(final CloudroamConfig config,
-            final PortBindingIndex bound, final Map<String, SwitchView> views, final List<VmLocation> locations,
+            final PortBindingIndex bound, final Map<Long, BridgePorts> ports, final List<VmLocation> locations,
             final Map<String, String> homes, final Map<String, Map<String, String>> nextHops, final LongPredicate only,
             final boolean shared) {
         final var result = new TreeMap<Long, Map<String, FlowSpec>>();
         final var detached = new HashSet<String>();
-        final var usablePorts = new HashMap<Long, Set<Long>>();
         // the reactive baseline acts on a detected move only, as controllers of that kind do
-        locations.stream().filter(location -> detached(views, usablePorts, location))
+        locations.stream().filter(location -> detached(ports, location))
             .filter(location -> !Optional.ofNullable(config.networks().get(location.vni()))
                 .map(network -> network.mode() == VirtualNetworkSpec.Mode.REACTIVE).orElse(false))
             .forEach(location -> detached.add(location.vni() + "/" + location.mac()));
         for (var cloud : config.clouds().values()) {
-            final var view = views.getOrDefault(cloud.id(), SwitchView.EMPTY);
             for (var dpid : cloud.switches()) {
-                if (!only.test(dpid)) {
-                    continue;
+                final var bridge = ports.get(dpid);
+                if (bridge != null && only.test(dpid)) {
+                    result.put(dpid, compileSwitch(config, bound, cloud, dpid, bridge, locations, homes, nextHops,
+                        detached, shared));
                 }
-                view.bridge(dpid).ifPresent(bridge -> result.put(dpid, compileSwitch(config, bound, cloud, dpid,
-                    bridge, locations, homes, nextHops, detached, shared)));
             }
         }
         return result;
     }
 
     /**
-     * Whether a VM's port is gone from its switch, as that switch's OVSDB reports (a VM whose cloud
-     * is not connected is not detached: nothing is known). A detached VM is between its old port and
+     * Whether a VM's port is gone from its switch, as that switch's OVSDB reports (a VM whose switch
+     * is not in a view is not detached: nothing is known). A detached VM is between its old port and
      * its next one, as during a live migration: frames for it are flooded over its virtual network
      * instead of sent toward the port that is gone, so they reach it the moment it appears elsewhere,
      * before cloudroam has even seen it there.
      */
-    private static boolean detached(final Map<String, SwitchView> views, final Map<Long, Set<Long>> usablePorts,
-            final VmLocation location) {
-        final var view = views.get(location.cloud());
-        if (view == null) {
-            return false;
-        }
-        // each switch's ports are collected once per compilation, not scanned once per VM
-        final var ports = usablePorts.computeIfAbsent(location.datapathId(), dpid -> view.bridge(dpid)
-            .map(bridge -> bridge.interfaces().stream().flatMap(iface -> iface.usablePort().stream())
-                .collect(Collectors.toSet())).orElse(null));
-        return ports != null && !ports.contains(location.port());
+    private static boolean detached(final Map<Long, BridgePorts> ports, final VmLocation location) {
+        final var bridge = ports.get(location.datapathId());
+        return bridge != null && !bridge.usable().contains(location.port());
     }
 
     /**
@@ -192,37 +199,26 @@ public final class FlowCompiler {
         return flow.table() + "/" + flow.id();
     }
 
+    /**
+     * Whether a key ({@link #key}) is one of a VM's ({@link #vmKeys}) rather than one every switch has
+     * whatever VMs there are ({@link #compileShared}).
+     *
+     * @param key "table/id"
+     * @return true for a VM's
+     */
+    public static boolean isVmKey(final String key) {
+        final int slash = key.indexOf('/');
+        return key.startsWith("vm-", slash + 1) || key.startsWith("arp-", slash + 1);
+    }
+
     private static Map<String, FlowSpec> compileSwitch(final CloudroamConfig config, final PortBindingIndex bound,
-            final CloudSpec cloud, final long dpid, final SwitchView.Bridge bridge, final List<VmLocation> locations,
+            final CloudSpec cloud, final long dpid, final BridgePorts bridge, final List<VmLocation> locations,
             final Map<String, String> homes, final Map<String, Map<String, String>> nextHops,
             final Set<String> detached, final boolean shared) {
-        // bound VM ports: OpenFlow port → VNI, and VNI → ports
-        final var portVni = new TreeMap<Long, Integer>();
-        final var tunnels = new TreeMap<String, Long>();
-        Long loopOut = null;
-        Long loopIn = null;
-        for (var iface : bridge.interfaces()) {
-            final var ofport = iface.usablePort();
-            if (ofport.isEmpty()) {
-                continue;
-            }
-            final var remote = iface.remoteCloud();
-            if (remote.isPresent()) {
-                tunnels.put(remote.orElseThrow(), ofport.orElseThrow());
-                continue;
-            }
-            final var loopEnd = iface.probeLoop();
-            if (loopEnd.isPresent()) {
-                if (SwitchView.LOOP_OUT.equals(loopEnd.orElseThrow())) {
-                    loopOut = ofport.orElseThrow();
-                } else {
-                    loopIn = ofport.orElseThrow();
-                }
-                continue;
-            }
-            bound.vniOfPort(cloud.id(), iface.name(), iface.externalIds().get("iface-id"))
-                .ifPresent(vni -> portVni.put(ofport.orElseThrow(), vni));
-        }
+        final var portVni = bridge.portVni();
+        final var tunnels = bridge.tunnels();
+        final Long loopOut = bridge.loopOut().orElse(null);
+        final Long loopIn = bridge.loopIn().orElse(null);
         final var flows = new ArrayList<FlowSpec>();
         if (shared) {
             // table misses
@@ -271,8 +267,6 @@ public final class FlowCompiler {
         }
 
         // per VM: source, ARP and destination entries
-        final var localPorts = new HashMap<Integer, List<Long>>();
-        portVni.forEach((port, vni) -> localPorts.computeIfAbsent(vni, v -> new ArrayList<>()).add(port));
         for (var location : locations) {
             final int vni = location.vni();
             if (!vnisHere.containsKey(vni)) {
@@ -336,6 +330,10 @@ public final class FlowCompiler {
         }
 
         // flooding: local ports of the VNI, plus its remote clouds for frames from VM ports
+        final var localPorts = new HashMap<Integer, List<Long>>();
+        if (shared) {
+            portVni.forEach((port, vni) -> localPorts.computeIfAbsent(vni, v -> new ArrayList<>()).add(port));
+        }
         (shared ? vnisHere : Map.<Integer, SortedSet<String>>of()).forEach((vni, remotes) -> {
             final var locals = localPorts.getOrDefault(vni, List.of()).stream()
                 .<Action>map(Action.Output::new).toList();

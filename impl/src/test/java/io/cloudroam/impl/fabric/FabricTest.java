@@ -306,6 +306,46 @@ class FabricTest {
     }
 
     @Test
+    void aChangeOfVmPortsLeavesEverySwitchAsAFullCompilationWould() {
+        // only VM ports change here, which the fabric follows without recompiling every switch
+        final var config = Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100),
+            new PortBindingSpec("c2", "vm1", 100), new PortBindingSpec("c1", "vm7", 300))
+            .withRouting(new CloudroamConfig.Routing(Duration.ZERO, 3));
+        fabric.configure(config);
+        fabric.installedFlows();
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        fabric.packetIn(2, 1, Pipeline.SOURCE, arpRequest(VM5, "10.0.0.5", "10.0.0.1"));
+        final var loop1 = Fixtures.probeLoop(1, 20, 21);
+        final var loop2 = Fixtures.probeLoop(2, 20, 21);
+        final var c2 = view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0], loop2[1]);
+        final var views = new HashMap<String, SwitchView>(Map.of("c2", c2));
+        final List<Map.Entry<String, SwitchView>> steps = List.of(
+            // vm1's port goes (vm1 detached everywhere); an unbound port and a port of VNI 300 come
+            Map.entry("c1", view(1, vmPort("tap-x", 4, "nobody"), vmPort("tap-vm7", 5, "vm7"), tunnel(1, 2, 10),
+                tunnel(1, 3, 11), loop1[0], loop1[1])),
+            // vm5's port goes too
+            Map.entry("c2", view(2, tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0], loop2[1])),
+            // vm1's port comes back with another number, VNI 300's goes
+            Map.entry("c1", view(1, vmPort("tap-x", 4, "nobody"), vmPort("tap-vm1", 3, "vm1"), tunnel(1, 2, 10),
+                tunnel(1, 3, 11), loop1[0], loop1[1])),
+            Map.entry("c2", c2));
+        for (var step : steps) {
+            feed(step.getKey(), step.getValue());
+            views.put(step.getKey(), step.getValue());
+            final var expected = io.cloudroam.impl.flow.FlowCompiler.compile(config, views, table.all());
+            for (long dpid : List.of(1L, 2L)) {
+                assertEquals(expected.get(dpid), flowsOf(dpid), "switch " + dpid + " after " + step);
+            }
+        }
+        // the new port is known to the packet-in path: vm1 is seen there and moves
+        fabric.packetIn(1, 3, Pipeline.SOURCE, rarp(VM1));
+        flowsOf(1);
+        assertEquals(3, table.find(100, MacAddress.parse(VM1)).orElseThrow().port());
+        assertEquals(List.of(new FlowSpec.Action.Output(3)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+        assertEquals(io.cloudroam.impl.flow.FlowCompiler.compile(config, views, table.all()).get(2L), flowsOf(2));
+    }
+
+    @Test
     void aVmStillAnsweringAtItsOldPortDoesNotMove() {
         moveVm1ToC2(false, rarp(VM1));
         flowsOf(1);

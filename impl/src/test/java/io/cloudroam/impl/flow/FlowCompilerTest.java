@@ -56,11 +56,16 @@ class FlowCompilerTest {
             vm(300, "02:c0:00:00:00:07", 1, 2, "10.0.0.7"), vm(100, VM3, 3, 4, "10.0.0.3"));
         final var all = FlowCompiler.compile(config, views, vms);
         final var shared = FlowCompiler.compile(config, views, List.of());
+        final var ports = BridgePorts.of(config, views, config.portBindingIndex());
+        assertEquals(shared, FlowCompiler.compileShared(config, ports, d -> true, config.portBindingIndex()));
         for (var dpid : all.keySet()) {
+            assertTrue(shared.get(dpid).keySet().stream().noneMatch(FlowCompiler::isVmKey),
+                () -> "a shared flow taken for a VM's: " + shared.get(dpid).keySet());
             final var rest = new java.util.HashMap<>(all.get(dpid));
             for (var vm : vms) {
                 final var keys = FlowCompiler.vmKeys(vm.vni(), vm.mac(), vm.ipAddresses());
-                final var alone = FlowCompiler.compileVm(config, views, vm, Map.of(), Map.of(), d -> true,
+                assertTrue(keys.stream().allMatch(FlowCompiler::isVmKey), keys::toString);
+                final var alone = FlowCompiler.compileVm(config, ports, vm, Map.of(), Map.of(), d -> true,
                     config.portBindingIndex()).get(dpid);
                 assertTrue(keys.containsAll(alone.keySet()), () -> "not the VM's: " + alone.keySet());
                 for (var key : keys) {
