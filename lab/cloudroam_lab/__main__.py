@@ -39,8 +39,8 @@ def build_parser():
     sub.add_parser("status", help="clouds, VMs and where each VM is")
     sub.add_parser("leftovers", help="what a lab left behind (empty lists when clean)")
 
-    p = sub.add_parser("migrate", help="live-migrate a VM like QEMU does")
-    p.add_argument("vm")
+    p = sub.add_parser("migrate", help="live-migrate a VM like QEMU does (several at once: vm1,vm2,...)")
+    p.add_argument("vm", help="a VM, or VMs separated by commas, which move together")
     p.add_argument("cloud")
     p.add_argument("--announce", default="rarp", help="rarp (QEMU announce_self, default), garp or none")
     p.add_argument("--downtime", default="100ms", help="stop-and-copy pause (default 100ms)")
@@ -107,6 +107,9 @@ def dispatch(args):
     if args.cmd == "leftovers":
         return lab.leftovers()
     if args.cmd == "migrate":
+        names = [name for name in args.vm.split(",") if name]
+        if len(names) > 1:
+            return lab.migrate_many(names, args.cloud, args.announce, parse_duration_ms(args.downtime))
         return lab.migrate(args.vm, args.cloud, args.announce, parse_duration_ms(args.downtime))
     if args.cmd in ("ping", "rtt"):
         return lab.ping(args.a, args.b, args.count, args.interval)

@@ -167,7 +167,7 @@ def _vm_up(spec, vm):
 
 def _attach(cloud, vm):
     _prepare_port(cloud, vm)
-    _add_port(cloud, vm)
+    _add_ports(cloud, [vm])
 
 
 def _prepare_port(cloud, vm):
@@ -175,10 +175,19 @@ def _prepare_port(cloud, vm):
     run(["ip", "link", "set", vm.port, "up"], ns=cloud.netns)
 
 
-def _add_port(cloud, vm):
-    _vsctl(cloud, "add-port", "br-int", vm.port, "--", "set", "interface", vm.port,
-           f"external_ids:iface-id={vm.name}", f"external_ids:attached-mac={vm.mac}",
-           f"external_ids:cloudroam-vni={vm.vni}")
+def _add_ports(cloud, vms):
+    """Adds VMs' ports to a cloud's bridge in one OVSDB transaction."""
+    _vsctl(cloud, *_joined([["add-port", "br-int", vm.port, "--", "set", "interface", vm.port,
+                             f"external_ids:iface-id={vm.name}", f"external_ids:attached-mac={vm.mac}",
+                             f"external_ids:cloudroam-vni={vm.vni}"] for vm in vms]))
+
+
+def _joined(commands):
+    """ovs-vsctl commands run as one transaction: separated by '--'."""
+    args = []
+    for command in commands:
+        args += (["--"] if args else []) + command
+    return args
 
 
 def _wan_up(spec):
@@ -276,54 +285,72 @@ def _cloud_index(spec, name):
 # ------------------------------------------------------------------ migrate
 
 def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0):
+    return migrate_many([vm_name], target_name, announce, downtime_ms)[0]
+
+
+def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0):
+    """VMs move to one cloud together, as in an evacuation: one OVSDB transaction per old cloud
+    removes their ports, one adds them all in the new cloud after the pause, then every VM announces
+    itself at once."""
     spec, locations = load()
-    vm = _vm(spec, vm_name)
+    vms = [_vm(spec, name) for name in vm_names]
     target = _cloud_index(spec, target_name)
+    if not vms or len({vm.name for vm in vms}) != len(vms):
+        raise LabError(f"give each VM to move once, got {list(vm_names)}")
     if announce not in ("rarp", "garp", "none"):
         raise LabError(f"--announce must be rarp, garp or none, got '{announce}'")
     if not 0 <= downtime_ms <= 60_000:
         raise LabError(f"--downtime must be between 0 and 60000 ms, got {downtime_ms}")
-    source = locations[vm.name]
-    if source == target:
-        raise LabError(f"{vm.name} is already in c{target}")
-    old, new = spec.cloud_list()[source - 1], spec.cloud_list()[target - 1]
-    announcer = None
-    if announce != "none":
-        announcer = subprocess.Popen(
-            system.in_ns(vm.netns, _py("vmtools", "announce", "--kind", announce, "--mac", vm.mac, "--ip", vm.ip,
-                                       "--wait-stdin", "--gaps-ms", ",".join(str(g) for g in ANNOUNCE_GAPS_MS))),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+    there = [vm.name for vm in vms if locations[vm.name] == target]
+    if there:
+        raise LabError(f"{', '.join(there)} already in c{target}")
+    clouds = spec.cloud_list()
+    new = clouds[target - 1]
+    announcers = {}
     try:
-        # stop-and-copy: the VM vanishes from its old port, stays paused, then resumes on the new one
+        if announce != "none":
+            for vm in vms:
+                announcers[vm.name] = subprocess.Popen(
+                    system.in_ns(vm.netns, _py("vmtools", "announce", "--kind", announce, "--mac", vm.mac, "--ip",
+                                               vm.ip, "--wait-stdin", "--gaps-ms",
+                                               ",".join(str(g) for g in ANNOUNCE_GAPS_MS))),
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+        # stop-and-copy: the VMs vanish from their old ports, stay paused, then resume on the new ones
         pause_start = time.time()
-        _vsctl(old, "del-port", "br-int", vm.port)
-        run(["ip", "link", "set", vm.port, "netns", new.netns], ns=old.netns)
-        _prepare_port(new, vm)
+        for source in sorted({locations[vm.name] for vm in vms}):
+            old = clouds[source - 1]
+            leaving = [vm for vm in vms if locations[vm.name] == source]
+            _vsctl(old, *_joined([["del-port", "br-int", vm.port] for vm in leaving]))
+            for vm in leaving:
+                run(["ip", "link", "set", vm.port, "netns", new.netns], ns=old.netns)
+        for vm in vms:
+            _prepare_port(new, vm)
         remaining = downtime_ms / 1000 - (time.time() - pause_start)
         if remaining > 0:
             time.sleep(remaining)
-        _add_port(new, vm)
+        _add_ports(new, vms)
         resume = time.time()
-        sent = []
-        if announcer:
+        for announcer in announcers.values():
             announcer.stdin.write("go\n")
             announcer.stdin.flush()
-        locations[vm.name] = target
+        sources = {vm.name: clouds[locations[vm.name] - 1].name for vm in vms}
+        for vm in vms:
+            locations[vm.name] = target
         save(spec, locations)
         if spec.tunnels == "static":
             install_static_flows(spec, locations)
-        if announcer:
-            out, _ = announcer.communicate(timeout=30)
-            sent = json.loads(out)["sent_at"]
+        sent = {name: json.loads(announcer.communicate(timeout=30)[0])["sent_at"]
+                for name, announcer in announcers.items()}
     finally:
-        if announcer and announcer.poll() is None:
-            announcer.kill()
-            announcer.wait()
-    return {"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": old.name, "to": new.name,
-            "announce": announce, "requested_downtime_ms": downtime_ms, "pause_start": pause_start,
-            "resume": resume,
-            "paused_ms": round((resume - pause_start) * 1000, 3),
-            "first_announcement": sent[0] if sent else None, "announcements": sent}
+        for announcer in announcers.values():
+            if announcer.poll() is None:
+                announcer.kill()
+                announcer.wait()
+    return [{"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": sources[vm.name], "to": new.name,
+             "announce": announce, "requested_downtime_ms": downtime_ms, "pause_start": pause_start,
+             "resume": resume, "paused_ms": round((resume - pause_start) * 1000, 3),
+             "first_announcement": sent[vm.name][0] if sent.get(vm.name) else None,
+             "announcements": sent.get(vm.name, [])} for vm in vms]
 
 
 # ------------------------------------------------------------------ traffic

@@ -93,5 +93,15 @@ class StaticFlowsTest(unittest.TestCase):
                                  "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=output:tap-vm2,output:tap-vm4"])
 
 
+class VsctlTest(unittest.TestCase):
+    def test_commands_join_into_one_transaction(self):
+        from cloudroam_lab.lab import _joined
+        self.assertEqual(_joined([["del-port", "br-int", "a"], ["del-port", "br-int", "b"]]),
+                         ["del-port", "br-int", "a", "--", "del-port", "br-int", "b"])
+        self.assertEqual(_joined([["add-port", "br-int", "a", "--", "set", "interface", "a", "x=1"]]),
+                         ["add-port", "br-int", "a", "--", "set", "interface", "a", "x=1"])
+        self.assertEqual(_joined([]), [])
+
+
 if __name__ == "__main__":
     unittest.main()
