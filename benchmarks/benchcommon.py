@@ -1,8 +1,10 @@
 """What every benchmark records beside its numbers: percentiles and the machine it ran on."""
 
+import json
 import os
 import platform
 import subprocess
+import sys
 
 
 def percentile(values, q):
@@ -23,3 +25,21 @@ def environment():
                           text=True).stderr.splitlines()[0]
     return {"cpus": os.cpu_count(), "cpu": cpu(), "kernel": platform.release(), "java": java,
             "openflowplugin": "0.20.1"}
+
+
+def write_result(name, result):
+    """Writes a benchmark's result to results/NAME.json; returns the path."""
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", f"{name}.json")
+    with open(out, "w") as f:
+        json.dump(result, f, indent=1)
+    return out
+
+
+def run(main, name):
+    """Runs a benchmark's main(): its exit status, or 2 with the lab's message on a LabError."""
+    from cloudroam_lab.topology import LabError
+    try:
+        sys.exit(main())
+    except LabError as e:
+        print(f"bench {name}: error: {e}", file=sys.stderr)
+        sys.exit(2)

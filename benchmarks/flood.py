@@ -12,19 +12,17 @@ Run: ./cloudroam bench flood [--migrations 50] [--pps 5000,20000,50000]
 """
 
 import argparse
-import json
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 
-from benchcommon import environment, percentile
+from benchcommon import environment, percentile, run, write_result
 from cloudroam_lab import demo, lab
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
 
-from migration import _instant, _records, _set
+from migration import _move_and_wait, _reconverged_ms, _set
 
 
 def counters():
@@ -61,17 +59,11 @@ def moves(vm, count, timeout=20):
     at = demo._locate(vm["mac"])["cloud"]
     for _ in range(count):
         target = "c3" if at == "c1" else "c1"
-        known = set(_records())
-        lab.migrate(vm["name"], target)
-        mine = lambda: [m for i, m in _records().items() if i not in known and m["mac"] == vm["mac"]
-                        and m["to-cloud"] == target]
-        try:
-            record = demo._wait(f"{vm['name']}'s move to {target} confirmed",
-                                lambda: next((m for m in mine() if "flows-confirmed" in m), None), timeout)
-            samples.append((_instant(record["flows-confirmed"]) - _instant(record["signal-seen"])).total_seconds()
-                           * 1000)
-        except LabError:
-            missed.append({"to": target, "signal_seen": bool(mine())})
+        record, seen = _move_and_wait(vm, target, timeout)
+        if record:
+            samples.append(_reconverged_ms(record))
+        else:
+            missed.append({"to": target, "signal_seen": seen})
             lab.ping(vm["name"], "vm5", count=3)
         at = target
         time.sleep(0.3)  # let the announcement burst end before the next move
@@ -172,9 +164,7 @@ def main(argv=None):
         "baseline": "idle (same lab, same run, no flood)", "phases": phases,
         "live_heap_mib": {"before": heap_before, "after": heap_after},
     }
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "flood.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
+    out = write_result("flood", result)
     print("| flood offered | reached | migrations confirmed | p50 ms | p99 ms | missed | p99 / idle p99 | packet-ins/s at the controller "
           "| CPU cores controller / c1 switch |\n|---|---|---|---|---|---|---|---|---|")
     for p in phases:
@@ -187,8 +177,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except LabError as e:
-        print(f"bench flood: error: {e}", file=sys.stderr)
-        sys.exit(2)
+    run(main, "flood")

@@ -23,7 +23,7 @@ import sys
 import time
 import urllib.request
 
-from benchcommon import environment, percentile
+from benchcommon import environment, percentile, run, write_result
 from cloudroam_lab import lab
 from cloudroam_lab.system import in_ns
 from cloudroam_lab.topology import controller_config
@@ -153,9 +153,7 @@ def main(argv=None):
               "what": "RESTCONF PUT that re-binds c1's VMs -> last flow-mod applied by c1's switch",
               "baseline": "datastore", "datastore": summary["datastore"], "rpc": summary["rpc"],
               "rpc_over_datastore_p50": round(ratio, 2)}
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "flow-programming.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
+    out = write_result("flow-programming", result)
     print(f"| method | samples | flow-mods | p50 ms | p99 ms |\n|---|---|---|---|---|")
     for method in ("datastore", "rpc"):
         s = summary[method]
@@ -164,4 +162,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run(main, "flow-programming")

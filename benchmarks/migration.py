@@ -15,14 +15,11 @@ Run: ./cloudroam bench migration [--migrations 200] [--rounds 3] [--clouds 4] [-
 """
 
 import argparse
-import json
-import os
 import statistics
-import sys
 import time
 from datetime import datetime
 
-from benchcommon import environment, percentile
+from benchcommon import environment, percentile, run, write_result
 from cloudroam_lab import demo, lab
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
 
@@ -44,6 +41,38 @@ def _set(path, body):
         raise LabError(f"PUT {path} refused: {answer}")
 
 
+def _reconverged_ms(record):
+    """Signal seen -> all flows confirmed, from a migration record."""
+    return (_instant(record["flows-confirmed"]) - _instant(record["signal-seen"])).total_seconds() * 1000
+
+
+def _move_and_wait(vm, target, timeout=30):
+    """Moves a VM (lab migrate) and waits for cloudroam's record of that move to be confirmed.
+    Returns the record, or None after `timeout` with whether cloudroam recorded the move at all."""
+    known = set(_records())
+    lab.migrate(vm["name"], target)
+
+    def mine():
+        return [m for i, m in _records().items() if i not in known and m["mac"] == vm["mac"]
+                and m["to-cloud"] == target]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        record = next((m for m in mine() if "flows-confirmed" in m), None)
+        if record:
+            return record, True
+        time.sleep(0.05)  # poll interval
+    return None, bool(mine())
+
+
+def _locate_all(vms):
+    """Every VM speaks once (a ping to a VM of its network), so cloudroam knows all of them."""
+    for v in vms:
+        peer = next(p for p in vms if p["vni"] == v["vni"] and p["name"] != v["name"])
+        lab.ping(v["name"], peer["name"], count=1)
+    demo._wait(f"all {len(vms)} VMs located", lambda: len(demo._call("GET", "/rests/data/cloudroam:vm-locations")[1]
+               .get("cloudroam:vm-locations", {}).get("vm-location", [])) >= len(vms), 120)
+
+
 def _reconvergence(spec, count, modes):
     """vm1 moves between c1 and c3 `count` times per mode while every other VM is located (its flows on
     every switch): the time from the signal to all flows confirmed, from cloudroam's migration records."""
@@ -53,12 +82,7 @@ def _reconvergence(spec, count, modes):
     _set("/rests/data/cloudroam:cloudroam", config)
     vms = up["vms"]
     vm = next(v for v in vms if v["name"] == "vm1")
-    # every VM speaks once (a ping to a VM of its network), so cloudroam knows all of them
-    for v in vms:
-        peer = next(p for p in vms if p["vni"] == v["vni"] and p["name"] != v["name"])
-        lab.ping(v["name"], peer["name"], count=1)
-    demo._wait(f"all {len(vms)} VMs located", lambda: len(demo._call("GET", "/rests/data/cloudroam:vm-locations")[1]
-               .get("cloudroam:vm-locations", {}).get("vm-location", [])) >= len(vms), 120)
+    _locate_all(vms)
     samples = {}
     for mode in modes:
         demo._set_mode(spec, mode)
@@ -67,13 +91,10 @@ def _reconvergence(spec, count, modes):
         samples[mode] = []
         for _ in range(count):
             target = "c3" if at == "c1" else "c1"
-            known = set(_records())
-            lab.migrate(vm["name"], target)
-            record = demo._wait(f"{vm['name']}'s move to {target} confirmed", lambda: next(
-                (m for i, m in _records().items() if i not in known and m["mac"] == vm["mac"]
-                 and m["to-cloud"] == target and "flows-confirmed" in m), None), 30)
-            samples[mode].append((_instant(record["flows-confirmed"]) - _instant(record["signal-seen"]))
-                                 .total_seconds() * 1000)
+            record, _ = _move_and_wait(vm, target)
+            if record is None:
+                raise LabError(f"{vm['name']}'s move to {target} not confirmed within 30 s")
+            samples[mode].append(_reconverged_ms(record))
             at = target
             if mode == "reactive":
                 lab.ping("vm1", "vm5", count=1)  # the baseline forgot vm1: its traffic teaches it again
@@ -84,7 +105,7 @@ def _reconvergence(spec, count, modes):
 def _loss(spec, vm, mode, announce):
     at = demo._locate(vm["mac"])["cloud"]
     row = demo._move(mode, spec, vm, "c3" if at == "c1" else "c1", announce=announce)
-    return row["lost"], row["paused"]
+    return row["lost"], row["paused"], row["longest_gap"]
 
 
 def main(argv=None):
@@ -121,9 +142,12 @@ def main(argv=None):
     summary = {mode: {"samples": len(v), "p50_ms": round(percentile(v, 0.5), 1),
                         "p99_ms": round(percentile(v, 0.99), 1), "mean_ms": round(statistics.mean(v), 1),
                         "all_ms": [round(x, 1) for x in v]} for mode, v in reconvergence.items()}
+    # the echo stream's longest silence, replies included: what an application sees of the move
     loss = {label: {"moves": len(v), "lost": [x[0] for x in v], "paused_ms": [round(x[1]) for x in v],
                     "beyond_pause": [x[0] - round(x[1]) for x in v],
-                    "beyond_pause_mean": round(statistics.mean(x[0] - x[1] for x in v), 1)}
+                    "beyond_pause_mean": round(statistics.mean(x[0] - x[1] for x in v), 1),
+                    "longest_gap_ms": [round(x[2], 1) if x[2] is not None else None for x in v],
+                    "gap_beyond_pause_ms": [round(x[2] - x[1], 1) if x[2] is not None else None for x in v]}
             for label, v in losses.items()}
     result = {"benchmark": "migration",
               "command": f"./cloudroam bench migration --migrations {args.migrations} --rounds {args.rounds} "
@@ -138,29 +162,26 @@ def main(argv=None):
                                 **({"optimal_over_reactive_p99": round(summary["optimal"]["p99_ms"]
                                                                        / summary["reactive"]["p99_ms"], 2)}
                                    if "optimal" in summary and "reactive" in summary else {})},
-              "loss": {"what": "1 kpps echo stream vm5 (c2) -> vm1 across vm1's move c1 <-> c3; lost packets",
+              "loss": {"what": "1 kpps echo stream vm5 (c2) -> vm1 across vm1's move c1 <-> c3; lost packets and the "
+                               "longest gap between replies",
                        "baseline": "reactive", **loss,
                        "optimal_over_reactive_lost": round(statistics.mean(loss["optimal"]["lost"])
                                                            / statistics.mean(loss["reactive"]["lost"]), 2),
                        "reactive_minus_optimal_beyond_pause": round(loss["reactive"]["beyond_pause_mean"]
                                                                     - loss["optimal"]["beyond_pause_mean"], 1)}}
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "migration.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
+    out = write_result("migration", result)
     print("| mode | migrations | p50 ms | p99 ms |\n|---|---|---|---|")
     for mode, s in summary.items():
         print(f"| {mode} | {s['samples']} | {s['p50_ms']} | {s['p99_ms']} |")
-    print("\n| mode | moves | lost (each) | VM paused ms (each) | lost beyond the pause, mean |\n|---|---|---|---|---|")
+    print("\n| mode | moves | lost (each) | VM paused ms (each) | lost beyond the pause, mean | longest gap ms (each) "
+          "| gap beyond the pause ms (each) |\n|---|---|---|---|---|---|---|")
     for label, s in loss.items():
-        print(f"| {label} | {s['moves']} | {s['lost']} | {s['paused_ms']} | {s['beyond_pause_mean']} |")
+        print(f"| {label} | {s['moves']} | {s['lost']} | {s['paused_ms']} | {s['beyond_pause_mean']} | "
+              f"{s['longest_gap_ms']} | {s['gap_beyond_pause_ms']} |")
     print(f"optimal / reactive (packets lost, mean): {result['loss']['optimal_over_reactive_lost']}; reactive loses "
           f"{result['loss']['reactive_minus_optimal_beyond_pause']} more beyond the pause   -> {out}")
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except LabError as e:
-        print(f"bench migration: error: {e}", file=sys.stderr)
-        sys.exit(2)
+    run(main, "migration")

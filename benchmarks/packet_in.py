@@ -25,15 +25,13 @@ Run: ./cloudroam bench packet-in [--pps 50000] [--seconds 20] [--probe-interval 
 """
 
 import argparse
-import json
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 
-from benchcommon import environment
+from benchcommon import environment, run, write_result
 from cloudroam_lab import demo, lab
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
 
@@ -186,9 +184,7 @@ def main(argv=None):
         "with_cloudroam": with_cloudroam, "bare_openflowplugin": bare,
         "cloudroam_packet_ins_per_s": taken, "bare_published_per_s": published, "ratio": ratio, "target": 0.9,
     }
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "packet-in.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
+    out = write_result("packet-in", result)
     print("| run | offered | reached | openflowplugin received/s | published/s | cloudroam took in/s "
           "| CPU cores controller / c1 switch |\n|---|---|---|---|---|---|---|")
     for name, run in (("cloudroam", with_cloudroam), ("bare openflowplugin (baseline)", bare)):
@@ -202,8 +198,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except LabError as e:
-        print(f"bench packet-in: error: {e}", file=sys.stderr)
-        sys.exit(2)
+    run(main, "packet-in")

@@ -14,16 +14,13 @@ Run: ./cloudroam bench storm-lab [--clouds 4] [--vms 240] [--rounds 4]
 """
 
 import argparse
-import json
-import os
-import sys
 import time
 
-from benchcommon import environment, percentile
+from benchcommon import environment, percentile, run, write_result
 from cloudroam_lab import demo, lab
-from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
+from cloudroam_lab.topology import LabSpec, controller_config, parse_wan_spec
 
-from migration import _instant, _locate_all, _records, _set
+from migration import _instant, _locate_all, _move_and_wait, _reconverged_ms, _records, _set
 
 
 def _confirmed(known, macs, target, timeout):
@@ -47,7 +44,7 @@ def _span_ms(records):
 
 
 def _each_ms(records):
-    return [(_instant(m["flows-confirmed"]) - _instant(m["signal-seen"])).total_seconds() * 1000 for m in records]
+    return [_reconverged_ms(m) for m in records]
 
 
 def main(argv=None):
@@ -70,11 +67,9 @@ def main(argv=None):
         # baseline: one at a time, each awaited
         singles, missed_single = [], 0
         for v in movers:
-            known = set(_records())
-            lab.migrate(v["name"], "c3")
-            got = _confirmed(known, {v["mac"]}, "c3", 30)
-            if got and all("flows-confirmed" in m for m in got.values()):
-                singles += _each_ms(got.values())
+            record, _ = _move_and_wait(v, "c3")
+            if record:
+                singles.append(_reconverged_ms(record))
             else:
                 missed_single += 1
         storms = []
@@ -110,9 +105,7 @@ def main(argv=None):
         "storms": storms, "storm_p50_ms": round(p50, 1) if p50 else None,
         "ratio_storm_to_one_at_a_time": round(p50 / baseline, 2) if p50 and baseline else None,
     }
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "storm-lab.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
+    out = write_result("storm-lab", result)
     print("| storm | VMs | confirmed | first signal -> last confirmed | per move p50 (p99) |\n|---|---|---|---|---|")
     for k, s in enumerate(storms, 1):
         print(f"| {k} (to {s['to']}) | {s['vms']} | {s['confirmed']} | {s['first_signal_to_last_confirmed_ms']} ms | "
@@ -126,8 +119,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except LabError as e:
-        print(f"bench storm-lab: error: {e}", file=sys.stderr)
-        sys.exit(2)
+    run(main, "storm-lab")

@@ -16,18 +16,15 @@ Run: ./cloudroam bench stretch-lab [--clouds 8] [--matrices 8] [--seed 2010]
 """
 
 import argparse
-import json
-import os
 import random
-import sys
 import threading
 import time
 
-from benchcommon import environment, percentile
+from benchcommon import environment, percentile, run, write_result
 from cloudroam_lab import demo, lab
 from cloudroam_lab.topology import LabSpec, LabError, WanRule, controller_config, parse_wan_spec
 
-from migration import _instant, _records, _set
+from migration import _move_and_wait, _set
 from packet_in import settle
 
 
@@ -128,11 +125,8 @@ def main(argv=None):
             converged_s = round(time.monotonic() - started, 1)
             dist, hops = _shortest(delays, n)
             target = rng.choice([c for c in range(2, n + 1) if c != at])
-            known = set(_records())
-            lab.migrate("vm1", f"c{target}")
-            demo._wait(f"vm1's move to c{target} confirmed", lambda: any(
-                i not in known and r["mac"] == vm1["mac"] and r["to-cloud"] == f"c{target}" and "flows-confirmed" in r
-                for i, r in _records().items()), 30)
+            if _move_and_wait(vm1, f"c{target}")[0] is None:
+                raise LabError(f"vm1's move to c{target} not confirmed within 30 s")
             at = target
             peers = [f"vm{k}" for k in range(2, n + 1) if k != target]
             row = {"delays_ms": {f"c{a}-c{b}": d for (a, b), d in delays.items()}, "vm1_in": f"c{target}",
@@ -170,9 +164,7 @@ def main(argv=None):
         "per_tunnel_overhead_ms": round(overhead, 3), "optimal": stats(samples["optimal"]),
         "triangle": stats(samples["triangle"]), "matrices": matrices,
     }
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "stretch-lab.json")
-    with open(out, "w") as f:
-        json.dump(result, f, indent=1)
+    out = write_result("stretch-lab", result)
     print("| mode | pairs | stretch p50 | p99 | max | mean | within 2% |\n|---|---|---|---|---|---|---|")
     for mode in ("optimal", "triangle"):
         s = result[mode]
@@ -185,8 +177,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except LabError as e:
-        print(f"bench stretch-lab: error: {e}", file=sys.stderr)
-        sys.exit(2)
+    run(main, "stretch-lab")

@@ -115,7 +115,7 @@ def _move(mode, spec, vm, target, announce=False):
     print(f"   {label}: {vm['name']} {moved['from']} -> {target}, paused {moved['paused_ms']:.0f} ms, "
           f"lost {streamed['lost']} of {streamed['sent']}, RTT {before:.1f} -> {after:.1f} ms")
     return {"mode": label, "before": before, "after": after, "lost": streamed["lost"], "sent": streamed["sent"],
-            "paused": moved["paused_ms"]}
+            "paused": moved["paused_ms"], "longest_gap": streamed.get("longest_gap_ms")}
 
 
 def _dashboard():
