@@ -50,7 +50,7 @@ public final class Fixtures {
         return new SwitchView.Interface("port-crv-c" + to, "crv-c" + to, "vxlan", Optional.of(ofport),
             Map.of(SwitchView.REMOTE_CLOUD_KEY, "c" + to),
             Map.of("remote_ip", "192.0.2." + to, "local_ip", "192.0.2." + from, "key", "flow"),
-            Map.of("state", "up"), Optional.of("up"));
+            io.cloudroam.impl.tunnel.TunnelPlanner.BFD, Map.of("state", "up"), Optional.of("up"));
     }
 
     /** The two ends of cloud i's probe loop, as cloudroam creates them on bridge "bridge-i". */

@@ -38,7 +38,7 @@ public final class OvsdbSession implements OvsdbLink {
     private static final Map<String, List<String>> MONITORED = Map.of(
         "Bridge", List.of("name", "datapath_id", "ports"),
         "Port", List.of("name", "interfaces"),
-        "Interface", List.of("name", "type", "ofport", "external_ids", "options", "bfd_status", "link_state"));
+        "Interface", List.of("name", "type", "ofport", "external_ids", "options", "bfd", "bfd_status", "link_state"));
 
     private final String host;
     private final int port;

@@ -67,19 +67,39 @@ public record SwitchView(List<Bridge> bridges) {
      * @param ofport OpenFlow port number, once assigned (-1 means the port failed)
      * @param externalIds its {@code external_ids}
      * @param options its {@code options}
+     * @param bfd its {@code bfd} settings
      * @param bfdStatus its {@code bfd_status}
      * @param linkState {@code up}, {@code down} or empty
      */
     public record Interface(String portUuid, String name, String type, Optional<Long> ofport,
-            Map<String, String> externalIds, Map<String, String> options, Map<String, String> bfdStatus,
-            Optional<String> linkState) {
+            Map<String, String> externalIds, Map<String, String> options, Map<String, String> bfd,
+            Map<String, String> bfdStatus, Optional<String> linkState) {
         /**
          * Freezes the maps.
          */
         public Interface {
             externalIds = Map.copyOf(externalIds);
             options = Map.copyOf(options);
+            bfd = Map.copyOf(bfd);
             bfdStatus = Map.copyOf(bfdStatus);
+        }
+
+        /**
+         * An interface without BFD settings.
+         *
+         * @param portUuid UUID of its Port row
+         * @param name interface name
+         * @param type interface type
+         * @param ofport OpenFlow port number, once assigned
+         * @param externalIds its {@code external_ids}
+         * @param options its {@code options}
+         * @param bfdStatus its {@code bfd_status}
+         * @param linkState {@code up}, {@code down} or empty
+         */
+        public Interface(final String portUuid, final String name, final String type, final Optional<Long> ofport,
+                final Map<String, String> externalIds, final Map<String, String> options,
+                final Map<String, String> bfdStatus, final Optional<String> linkState) {
+            this(portUuid, name, type, ofport, externalIds, options, Map.of(), bfdStatus, linkState);
         }
 
         /**
@@ -134,7 +154,8 @@ public record SwitchView(List<Bridge> bridges) {
                         members.add(new Interface(portUuid, OvsdbTables.string(iface, "name").orElse(""),
                             OvsdbTables.string(iface, "type").orElse(""), OvsdbTables.integer(iface, "ofport"),
                             OvsdbTables.map(iface, "external_ids"), OvsdbTables.map(iface, "options"),
-                            OvsdbTables.map(iface, "bfd_status"), OvsdbTables.string(iface, "link_state")));
+                            OvsdbTables.map(iface, "bfd"), OvsdbTables.map(iface, "bfd_status"),
+                            OvsdbTables.string(iface, "link_state")));
                     }
                 }
             }

@@ -697,8 +697,8 @@ class FabricTest {
         final var dead = tunnel(2, 3, 11);
         final var loop2 = Fixtures.probeLoop(2, 20, 21);
         feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), new SwitchView.Interface(dead.portUuid(),
-            dead.name(), dead.type(), dead.ofport(), dead.externalIds(), dead.options(), Map.of("state", "down"),
-            dead.linkState()), loop2[0], loop2[1]));
+            dead.name(), dead.type(), dead.ofport(), dead.externalIds(), dead.options(), dead.bfd(),
+            Map.of("state", "down"), dead.linkState()), loop2[0], loop2[1]));
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
             flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 falls back on its direct tunnel to c1");
         fabric.probeNow();

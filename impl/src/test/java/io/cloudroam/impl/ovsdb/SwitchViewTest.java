@@ -30,6 +30,7 @@ class SwitchViewTest {
            "i2": {"new": {"name": "crv-c2", "type": "vxlan", "ofport": ["set", []],
                           "external_ids": ["map", [["cloudroam-remote-cloud", "c2"]]],
                           "options": ["map", [["key", "flow"], ["remote_ip", "192.0.2.2"]]],
+                          "bfd": ["map", [["enable", "true"], ["min_rx", "250"]]],
                           "bfd_status": ["map", [["state", "down"]]], "link_state": ["set", []]}}}}
         """;
 
@@ -51,6 +52,8 @@ class SwitchViewTest {
         assertEquals(Optional.of("c2"), tunnel.remoteCloud());
         assertEquals("192.0.2.2", tunnel.options().get("remote_ip"));
         assertEquals("down", tunnel.bfdStatus().get("state"));
+        assertEquals(Map.of("enable", "true", "min_rx", "250"), tunnel.bfd());
+        assertEquals(Map.of(), vm.bfd(), "no bfd column, no settings");
         assertEquals(Optional.empty(), tunnel.linkState());
     }
 

@@ -70,6 +70,19 @@ class TunnelPlannerTest {
     }
 
     @Test
+    void aTunnelWithOtherBfdSettingsIsReplaced() {
+        // a tunnel an earlier version made with Open vSwitch's default BFD intervals
+        final var current = tunnel(1, 2, 10);
+        final var old = new SwitchView.Interface("port-old", current.name(), current.type(), current.ofport(),
+            current.externalIds(), current.options(), Map.of("enable", "true"), current.bfdStatus(),
+            current.linkState());
+        final var plan = TunnelPlanner.plan(config(), "c1", view(1, old, tunnel(1, 3, 11)));
+        assertEquals(List.of(new TunnelPlanner.Remove("bridge-1", "port-old", "crv-c2")), plan.removes());
+        assertEquals(List.of("crv-c2"), plan.adds().stream().map(TunnelPlanner.Add::name).toList());
+        assertTrue(TunnelPlanner.plan(config(), "c1", view(1, current, tunnel(1, 3, 11))).removes().isEmpty());
+    }
+
+    @Test
     void portsWithoutOurMarkerAreNeverTouched() {
         final var foreign = new SwitchView.Interface("port-foreign", "crv-c2", "vxlan", Optional.of(10L), Map.of(),
             Map.of("remote_ip", "192.0.2.2"), Map.of(), Optional.empty());
@@ -133,7 +146,8 @@ class TunnelPlannerTest {
         assertEquals("vxlan", iface.getAsJsonObject("row").get("type").getAsString());
         assertEquals("[\"map\",[[\"key\",\"flow\"],[\"local_ip\",\"192.0.2.1\"],[\"remote_ip\",\"192.0.2.2\"]]]",
             iface.getAsJsonObject("row").get("options").toString());
-        assertEquals("[\"map\",[[\"enable\",\"true\"]]]", iface.getAsJsonObject("row").get("bfd").toString());
+        assertEquals("[\"map\",[[\"enable\",\"true\"],[\"min_rx\",\"200\"],[\"min_tx\",\"200\"]]]",
+            iface.getAsJsonObject("row").get("bfd").toString());
         final var port = params.get(3).getAsJsonObject();
         assertEquals("[\"named-uuid\",\"" + iface.get("uuid-name").getAsString() + "\"]",
             port.getAsJsonObject("row").get("interfaces").toString());
