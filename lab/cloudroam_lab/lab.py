@@ -303,7 +303,7 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0):
         raise LabError(f"--downtime must be between 0 and 60000 ms, got {downtime_ms}")
     there = [vm.name for vm in vms if locations[vm.name] == target]
     if there:
-        raise LabError(f"{', '.join(there)} already in c{target}")
+        raise LabError(f"{', '.join(there)} {'is' if len(there) == 1 else 'are'} already in c{target}")
     clouds = spec.cloud_list()
     new = clouds[target - 1]
     announcers = {}

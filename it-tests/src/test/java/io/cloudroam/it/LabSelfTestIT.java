@@ -116,6 +116,8 @@ class LabSelfTestIT {
             new BadInput(List.of("migrate", "vm99", "c1"), "unknown VM 'vm99'"),
             new BadInput(List.of("migrate", "vm1", "c1"), "vm1 is already in c1"),
             new BadInput(List.of("migrate", "vm1", "c7"), "unknown cloud 'c7'"),
+            new BadInput(List.of("migrate", "vm1,vm1", "c2"), "give each VM to move once"),
+            new BadInput(List.of("migrate", "vm1,vm99", "c2"), "unknown VM 'vm99'"),
             new BadInput(List.of("wan", "set", "c1-c2", "fast"), "not a duration"),
             new BadInput(List.of("wan", "set", "c1-c2", "5ms", "loss=200%"), "loss must be a percentage"),
             new BadInput(List.of("up", "--clouds", "3", "--vms", "2", "--wan", "c1-c2:5ms"), "expected 'PAIR DELAY"));
