@@ -46,22 +46,28 @@ def _reconverged_ms(record):
     return (_instant(record["flows-confirmed"]) - _instant(record["signal-seen"])).total_seconds() * 1000
 
 
+def _confirmed(known, macs, target, timeout=30):
+    """cloudroam's records of these MACs' moves to target (ids not in `known`), by MAC, once every one
+    is confirmed; after `timeout`, those there are."""
+    def mine():
+        return {m["mac"]: m for i, m in _records().items() if i not in known and m["mac"] in macs
+                and m["to-cloud"] == target}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        records = mine()
+        if len(records) == len(macs) and all("flows-confirmed" in m for m in records.values()):
+            return records
+        time.sleep(0.05)  # poll interval
+    return mine()
+
+
 def _move_and_wait(vm, target, timeout=30):
     """Moves a VM (lab migrate) and waits for cloudroam's record of that move to be confirmed.
     Returns the record, or None after `timeout` with whether cloudroam recorded the move at all."""
     known = set(_records())
     lab.migrate(vm["name"], target)
-
-    def mine():
-        return [m for i, m in _records().items() if i not in known and m["mac"] == vm["mac"]
-                and m["to-cloud"] == target]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        record = next((m for m in mine() if "flows-confirmed" in m), None)
-        if record:
-            return record, True
-        time.sleep(0.05)  # poll interval
-    return None, bool(mine())
+    record = _confirmed(known, {vm["mac"]}, target, timeout).get(vm["mac"])
+    return (record, True) if record and "flows-confirmed" in record else (None, record is not None)
 
 
 def _locate_all(vms):

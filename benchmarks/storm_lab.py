@@ -20,21 +20,7 @@ from benchcommon import environment, percentile, run, write_result
 from cloudroam_lab import demo, lab
 from cloudroam_lab.topology import LabSpec, controller_config, parse_wan_spec
 
-from migration import _instant, _locate_all, _move_and_wait, _reconverged_ms, _records, _set
-
-
-def _confirmed(known, macs, target, timeout):
-    """The migration records of these MACs' moves to target, once all are confirmed, or those there are."""
-    def mine():
-        return {m["mac"]: m for i, m in _records().items() if i not in known and m["mac"] in macs
-                and m["to-cloud"] == target}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        records = mine()
-        if len(records) == len(macs) and all("flows-confirmed" in m for m in records.values()):
-            return records
-        time.sleep(0.1)  # poll interval
-    return mine()
+from migration import _confirmed, _instant, _locate_all, _move_and_wait, _reconverged_ms, _records, _set
 
 
 def _span_ms(records):
