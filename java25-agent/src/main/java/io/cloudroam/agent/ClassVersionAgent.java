@@ -19,7 +19,9 @@ import java.lang.instrument.Instrumentation;
  * is read too late, so this runs as {@code -javaagent} from {@code bin/setenv}.
  *
  * <p>It also installs the {@link SubjectBridge}, without which no Karaf console shell starts on
- * Java 24 and newer.
+ * Java 24 and newer, and, when {@code -Dcloudroam.openflow.address} is set, the
+ * {@link OpenFlowAddress} rewrite that binds OpenFlow's listeners to one address (a cluster
+ * member's).
  */
 public final class ClassVersionAgent {
     /** The class file version aries-proxy 1.1.14 accepts and our bundles are compiled for. */
@@ -38,6 +40,7 @@ public final class ClassVersionAgent {
     public static void premain(final String args, final Instrumentation instrumentation) {
         apply();
         SubjectBridge.install(instrumentation);
+        OpenFlowAddress.install(instrumentation);
     }
 
     /**
