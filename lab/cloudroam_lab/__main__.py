@@ -6,7 +6,8 @@ import json
 import sys
 
 from . import lab
-from .topology import LabError, LabSpec, controller_config, parse_duration_ms, parse_wan_spec
+from .topology import (LabError, LabSpec, controller_config, parse_controllers, parse_duration_ms,
+                       parse_wan_spec)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +34,10 @@ def build_parser():
     p.add_argument("--tunnels", default="controller", help="controller (default): the controller creates "
                    "tunnels; static: the lab creates a VXLAN full mesh and static flows (no controller)")
     p.add_argument("--controller", choices=("yes", "no"), default=None,
-                   help="connect br-int to 127.0.0.1:6653 (default: yes with --tunnels=controller)")
+                   help="connect br-int to the controllers (default: yes with --tunnels=controller)")
+    p.add_argument("--controllers", default="127.0.0.1:6653",
+                   help="where each switch connects, comma-separated (a cluster: "
+                   "127.0.0.1:6653,127.0.0.2:6653,127.0.0.3:6653); default 127.0.0.1:6653")
 
     sub.add_parser("down", help="remove every namespace, process and relay the lab made")
     sub.add_parser("status", help="clouds, VMs and where each VM is")
@@ -96,7 +100,8 @@ def build_parser():
 def dispatch(args):
     if args.cmd == "up":
         controller = (args.tunnels == "controller") if args.controller is None else args.controller == "yes"
-        spec = LabSpec(args.clouds, args.vms, _int_list(args.vnis), args.tunnels, controller)
+        spec = LabSpec(args.clouds, args.vms, _int_list(args.vnis), args.tunnels, controller,
+                       controllers=parse_controllers(args.controllers))
         spec.validate()
         spec.wan = parse_wan_spec(args.wan, args.clouds)
         return lab.up(spec.validate())

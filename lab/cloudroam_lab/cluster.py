@@ -32,6 +32,16 @@ SSH_PORT = 8101
 # OpenDaylight's module shards; cloudroam's model lives in "default"
 SHARDS = ("default", "topology", "inventory")
 DIST_NAME = "cloudroam-karaf-0.1.0-SNAPSHOT"
+# Failover timing. OpenDaylight's defaults suit a WAN between members: a shard follower waits 20
+# heartbeats of 500 ms (10 s) before it calls an election, Pekko tolerates 3 s of silence before a
+# member is unreachable (which moves entity ownership: openflowplugin's switch mastership and
+# cloudroam's active instance). Members on one machine or one LAN can notice a loss sooner:
+SHARD_HEARTBEAT_MS = 250
+ELECTION_TIMEOUT_FACTOR = 4          # 1 s without a leader's heartbeat -> election
+FAILURE_DETECTOR_HEARTBEAT = "300 ms"
+ACCEPTABLE_HEARTBEAT_PAUSE = "1200 ms"
+DOWN_AFTER = "2s"                    # an unreachable member is downed (split-brain resolver) after this
+
 # three 2 GiB heaps (plus metaspace and direct buffers, ~3 GiB each) leave room for the lab on 24 GiB
 DEFAULT_HEAP = "2g"
 
@@ -72,12 +82,14 @@ odl-cluster-data {{
     cluster {{
       seed-nodes = [{seeds}]
       roles = ["member-{member}"]
-      # a member that does not answer for this long is marked down and leaves, so that the
-      # remaining two keep a majority and elect new shard leaders (a killed node rejoins as new)
-      downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+      failure-detector {{
+        heartbeat-interval = {FAILURE_DETECTOR_HEARTBEAT}
+        acceptable-heartbeat-pause = {ACCEPTABLE_HEARTBEAT_PAUSE}
+      }}
+      # the majority downs an unreachable member after this long; it rejoins as a new incarnation
       split-brain-resolver {{
         active-strategy = keep-majority
-        stable-after = 2s
+        stable-after = {DOWN_AFTER}
       }}
     }}
 
@@ -147,6 +159,9 @@ def configure(home, member, hosts, heap=DEFAULT_HEAP):
     _set_property(os.path.join(etc, "org.apache.karaf.management.cfg"), "rmiServerHost", host)
     _set_property(os.path.join(etc, "org.opendaylight.restconf.nb.rfc8040.cfg"), "bind-address", host)
     _set_property(os.path.join(etc, "system.properties"), "karaf.name", f"member-{member}")
+    datastore = os.path.join(etc, "org.opendaylight.controller.cluster.datastore.cfg")
+    _set_property(datastore, "shard-heartbeat-interval-in-millis", str(SHARD_HEARTBEAT_MS))
+    _set_property(datastore, "shard-election-timeout-factor", str(ELECTION_TIMEOUT_FACTOR))
     jetty = os.path.join(etc, "jetty.xml")
     with open(jetty) as f:
         text = f.read()
@@ -189,9 +204,17 @@ def _http(host, path, auth, method="GET", body=None, timeout=5):
         return resp.status, resp.read().decode()
 
 
+WILDCARDS = ("0.0.0.0", "*", "[::]")
+
+
 def _listening(host, port):
-    out = system.run(["ss", "-Hltn", f"src {host}:{port}"], check=False)
-    return bool(out.strip())
+    """Whether a TCP listener is bound to host:port exactly (host may be a wildcard of WILDCARDS)."""
+    wanted = {f"{host}:{port}", f"[::ffff:{host}]:{port}"}
+    for line in system.run(["ss", "-Hltn"], check=False).splitlines():
+        fields = line.split()
+        if len(fields) >= 4 and fields[3] in wanted:
+            return True
+    return False
 
 
 def _member_state(base, member, auth):
@@ -254,7 +277,7 @@ def start(base, member, archive, heap=DEFAULT_HEAP):
         return _pids(home)
     host = local_hosts()[member - 1]
     for port in (HTTP_PORT, OPENFLOW_PORT, SSH_PORT, PEKKO_PORT):
-        if _listening(host, port) or _listening("0.0.0.0", port) or _listening("*", port):
+        if _listening(host, port) or any(_listening(w, port) for w in WILDCARDS):
             raise LabError(f"{host}:{port} is taken by another process (a controller from "
                            "./cloudroam run? stop it first; ss -ltnp)")
     _install(archive, base, member, heap)
@@ -297,21 +320,15 @@ def kill(base, member):
     return {"member": member, "killed": pids}
 
 
-def stop(base, member, grace=60):
-    home = member_home(base, member)
-    pids = _pids(home)
-    if pids:
-        subprocess.run([os.path.join(home, "bin", "stop")], capture_output=True, check=False,
-                       env=dict(os.environ, KARAF_HOME=home))
-        deadline = time.monotonic() + grace
-        while _pids(home) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        system.kill_all(_pids(home), grace=1)
-    return {"member": member, "stopped": pids}
+def stop(base, members=(1, 2, 3), grace=60):
+    """Stops members together (SIGTERM: Karaf's orderly shutdown), SIGKILL after grace seconds."""
+    pids = {n: _pids(member_home(base, n)) for n in members}
+    system.kill_all([pid for group in pids.values() for pid in group], grace=grace)
+    return {"stopped": {f"member-{n}": group for n, group in pids.items()}}
 
 
 def down(base):
-    return {"members": [stop(base, n) for n in (1, 2, 3)]}
+    return stop(base)
 
 
 # ---------------------------------------------------------------- command line
@@ -335,7 +352,8 @@ def build_parser():
     sub.add_parser("status", help="members, their shard roles and who leads each shard")
     p = sub.add_parser("kill", help="SIGKILL one member (a crash)")
     p.add_argument("member", type=int, choices=(1, 2, 3))
-    p = sub.add_parser("start", help="start one member again (it rejoins and catches up)")
+    p = sub.add_parser("start", help="start one member of the cluster `up` installed again (it rejoins "
+                       "and catches up)")
     p.add_argument("member", type=int, choices=(1, 2, 3))
     p.add_argument("--heap", default=DEFAULT_HEAP)
     p.add_argument("--timeout", type=int, default=600)
@@ -360,8 +378,8 @@ def run_command(args, base, archive, auth):
     if args.cmd == "kill":
         return kill(base, args.member)
     if args.cmd == "start":
-        if not os.path.isfile(archive) and not os.path.isdir(member_home(base, args.member)):
-            raise LabError(f"no distribution archive at {archive}; ./cloudroam build first")
+        if not os.path.isdir(member_home(base, args.member)):
+            raise LabError(f"member-{args.member} is not installed; `./cloudroam cluster up` installs the cluster")
         started = time.monotonic()
         start(base, args.member, archive, args.heap)
         return wait_formed(base, auth, args.timeout, started)

@@ -136,16 +136,22 @@ def _cloud_up(spec, cloud):
     system.spawn(["socat", f"TCP-LISTEN:{cloud.ovsdb_port},bind=127.0.0.1,fork,reuseaddr",
                   f"UNIX-CONNECT:{cloud.db_socket}"], f"{rundir}/ovsdb-relay.log", f"{rundir}/ovsdb-relay.pid")
     if spec.controller:
-        system.spawn(["socat", f"UNIX-LISTEN:{cloud.of_socket},fork,unlink-early",
-                      f"TCP:127.0.0.1:{OPENFLOW_PORT}"], f"{rundir}/openflow-relay.log",
-                     f"{rundir}/openflow-relay.pid")
-        system.wait_for(lambda: os.path.exists(cloud.of_socket), 5, f"{cloud.name} OpenFlow relay")
+        # one relay per controller: a cluster's switches connect to every member
+        sockets = cloud.of_sockets(len(spec.controllers))
+        for n, (sock, target) in enumerate(zip(sockets, spec.controllers), start=1):
+            suffix = "" if n == 1 else f"-{n}"
+            system.spawn(["socat", f"UNIX-LISTEN:{sock},fork,unlink-early", f"TCP:{target}"],
+                         f"{rundir}/openflow-relay{suffix}.log", f"{rundir}/openflow-relay{suffix}.pid")
+        for sock in sockets:
+            system.wait_for(lambda sock=sock: os.path.exists(sock), 5, f"{cloud.name} OpenFlow relay")
+        _vsctl(cloud, "set-controller", "br-int", *(f"unix:{sock}" for sock in sockets))
         # Packet-ins at most PACKET_IN_RATE a second, queued per ingress port and sent in turn
         # (Open vSwitch drops from the longest queue): a port flooding unknown sources cannot crowd
         # out another port's migration announcement. An operator sets the same on every bridge.
-        limit = ["--", "set", "controller", "br-int", f"controller_rate_limit={PACKET_IN_RATE}",
-                 f"controller_burst_limit={PACKET_IN_BURST}"] if PACKET_IN_RATE else []
-        _vsctl(cloud, "set-controller", "br-int", f"unix:{cloud.of_socket}", *limit)
+        if PACKET_IN_RATE:
+            for uuid in _vsctl(cloud, "--bare", "--columns=_uuid", "list", "controller").split():
+                _vsctl(cloud, "set", "controller", uuid, f"controller_rate_limit={PACKET_IN_RATE}",
+                       f"controller_burst_limit={PACKET_IN_BURST}")
 
 
 def _vm_up(spec, vm):
@@ -255,7 +261,8 @@ def status():
         "clouds": [{"name": c.name, "netns": c.netns, "tunnel_endpoint": c.underlay_ip,
                     "datapath_id": c.datapath_id, "openflow_node": f"openflow:{c.datapath_id}",
                     "ovsdb": f"tcp:127.0.0.1:{c.ovsdb_port}",
-                    "openflow_socket": c.of_socket if spec.controller else None} for c in spec.cloud_list()],
+                    "openflow_socket": c.of_socket if spec.controller else None,
+                    "openflow_sockets": c.of_sockets(len(spec.controllers)) if spec.controller else []} for c in spec.cloud_list()],
         "vms": [{"name": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "port": vm.port,
                  "cloud": f"c{locations[vm.name]}",
                  "attached_in": _cloud_name(where_is(spec, vm))}

@@ -54,6 +54,10 @@ class Cloud:
     def of_socket(self):
         return f"{self.rundir}/openflow.sock"
 
+    def of_sockets(self, count):
+        """The OpenFlow relay sockets for count controllers (the first is of_socket)."""
+        return [self.of_socket] + [f"{self.rundir}/openflow-{n}.sock" for n in range(2, count + 1)]
+
     @property
     def db_socket(self):
         return f"{self.rundir}/db.sock"
@@ -99,6 +103,23 @@ class WanRule:
         return {"delay_ms": self.delay_ms, "jitter_ms": self.jitter_ms, "loss_percent": self.loss * 100}
 
 
+def parse_controllers(text):
+    """'127.0.0.1:6653,127.0.0.2:6653' -> the controller addresses; loopback only (the lab never
+    sends anything elsewhere), at most 3, no repeats."""
+    items = [c.strip() for c in text.split(",") if c.strip()]
+    if not 1 <= len(items) <= 3:
+        raise LabError(f"--controllers takes 1 to 3 addresses, got {len(items)}: '{text}'")
+    for item in items:
+        host, _, port = item.rpartition(":")
+        octets = host.split(".")
+        if not (len(octets) == 4 and octets[0] == "127" and all(o.isdigit() and int(o) < 256 for o in octets)
+                and port.isdigit() and 0 < int(port) < 65536):
+            raise LabError(f"--controllers takes loopback IPv4:port addresses (127.x.y.z:6653), got '{item}'")
+    if len(set(items)) != len(items):
+        raise LabError(f"--controllers lists an address twice: '{text}'")
+    return tuple(items)
+
+
 @dataclass
 class LabSpec:
     clouds: int
@@ -107,6 +128,8 @@ class LabSpec:
     tunnels: str = "controller"  # or "static"
     controller: bool = True
     wan: dict = field(default_factory=dict)  # (a, b) with a < b -> WanRule
+    # where every switch connects (a cluster's members: ./cloudroam cluster)
+    controllers: tuple = (f"127.0.0.1:{OPENFLOW_PORT}",)
 
     def validate(self):
         if not MIN_CLOUDS <= self.clouds <= MAX_CLOUDS:
@@ -122,6 +145,7 @@ class LabSpec:
             raise LabError(f"--vnis lists a VNI twice: {list(self.vnis)}")
         if self.tunnels not in ("controller", "static"):
             raise LabError(f"--tunnels must be 'controller' or 'static', got '{self.tunnels}'")
+        parse_controllers(",".join(self.controllers))
         for a, b in self.wan:
             if not (1 <= a <= self.clouds and 1 <= b <= self.clouds):
                 raise LabError(f"WAN rule for c{a}-c{b}: the lab has clouds c1..c{self.clouds}")
@@ -139,12 +163,13 @@ class LabSpec:
 
     def to_json(self):
         return {"clouds": self.clouds, "vms": self.vms, "vnis": list(self.vnis), "tunnels": self.tunnels,
-                "controller": self.controller,
+                "controller": self.controller, "controllers": list(self.controllers),
                 "wan": {f"c{a}-c{b}": rule.to_json() for (a, b), rule in sorted(self.wan.items())}}
 
     @staticmethod
     def from_json(data):
-        spec = LabSpec(data["clouds"], data["vms"], tuple(data["vnis"]), data["tunnels"], data["controller"])
+        spec = LabSpec(data["clouds"], data["vms"], tuple(data["vnis"]), data["tunnels"], data["controller"],
+                       controllers=tuple(data.get("controllers", (f"127.0.0.1:{OPENFLOW_PORT}",))))
         for pair, rule in data.get("wan", {}).items():
             a, b = parse_pair(pair)
             spec.wan[(a, b)] = WanRule(rule["delay_ms"], rule["jitter_ms"], rule["loss_percent"] / 100)

@@ -7,46 +7,41 @@
  */
 package io.cloudroam.impl;
 
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.ListeningExecutorService;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.cloudroam.impl.config.CloudroamConfig;
-import io.cloudroam.impl.config.ConfigListener;
-import io.cloudroam.impl.config.ConfigTracker;
 import io.cloudroam.impl.fabric.ConflictRecord;
 import io.cloudroam.impl.fabric.Counters;
-import io.cloudroam.impl.fabric.Fabric;
 import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.flow.FlowSpec;
-import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.mdsal.ConfigCohort;
-import io.cloudroam.impl.northbound.AnnounceMigrationRpc;
-import io.cloudroam.impl.northbound.ClearQuarantineRpc;
-import io.cloudroam.impl.northbound.LocateVmRpc;
-import io.cloudroam.impl.northbound.OperationalPublisher;
-import io.cloudroam.impl.northbound.StateRestore;
-import io.cloudroam.impl.ovsdb.OvsdbSession;
-import io.cloudroam.impl.southbound.FrmFlowProgrammer;
 import io.cloudroam.impl.southbound.PacketInListener;
-import io.cloudroam.impl.southbound.RpcFlowProgrammer;
-import io.cloudroam.impl.southbound.RpcPacketSender;
+import io.cloudroam.impl.southbound.PacketInRelay;
 import io.cloudroam.impl.southbound.SwitchReconciler;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.NotificationPublishService;
 import org.opendaylight.mdsal.binding.api.NotificationService;
 import org.opendaylight.mdsal.binding.api.RpcProviderService;
 import org.opendaylight.mdsal.binding.api.RpcService;
-import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.mdsal.singleton.api.ClusterSingletonService;
+import org.opendaylight.mdsal.singleton.api.ClusterSingletonServiceProvider;
+import org.opendaylight.mdsal.singleton.api.ServiceGroupIdentifier;
 import org.opendaylight.openflowplugin.applications.reconciliation.NotificationRegistration;
 import org.opendaylight.openflowplugin.applications.reconciliation.ReconciliationManager;
-import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.packet.service.rev130709.PacketReceived;
-import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 import org.opendaylight.yangtools.binding.data.codec.api.BindingNormalizedNodeSerializer;
 import org.opendaylight.yangtools.concepts.Registration;
+import org.opendaylight.yangtools.yang.common.Empty;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -55,24 +50,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * cloudroam's root component: wires the configuration listener and its commit cohort, the fabric
- * (OVSDB sessions, flows, packet-ins, packet-outs), the operational publisher and the northbound
- * RPCs to MD-SAL, and offers what the fabric knows to the shell commands. Holds no logic of its own.
+ * cloudroam's root component. On every member of a cluster (or the one controller) it registers
+ * what must run where the switches and RESTCONF are: the configuration's commit cohort, the
+ * reconciliation of connecting switches, and the packet-in listener. The stateful part, an
+ * {@link ActiveInstance}, runs on one member at a time: this component registers it as a cluster
+ * singleton, and a member where it stands by relays its packet-ins to the active member.
+ * Holds no logic of its own.
  */
 @Component(service = CloudroamState.class, immediate = true)
 public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloudroamProvider.class);
+    private static final ServiceGroupIdentifier SINGLETON = new ServiceGroupIdentifier("cloudroam");
 
-    private final LocationTable locations = new LocationTable();
-    private final OperationalPublisher publisher;
-    private final FrmFlowProgrammer programmer;
-    private final Fabric fabric;
-    private final Registration configRegistration;
-    private final Registration rpcRegistration;
+    private final String member;
     private final Registration packetInRegistration;
     private final Registration cohortRegistration;
     private final SwitchReconciler reconciler;
     private final NotificationRegistration reconcilerRegistration;
+    private final PacketInRelay relay;
+    private final Registration singletonRegistration;
+    private final ListeningExecutorService lifecycle = MoreExecutors.listeningDecorator(
+        Executors.newSingleThreadExecutor(Thread.ofPlatform().name("cloudroam-lifecycle").daemon().factory()));
+    private volatile ActiveInstance active;
 
     /**
      * Starts cloudroam.
@@ -86,90 +85,159 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
      * @param notificationPublisher where vm-migrated and location-conflict notifications go
      * @param reconciliation the OpenFlow plugin's reconciliation framework: cloudroam checks every
      *        connecting switch against its flows
+     * @param singletons decides which cluster member runs the active instance
      */
     @Activate
     public CloudroamProvider(@Reference final DataBroker dataBroker, @Reference final RpcProviderService rpcProvider,
             @Reference final RpcService rpcService, @Reference final NotificationService notifications,
             @Reference final DOMDataBroker domBroker, @Reference final BindingNormalizedNodeSerializer codec,
             @Reference final NotificationPublishService notificationPublisher,
-            @Reference final ReconciliationManager reconciliation) {
+            @Reference final ReconciliationManager reconciliation,
+            @Reference final ClusterSingletonServiceProvider singletons) {
+        member = System.getProperty("karaf.name", "root");
         cohortRegistration = ConfigCohort.register(domBroker, codec);
         reconciler = new SwitchReconciler(dataBroker, rpcService);
         reconcilerRegistration = reconciliation.registerService(reconciler);
-        publisher = new OperationalPublisher(dataBroker, notificationPublisher);
-        programmer = new FrmFlowProgrammer(dataBroker);
-        final var rpcProgrammer = new RpcFlowProgrammer(rpcService);
-        fabric = new Fabric(method -> method == CloudroamConfig.FlowProgramming.RPC ? rpcProgrammer : programmer,
-            new RpcPacketSender(rpcService), publisher,
-            (cloud, onView) -> new OvsdbSession(cloud.ovsdbAddress().orElseThrow(), cloud.ovsdbPort(), onView),
-            locations, Clock.systemUTC());
-        // before any configuration or packet-in: the VMs, routes and history of an earlier run
-        fabric.restore(StateRestore.read(dataBroker));
-        publisher.publishCounters(fabric::counters);
-        final var config = new ConfigTracker(fabric::configure);
-        packetInRegistration = notifications.registerListener(PacketReceived.class, new PacketInListener(fabric));
-        configRegistration = dataBroker.registerDataListener(LogicalDatastoreType.CONFIGURATION,
-            DataObjectIdentifier.builder(Cloudroam.class).build(), new ConfigListener(config));
-        rpcRegistration = rpcProvider.registerRpcImplementations(new LocateVmRpc(locations),
-            new ClearQuarantineRpc(fabric), new AnnounceMigrationRpc(fabric));
-        LOG.info("cloudroam started");
+        relay = new PacketInRelay(rpcService);
+        packetInRegistration = notifications.registerListener(PacketReceived.class,
+            new PacketInListener(this::packetIn));
+        singletonRegistration = singletons.registerClusterSingletonService(new ClusterSingletonService() {
+            @Override
+            public ServiceGroupIdentifier getIdentifier() {
+                return SINGLETON;
+            }
+
+            // Called on a Pekko dispatcher thread, which must not block: taking over reads the
+            // datastore (and waits for shard leaders), so it happens on cloudroam's own thread,
+            // and so does stopping, in order after it
+            @Override
+            public void instantiateServiceInstance() {
+                LOG.info("cloudroam becomes active on {}", member);
+                lifecycle.execute(() -> activate(dataBroker, rpcProvider, rpcService, notificationPublisher));
+            }
+
+            @Override
+            public ListenableFuture<?> closeServiceInstance() {
+                try {
+                    return lifecycle.submit(CloudroamProvider.this::standBy);
+                } catch (RejectedExecutionException e) {
+                    // cloudroam itself is stopping and its thread is gone
+                    return Futures.immediateFuture(standBy());
+                }
+            }
+        });
+        LOG.info("cloudroam started on {}", member);
+    }
+
+    // whatever goes wrong while taking over is logged here: nobody else would see it
+    @SuppressWarnings("checkstyle:IllegalCatch")
+    private void activate(final DataBroker dataBroker, final RpcProviderService rpcProvider,
+            final RpcService rpcService, final NotificationPublishService notificationPublisher) {
+        try {
+            active = new ActiveInstance(dataBroker, rpcProvider, rpcService, notificationPublisher, member);
+        } catch (RuntimeException e) {
+            LOG.error("cloudroam could not become active on {}", member, e);
+        }
+    }
+
+    private synchronized Empty standBy() {
+        final var stopping = active;
+        active = null;
+        if (stopping != null) {
+            LOG.info("cloudroam stands by on {}", member);
+            stopping.close();
+        }
+        return Empty.value();
+    }
+
+    private void packetIn(final long datapathId, final long port, final short tableId, final byte[] payload) {
+        final var here = active;
+        if (here != null) {
+            here.fabric().packetIn(datapathId, port, tableId, payload);
+        } else {
+            relay.packetIn(datapathId, port, tableId, payload);
+        }
     }
 
     /**
-     * Stops cloudroam: unregisters the RPCs first so no call sees a half-closed component.
+     * Stops cloudroam: the singleton first (the active instance closes its RPCs before its fabric),
+     * so that another member takes over.
      */
     @Deactivate
     @Override
     public void close() {
-        rpcRegistration.close();
-        configRegistration.close();
+        singletonRegistration.close();
+        // the singleton's close runs on the lifecycle thread; it is done when that thread is
+        lifecycle.shutdown();
+        try {
+            if (!lifecycle.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("cloudroam's active instance did not stop within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         packetInRegistration.close();
         cohortRegistration.close();
         closeReconciler();
-        fabric.close();
-        programmer.close();
-        publisher.close();
-        LOG.info("cloudroam stopped");
+        LOG.info("cloudroam stopped on {} ({} packet-ins relayed, {} not)", member, relay.relayed(), relay.failed());
+    }
+
+    @Override
+    public boolean isActive() {
+        return active != null;
+    }
+
+    @Override
+    public String member() {
+        return member;
     }
 
     @Override
     public CloudroamConfig config() {
-        return fabric.config();
+        final var here = active;
+        return here != null ? here.fabric().config() : CloudroamConfig.EMPTY;
     }
 
     @Override
     public boolean ovsdbConnected(final String cloud) {
-        return fabric.ovsdbConnected(cloud);
+        final var here = active;
+        return here != null && here.fabric().ovsdbConnected(cloud);
     }
 
     @Override
     public List<VmLocation> locations() {
-        return fabric.locations();
+        final var here = active;
+        return here != null ? here.fabric().locations() : List.of();
     }
 
     @Override
     public List<TunnelState> tunnels() {
-        return fabric.tunnels();
+        final var here = active;
+        return here != null ? here.fabric().tunnels() : List.of();
     }
 
     @Override
     public Map<String, FlowSpec> flows(final long datapathId) {
-        return fabric.installedFlows().getOrDefault(datapathId, Map.of());
+        final var here = active;
+        return here != null ? here.fabric().installedFlows().getOrDefault(datapathId, Map.of()) : Map.of();
     }
 
     @Override
     public List<MigrationRecord> migrations() {
-        return fabric.migrations();
+        final var here = active;
+        return here != null ? here.fabric().migrations() : List.of();
     }
 
     @Override
     public List<ConflictRecord> conflicts() {
-        return fabric.conflicts();
+        final var here = active;
+        return here != null ? here.fabric().conflicts() : List.of();
     }
 
     @Override
     public Map<Counters.Kind, Long> counters() {
-        return fabric.counters();
+        final var here = active;
+        return here != null ? here.fabric().counters() : Map.of();
     }
 
     // NotificationRegistration is an AutoCloseable whose close() declares Exception; whatever it

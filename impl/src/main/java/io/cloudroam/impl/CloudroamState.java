@@ -22,6 +22,22 @@ import java.util.Map;
  */
 public interface CloudroamState {
     /**
+     * Whether cloudroam is active on this member (always, on a single controller). A member where
+     * it stands by answers every other method with nothing: the active member has the state, and
+     * the replicated operational datastore shows it on every member.
+     *
+     * @return true when active here
+     */
+    boolean isActive();
+
+    /**
+     * This member's name (its Karaf instance name).
+     *
+     * @return the name
+     */
+    String member();
+
+    /**
      * The configuration in force.
      *
      * @return the configuration

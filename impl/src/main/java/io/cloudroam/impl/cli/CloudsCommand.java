@@ -30,6 +30,7 @@ public final class CloudsCommand implements Action {
 
     @Override
     public Object execute() {
+        Tables.standbyNote(session.getConsole(), state);
         final var locations = state.locations();
         final var rows = new ArrayList<List<?>>();
         for (var cloud : state.config().clouds().values()) {

@@ -29,6 +29,7 @@ public final class CountersCommand implements Action {
 
     @Override
     public Object execute() {
+        Tables.standbyNote(session.getConsole(), state);
         final List<List<?>> rows = state.counters().entrySet().stream()
             .<List<?>>map(entry -> List.of(entry.getKey().leaf(), entry.getValue())).toList();
         Tables.print(session.getConsole(), List.of("Counter", "Count"), rows, "");

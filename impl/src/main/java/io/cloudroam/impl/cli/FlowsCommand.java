@@ -35,6 +35,7 @@ public final class FlowsCommand implements Action {
 
     @Override
     public Object execute() {
+        Tables.standbyNote(session.getConsole(), state);
         final long dpid;
         try {
             dpid = Long.parseUnsignedLong(switchId.startsWith("openflow:") ? switchId.substring(9) : switchId);

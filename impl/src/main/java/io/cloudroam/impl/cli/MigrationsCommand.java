@@ -38,6 +38,7 @@ public final class MigrationsCommand implements Action {
 
     @Override
     public Object execute() {
+        Tables.standbyNote(session.getConsole(), state);
         if (conflicts) {
             final List<List<?>> rows = state.conflicts().stream()
                 .<List<?>>map(c -> List.of(c.id(), c.at().vni(), c.at().mac(),

@@ -7,6 +7,7 @@
  */
 package io.cloudroam.impl.cli;
 
+import io.cloudroam.impl.CloudroamState;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -16,6 +17,20 @@ import org.apache.karaf.shell.support.table.ShellTable;
  */
 final class Tables {
     private Tables() {
+    }
+
+    /**
+     * On a cluster member where cloudroam stands by, says so (the tables below are then empty).
+     *
+     * @param out the console
+     * @param state cloudroam on this member
+     */
+    static void standbyNote(final PrintStream out, final CloudroamState state) {
+        if (!state.isActive()) {
+            out.println("cloudroam stands by on " + state.member() + ": it is active on another member of the "
+                + "cluster (GET /rests/data/cloudroam-cluster:active-instance says which); run this command there, "
+                + "or read the replicated state over RESTCONF on any member");
+        }
     }
 
     static void print(final PrintStream out, final List<String> header, final List<List<?>> rows,

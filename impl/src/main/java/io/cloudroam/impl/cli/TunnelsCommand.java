@@ -28,6 +28,7 @@ public final class TunnelsCommand implements Action {
 
     @Override
     public Object execute() {
+        Tables.standbyNote(session.getConsole(), state);
         final List<List<?>> rows = state.tunnels().stream()
             .<List<?>>map(tunnel -> List.of(tunnel.cloud(), tunnel.remoteCloud(), tunnel.portName(),
                 tunnel.ofport().map(String::valueOf).orElse("-"), tunnel.remoteIp(), tunnel.state(),

@@ -33,6 +33,7 @@ public final class VmsCommand implements Action {
 
     @Override
     public Object execute() {
+        Tables.standbyNote(session.getConsole(), state);
         final List<List<?>> rows = state.locations().stream()
             .filter(location -> vni == null || location.vni() == vni)
             .sorted(Comparator.comparingInt(VmLocation::vni).thenComparing(VmLocation::mac))

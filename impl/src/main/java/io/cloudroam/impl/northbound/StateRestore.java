@@ -48,12 +48,48 @@ public final class StateRestore {
     }
 
     /**
-     * Reads the state.
+     * Reads the state, retrying while the datastore does not answer (a cluster member that takes
+     * over waits here for the shards to elect new leaders).
+     *
+     * @param broker the data broker
+     * @param patience how long to keep trying
+     * @return what there is; nothing when the datastore did not answer within {@code patience}
+     */
+    public static Fabric.Restored read(final DataBroker broker, final Duration patience) {
+        final long deadline = System.nanoTime() + patience.toNanos();
+        int attempt = 1;
+        while (true) {
+            try {
+                return readOnce(broker);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    LOG.warn("The state of an earlier run could not be read in {} attempts; starting from nothing",
+                        attempt, e);
+                    break;
+                }
+                LOG.info("The state of an earlier run cannot be read yet (attempt {}), retrying: {}", attempt,
+                    e.getMessage());
+                attempt++;
+            }
+        }
+        return new Fabric.Restored(List.of(), List.of(), 0, 0);
+    }
+
+    /**
+     * Reads the state with the default patience, as long as a read may take.
      *
      * @param broker the data broker
      * @return what there is; nothing when the datastore does not answer in time
      */
     public static Fabric.Restored read(final DataBroker broker) {
+        return read(broker, TIMEOUT);
+    }
+
+    private static Fabric.Restored readOnce(final DataBroker broker)
+            throws InterruptedException, ExecutionException, TimeoutException {
         try (var tx = broker.newReadOnlyTransaction()) {
             final var locations = get(tx, VmLocations.class).map(StateRestore::locations).orElse(List.of());
             final var links = get(tx, OverlayRouting.class).map(routing -> links(routing.nonnullLink().values()))
@@ -63,12 +99,7 @@ public final class StateRestore {
             final long lastConflict = get(tx, LocationConflicts.class).map(conflicts -> conflicts.nonnullConflict()
                 .keySet().stream().mapToLong(key -> key.getId().longValue()).max().orElse(0)).orElse(0L);
             return new Fabric.Restored(locations, links, lastMigration, lastConflict);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("The state of an earlier run could not be read; starting from nothing", e);
         }
-        return new Fabric.Restored(List.of(), List.of(), 0, 0);
     }
 
     private static <T extends ChildOf<? extends DataRoot<?>>> Optional<T> get(

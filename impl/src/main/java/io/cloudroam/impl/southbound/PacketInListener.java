@@ -9,7 +9,6 @@ package io.cloudroam.impl.southbound;
 
 import static java.util.Objects.requireNonNull;
 
-import io.cloudroam.impl.fabric.Fabric;
 import java.util.Optional;
 import org.opendaylight.mdsal.binding.api.NotificationService;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.NodeConnectorRef;
@@ -18,10 +17,27 @@ import org.opendaylight.yang.gen.v1.urn.opendaylight.packet.service.rev130709.Pa
 import org.opendaylight.yangtools.binding.KeyStep;
 
 /**
- * Hands the OpenFlow plugin's packet-in notifications to the fabric: switch, ingress port, the
- * table that punted the frame, and the frame.
+ * Hands the OpenFlow plugin's packet-in notifications on: switch, ingress port, the table that
+ * punted the frame, and the frame.
  */
 public final class PacketInListener implements NotificationService.Listener<PacketReceived> {
+    /**
+     * Where packet-ins go: the fabric, or (on a cluster member where cloudroam stands by) the relay
+     * to the active member.
+     */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * Takes one packet-in.
+         *
+         * @param datapathId the switch
+         * @param port the ingress port
+         * @param tableId the table that sent it
+         * @param payload the frame
+         */
+        void packetIn(long datapathId, long port, short tableId, byte[] payload);
+    }
+
     /**
      * A switch port.
      *
@@ -31,15 +47,15 @@ public final class PacketInListener implements NotificationService.Listener<Pack
     record SwitchPort(long datapathId, long port) {
     }
 
-    private final Fabric fabric;
+    private final Sink sink;
 
     /**
      * Creates one.
      *
-     * @param fabric where packet-ins go
+     * @param sink where packet-ins go
      */
-    public PacketInListener(final Fabric fabric) {
-        this.fabric = requireNonNull(fabric);
+    public PacketInListener(final Sink sink) {
+        this.sink = requireNonNull(sink);
     }
 
     @Override
@@ -49,7 +65,7 @@ public final class PacketInListener implements NotificationService.Listener<Pack
         if (payload == null || table == null) {
             return;
         }
-        ingress(notification.getIngress()).ifPresent(where -> fabric.packetIn(where.datapathId(), where.port(),
+        ingress(notification.getIngress()).ifPresent(where -> sink.packetIn(where.datapathId(), where.port(),
             table.getValue().shortValue(), payload));
     }
 
