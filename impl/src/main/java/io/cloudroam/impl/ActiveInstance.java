@@ -25,6 +25,7 @@ import io.cloudroam.impl.southbound.RpcFlowProgrammer;
 import io.cloudroam.impl.southbound.RpcPacketSender;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.NotificationPublishService;
 import org.opendaylight.mdsal.binding.api.RpcProviderService;
@@ -53,6 +54,7 @@ final class ActiveInstance implements AutoCloseable {
     private final Fabric fabric;
     private final Registration configRegistration;
     private final Registration rpcRegistration;
+    private final Registration relayRegistration;
 
     ActiveInstance(final DataBroker dataBroker, final RpcProviderService rpcProvider, final RpcService rpcService,
             final NotificationPublishService notificationPublisher, final String member) {
@@ -69,12 +71,15 @@ final class ActiveInstance implements AutoCloseable {
         // of the member this one takes over from)
         fabric.restore(StateRestore.read(dataBroker, RESTORE_PATIENCE));
         publisher.publishCounters(fabric::counters);
-        ActiveInstanceRecord.write(dataBroker, member);
         final var config = new ConfigTracker(fabric::configure);
         configRegistration = dataBroker.registerDataListener(LogicalDatastoreType.CONFIGURATION,
             DataObjectIdentifier.builder(Cloudroam.class).build(), new ConfigListener(config));
         rpcRegistration = rpcProvider.registerRpcImplementations(new LocateVmRpc(locations),
-            new ClearQuarantineRpc(fabric), new AnnounceMigrationRpc(fabric), new RelayPacketInRpc(fabric));
+            new ClearQuarantineRpc(fabric), new AnnounceMigrationRpc(fabric));
+        relayRegistration = rpcProvider.registerRpcImplementation(new RelayPacketInRpc(fabric),
+            Set.of(RelayPacketInRpc.target(member)));
+        // last: the other members address their relays to this member from now on
+        ActiveInstanceRecord.write(dataBroker, member);
         LOG.info("cloudroam active on {} ({} VMs taken over) in {} ms", member, fabric.locations().size(),
             Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
@@ -89,6 +94,7 @@ final class ActiveInstance implements AutoCloseable {
     @Override
     public void close() {
         rpcRegistration.close();
+        relayRegistration.close();
         configRegistration.close();
         fabric.close();
         programmer.close();

@@ -98,7 +98,7 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
         cohortRegistration = ConfigCohort.register(domBroker, codec);
         reconciler = new SwitchReconciler(dataBroker, rpcService);
         reconcilerRegistration = reconciliation.registerService(reconciler);
-        relay = new PacketInRelay(rpcService);
+        relay = new PacketInRelay(rpcService, dataBroker);
         packetInRegistration = notifications.registerListener(PacketReceived.class,
             new PacketInListener(this::packetIn));
         singletonRegistration = singletons.registerClusterSingletonService(new ClusterSingletonService() {
@@ -179,6 +179,7 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
         packetInRegistration.close();
         cohortRegistration.close();
         closeReconciler();
+        relay.close();
         LOG.info("cloudroam stopped on {} ({} packet-ins relayed, {} not)", member, relay.relayed(), relay.failed());
     }
 

@@ -11,10 +11,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.cloudroam.impl.fabric.Fabric;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.cluster.rev261128.Members;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.cluster.rev261128.RelayPacketIn;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.cluster.rev261128.RelayPacketInInput;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.cluster.rev261128.RelayPacketInOutput;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.cluster.rev261128.RelayPacketInOutputBuilder;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.cluster.rev261128.members.Member;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.cluster.rev261128.members.MemberKey;
+import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 import org.opendaylight.yangtools.yang.common.RpcResult;
 import org.opendaylight.yangtools.yang.common.RpcResultBuilder;
 
@@ -26,6 +30,16 @@ public final class RelayPacketInRpc implements RelayPacketIn {
     private static final RelayPacketInOutput EMPTY = new RelayPacketInOutputBuilder().build();
 
     private final Fabric fabric;
+
+    /**
+     * Where a member's relay-packet-in is registered, and where relays to it are addressed.
+     *
+     * @param member the member's name
+     * @return its entry of /cloudroam-cluster:members
+     */
+    public static DataObjectIdentifier<Member> target(final String member) {
+        return DataObjectIdentifier.builder(Members.class).child(Member.class, new MemberKey(member)).build();
+    }
 
     /**
      * Creates the RPC implementation.
