@@ -74,7 +74,7 @@ final class KarafDistribution implements AutoCloseable {
                 + "cloudroam.java.home are unset");
         }
         final var target = Path.of(work, name);
-        deleteRecursively(target);
+        deleteTree(target);
         Files.createDirectories(target);
         final var tar = new ProcessBuilder("tar", "-xzf", archive, "-C", target.toString()).inheritIO().start();
         if (tar.waitFor() != 0) {
@@ -307,7 +307,7 @@ final class KarafDistribution implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(final Path dir) throws IOException {
+    static void deleteTree(final Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

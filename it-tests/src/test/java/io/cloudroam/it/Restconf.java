@@ -52,13 +52,19 @@ final class Restconf {
     private final String authorization;
 
     Restconf(final int port, final String user, final String password) {
-        base = "http://127.0.0.1:" + port;
+        this("127.0.0.1", port, user, password);
+    }
+
+    /** The RESTCONF of a controller at another address (a cluster member's). */
+    Restconf(final String host, final int port, final String user, final String password) {
+        base = "http://" + host + ":" + port;
         authorization = user == null ? null
             : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     Restconf withoutCredentials() {
-        return new Restconf(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), null, null);
+        final var uri = java.net.URI.create(base);
+        return new Restconf(uri.getHost(), uri.getPort(), null, null);
     }
 
     Response get(final String path) throws IOException, InterruptedException {
