@@ -185,15 +185,23 @@ class ClusterFailoverIT {
         // one more move, seen by every member
         final var where = new TreeMap<>(Map.of("vm5", lab.attachedIn("vm5")));
         move(survivor, "vm5", where, System.nanoTime());
-        poll("the same locations, history and dashboard on every member", CONVERGE, () -> {
-            final var reference = state(survivor);
-            for (var member : members) {
-                if (!reference.equals(state(member))) {
-                    return false;
+        try {
+            poll("the same locations, history and dashboard on every member", CONVERGE, () -> {
+                final var reference = state(survivor);
+                for (var member : members) {
+                    if (!reference.equals(state(member))) {
+                        return false;
+                    }
                 }
+                return true;
+            });
+        } catch (AssertionError e) {
+            final var shown = new StringBuilder(e.getMessage());
+            for (int i = 0; i < members.size(); i++) {
+                shown.append("\nmember-").append(i + 1).append(": ").append(state(members.get(i)));
             }
-            return true;
-        });
+            throw new AssertionError(shown.toString(), e);
+        }
         assertEquals(where.get("vm5"), locations(rejoined).get(MAC.get("vm5")), "vm5 seen from the rejoined member");
     }
 
@@ -289,7 +297,12 @@ class ClusterFailoverIT {
         if (doc != null) {
             // in any order: each dashboard lists what its own datastore listener saw, as it came
             for (var part : List.of("vms", "migrations")) {
-                doc.getAsJsonObject().getAsJsonArray(part).forEach(entry -> shown.add(part + " " + entry));
+                doc.getAsJsonObject().getAsJsonArray(part).forEach(entry -> {
+                    // a move's paths are drawn from the routes the dashboard knew when it saw the
+                    // move: a member that joined later draws older moves on today's routes
+                    entry.getAsJsonObject().remove("paths");
+                    shown.add(part + " " + entry);
+                });
             }
         }
         shown.sort(null);
