@@ -78,16 +78,6 @@ public final class StateRestore {
         return new Fabric.Restored(List.of(), List.of(), 0, 0);
     }
 
-    /**
-     * Reads the state with the default patience, as long as a read may take.
-     *
-     * @param broker the data broker
-     * @return what there is; nothing when the datastore does not answer in time
-     */
-    public static Fabric.Restored read(final DataBroker broker) {
-        return read(broker, TIMEOUT);
-    }
-
     private static Fabric.Restored readOnce(final DataBroker broker)
             throws InterruptedException, ExecutionException, TimeoutException {
         try (var tx = broker.newReadOnlyTransaction()) {
