@@ -6,13 +6,8 @@ import json
 import sys
 
 from . import lab
-from .topology import (LabError, LabSpec, controller_config, parse_controllers, parse_duration_ms,
-                       parse_wan_spec)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise LabError(message)
+from .topology import (LabArgumentParser, LabError, LabSpec, controller_config, parse_controllers,
+                       parse_duration_ms, parse_wan_spec)
 
 
 def _int_list(text):
@@ -23,8 +18,8 @@ def _int_list(text):
 
 
 def build_parser():
-    parser = _Parser(prog="./cloudroam lab", description=__doc__)
-    sub = parser.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    parser = LabArgumentParser(prog="./cloudroam lab", description=__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True, parser_class=LabArgumentParser)
 
     p = sub.add_parser("up", help="create the lab (cleans what an earlier lab left first)")
     p.add_argument("--clouds", type=int, required=True)
@@ -69,7 +64,7 @@ def build_parser():
     p.add_argument("--macs", type=int, default=65536, help="distinct source MACs, used in turn")
 
     p = sub.add_parser("wan", help="show or change WAN delay, jitter, loss at run time")
-    wan = p.add_subparsers(dest="wan_cmd", required=True, parser_class=_Parser)
+    wan = p.add_subparsers(dest="wan_cmd", required=True, parser_class=LabArgumentParser)
     s = wan.add_parser("set", help="e.g. 'lab wan set c1-c2 80ms loss=1%%'")
     s.add_argument("pair")
     s.add_argument("rule", nargs="+")

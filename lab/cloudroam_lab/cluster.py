@@ -10,20 +10,22 @@ addresses), never edited by hand; on three real hosts the same settings come fro
 
 Every command prints JSON on success; bad input exits 2 with a message and changes nothing."""
 
+import argparse
+import base64
 import ipaddress
 import json
 import os
 import re
 import signal
 import subprocess
+import sys
 import tarfile
 import time
 import urllib.error
 import urllib.request
-import base64
 
 from . import system
-from .topology import LabError
+from .topology import LabArgumentParser, LabError
 
 PEKKO_PORT = 2550
 HTTP_PORT = 8181
@@ -337,7 +339,7 @@ def rejoin(base, member, archive, auth, timeout=600, heap=DEFAULT_HEAP):
             raise
     log = os.path.join(member_home(base, member), "data", "log", "karaf.log")
     print(f"cloudroam cluster: member-{member} has no RESTCONF after {REJOIN_PATIENCE_S} s (AAA stuck, see {log});"
-          " restarting it once", file=__import__("sys").stderr)
+          " restarting it once", file=sys.stderr)
     stop(base, (member,), grace=30)
     start(base, member, archive, heap)
     result = wait_formed(base, auth, timeout, started)
@@ -368,15 +370,9 @@ def down(base):
 
 
 def build_parser():
-    import argparse
-
-    class _Parser(argparse.ArgumentParser):
-        def error(self, message):
-            raise LabError(message)
-
-    parser = _Parser(prog="./cloudroam cluster", description=__doc__,
+    parser = LabArgumentParser(prog="./cloudroam cluster", description=__doc__,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="cmd", required=True, parser_class=LabArgumentParser)
     p = sub.add_parser("up", help="install (once), configure and start the three members; wait until "
                        "every shard has a leader and every member serves RESTCONF and OpenFlow")
     p.add_argument("--heap", default=DEFAULT_HEAP, help=f"heap per member (default {DEFAULT_HEAP})")
@@ -418,7 +414,6 @@ def run_command(args, base, archive, auth):
 
 
 def main(argv=None):
-    import sys
     try:
         args = build_parser().parse_args(argv)
         base = os.environ.get("CLOUDROAM_CLUSTER_DIR") or os.path.join(os.getcwd(), ".run-cluster")

@@ -4,6 +4,7 @@ Everything a test or the controller needs to know about a lab follows from (clou
 so `lab status` can always be recomputed and `lab down` needs no state file to clean up.
 """
 
+import argparse
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,13 @@ ANNOUNCE_GAPS_MS = (50, 150, 250, 350)  # QEMU announce_self: initial 50 ms, ste
 
 class LabError(Exception):
     """Bad input or an impossible request; the message is for the operator."""
+
+
+class LabArgumentParser(argparse.ArgumentParser):
+    """argparse that reports bad input as a LabError (exit 2, message, nothing changed)."""
+
+    def error(self, message):
+        raise LabError(message)
 
 
 @dataclass(frozen=True)
