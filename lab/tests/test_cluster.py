@@ -47,6 +47,35 @@ class ClusterSettingsTest(unittest.TestCase):
         self.assertIn("-Dcloudroam.openflow.address=10.0.0.2", setenv)
         self.assertIn("-Xmx3g", setenv)
 
+    def test_failover_profiles(self):
+        hosts = cluster.local_hosts()
+        cluster.configure(self.home, 1, hosts)
+        pekko = self.read("configuration", "initial", "pekko.conf")
+        datastore = self.read("etc", "org.opendaylight.controller.cluster.datastore.cfg")
+        for key, value in (("heartbeat-interval", "100 ms"), ("acceptable-heartbeat-pause", "500 ms"),
+                           ("unreachable-nodes-reaper-interval", "100 ms"), ("stable-after", "1s"),
+                           ("down-removal-margin", "200 ms")):
+            self.assertIn(f"{key} = {value}", pekko)
+        self.assertIn("shard-heartbeat-interval-in-millis = 200", datastore)
+        cluster.configure(self.home, 1, hosts, failover="tolerant")
+        pekko = self.read("configuration", "initial", "pekko.conf")
+        for key, value in (("heartbeat-interval", "300 ms"), ("acceptable-heartbeat-pause", "1200 ms"),
+                           ("stable-after", "2s"), ("down-removal-margin", "2s")):
+            self.assertIn(f"{key} = {value}", pekko)
+        self.assertIn("shard-heartbeat-interval-in-millis = 250",
+                      self.read("etc", "org.opendaylight.controller.cluster.datastore.cfg"))
+
+    def test_unknown_failover_profile_changes_nothing(self):
+        with self.assertRaises(LabError):
+            cluster.configure(self.home, 1, cluster.local_hosts(), failover="instant")
+        self.assertFalse(os.path.exists(os.path.join(self.home, "configuration", "initial")))
+        base = tempfile.mkdtemp()
+        self.assertEqual(cluster.remembered_failover(base), cluster.DEFAULT_FAILOVER)
+        with self.assertRaises(LabError):
+            cluster.choose_failover(base, "instant")
+        cluster.choose_failover(base, "tolerant")
+        self.assertEqual(cluster.remembered_failover(base), "tolerant")
+
     def test_configure_is_idempotent(self):
         hosts = cluster.local_hosts()
         cluster.configure(self.home, 1, hosts)
