@@ -22,7 +22,7 @@ from benchcommon import environment, percentile, run, write_result
 from cloudroam_lab import demo, lab
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
 
-from migration import _move_and_wait, _reconverged_ms, _set
+from migration import _instant, _move_and_wait, _reconverged_ms, _set
 
 
 def counters():
@@ -55,19 +55,39 @@ def live_heap_mib():
 def moves(vm, count, timeout=20):
     """Moves vm back and forth; a move not confirmed within timeout is counted as missed, with
     whether cloudroam had seen its signal at all, and vm is made to speak to be found again."""
-    samples, missed = [], []
+    samples, missed, records = [], [], []
     at = demo._locate(vm["mac"])["cloud"]
     for _ in range(count):
         target = "c3" if at == "c1" else "c1"
         record, seen = _move_and_wait(vm, target, timeout)
         if record:
             samples.append(_reconverged_ms(record))
+            records.append(record)
         else:
             missed.append({"to": target, "signal_seen": seen})
             lab.ping(vm["name"], "vm5", count=3)
         at = target
         time.sleep(0.3)  # let the announcement burst end before the next move
-    return samples, missed
+    return samples, missed, records
+
+
+STAGES = (("signal-seen", "verified"), ("verified", "flows-sent"), ("flows-sent", "flows-confirmed"))
+
+
+def stages(records):
+    """Where the reconvergence time goes: p50/p99 of each step of cloudroam's migration records
+    (signal seen -> verified -> flows sent -> flows confirmed), and the slowest move's steps."""
+    out = {}
+    for a, b in STAGES:
+        ms = [(_instant(r[b]) - _instant(r[a])).total_seconds() * 1000 for r in records if a in r and b in r]
+        if ms:
+            out[f"{a}->{b}"] = {"p50_ms": round(percentile(ms, 0.5), 1), "p99_ms": round(percentile(ms, 0.99), 1)}
+    if records:
+        slowest = max(records, key=_reconverged_ms)
+        out["slowest"] = {f"{a}->{b}": round((_instant(slowest[b]) - _instant(slowest[a])).total_seconds() * 1000, 1)
+                          for a, b in STAGES if a in slowest and b in slowest}
+        out["slowest"].update({k: slowest.get(k) for k in ("trigger", "verification", "switch-touched")})
+    return out
 
 
 def summary(samples):
@@ -106,7 +126,7 @@ def phase(vm1, pps, migrations):
         time.sleep(3)  # the flood at full rate before the first move
     started, cpu0 = time.monotonic(), (cpu_seconds(java), cpu_seconds(ovs))
     first = counters()
-    samples, missed = moves(vm1, migrations)
+    samples, missed, records = moves(vm1, migrations)
     last = counters()
     wall = time.monotonic() - started
     cpu = {"controller": round((cpu_seconds(java) - cpu0[0]) / wall, 2),
@@ -117,7 +137,8 @@ def phase(vm1, pps, migrations):
         flooder.join()
     delta = {k: int(last[k]) - int(first.get(k, 0)) for k in ("packet-ins", "packet-ins-over-budget",
                                                                "locations-refused", "locations-learned")}
-    return {"offered_pps": pps, "flood": outcome, **summary(samples), "missed": missed, "cpu_cores": cpu,
+    return {"offered_pps": pps, "flood": outcome, **summary(samples), "stages": stages(records), "missed": missed,
+            "cpu_cores": cpu,
             "controller_packet_ins_per_s": round(delta["packet-ins"] / wall), "counters": delta,
             "located_after": located(), "vm1_reachable_from_vm5": f"{reachable}/3",
             "c1_packet_in_queue": {k: status.get(k) for k in ("packet-in-miss-bypassed", "packet-in-miss-queued",
@@ -171,6 +192,8 @@ def main(argv=None):
         print(f"| {p['offered_pps'] or 'none (baseline)'} | {p['flood'].get('pps', '-')} | {p['samples']} | "
               f"{p['p50_ms']} | {p['p99_ms']} | {len(p['missed'])} | {p.get('p99_ratio', 1.0)} | {p['controller_packet_ins_per_s']} | "
               f"{p['cpu_cores']['controller']} / {p['cpu_cores']['c1_switch']} |")
+    for p in phases:
+        print(f"stages at {p['offered_pps'] or 'idle'}: {p['stages']}")
     print(f"live heap before/after: {heap_before}/{heap_after} MiB; located after: {phases[-1]['located_after']}")
     print(f"-> {out}")
     return 0
