@@ -180,7 +180,8 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
         cohortRegistration.close();
         closeReconciler();
         relay.close();
-        LOG.info("cloudroam stopped on {} ({} packet-ins relayed, {} not)", member, relay.relayed(), relay.failed());
+        LOG.info("cloudroam stopped on {} ({} packet-ins relayed, {} not, {} handed over after a take-over)", member,
+            relay.relayed(), relay.failed(), relay.handedOver());
     }
 
     @Override

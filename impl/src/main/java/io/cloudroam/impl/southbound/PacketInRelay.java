@@ -31,18 +31,28 @@ import org.slf4j.LoggerFactory;
 /**
  * On a cluster member where cloudroam stands by: hands the packet-ins of the switches this member
  * is OpenFlow master of to the active member ({@code relay-packet-in}, a remote RPC routed to the
- * member {@code /active-instance} names). While a take-over is in progress the call fails and the
- * frame is dropped; guests repeat their announcements and traffic brings the next packet-in.
+ * member {@code /active-instance} names). A relay the active member has not taken waits in a
+ * {@link RelayBacklog}: when another member becomes active (the previous one died with relays in
+ * flight), those of the last {@link #HAND_OVER_WINDOW_NANOS} are handed to it, oldest first.
  */
 public final class PacketInRelay implements PacketInListener.Sink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PacketInRelay.class);
     // log the first failure, then one in this many
     private static final long LOG_EVERY = 1000;
+    // a take-over takes 1 to 3 s with the fast failover profile, up to 7 s with the tolerant one
+    static final long HAND_OVER_WINDOW_NANOS = 10_000_000_000L;
+    // at most this many relays wait (a packet-in is at most a few kilobytes)
+    static final int BACKLOG = 4096;
+
+    private record Relay(long datapathId, long port, short tableId, byte[] payload) {
+    }
 
     private final RelayPacketIn relay;
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong noTarget = new AtomicLong();
+    private final AtomicLong handedOver = new AtomicLong();
+    private final RelayBacklog<Relay> backlog = new RelayBacklog<>(BACKLOG, HAND_OVER_WINDOW_NANOS);
     private final Registration activeListener;
     private volatile DataObjectIdentifier<?> target;
 
@@ -57,29 +67,51 @@ public final class PacketInRelay implements PacketInListener.Sink, AutoCloseable
         activeListener = dataBroker.registerDataListener(LogicalDatastoreType.OPERATIONAL,
             DataObjectIdentifier.builder(ActiveInstance.class).build(), active -> {
                 final var member = active == null ? null : active.getMember();
+                final var previous = target;
                 target = member == null ? null : RelayPacketInRpc.target(member);
                 LOG.info("packet-ins of switches this member masters go to {} now", member);
+                if (target != null && !target.equals(previous)) {
+                    handOver(System.nanoTime());
+                }
             });
+    }
+
+    private void handOver(final long now) {
+        final var again = backlog.handOver(now);
+        if (!again.isEmpty()) {
+            LOG.info("{} packet-ins the previous active member did not take are handed to the new one",
+                again.size());
+        }
+        for (var entry : again) {
+            handedOver.incrementAndGet();
+            send(entry.item(), entry.since());
+        }
     }
 
     @Override
     public void packetIn(final long datapathId, final long port, final short tableId, final byte[] payload) {
+        send(new Relay(datapathId, port, tableId, payload), System.nanoTime());
+    }
+
+    private void send(final Relay item, final long since) {
         final var to = target;
         if (to == null) {
             noTarget.incrementAndGet();
             return;
         }
+        final var entry = backlog.sent(item, since);
         final var input = new RelayPacketInInputBuilder()
             .setMember(to)
-            .setDatapathId(Uint64.fromLongBits(datapathId))
-            .setInPort(Uint32.valueOf(port))
-            .setTableId(Uint8.valueOf(tableId))
-            .setPayload(payload)
+            .setDatapathId(Uint64.fromLongBits(item.datapathId()))
+            .setInPort(Uint32.valueOf(item.port()))
+            .setTableId(Uint8.valueOf(item.tableId()))
+            .setPayload(item.payload())
             .build();
         Futures.addCallback(relay.invoke(input), new FutureCallback<RpcResult<RelayPacketInOutput>>() {
             @Override
             public void onSuccess(final RpcResult<RelayPacketInOutput> result) {
                 if (result.isSuccessful()) {
+                    backlog.taken(entry);
                     if (relayed.incrementAndGet() % LOG_EVERY == 1) {
                         LOG.info("{} packet-ins handed to the active member so far", relayed.get());
                     }
@@ -115,6 +147,15 @@ public final class PacketInRelay implements PacketInListener.Sink, AutoCloseable
      */
     public long failed() {
         return failed.get() + noTarget.get();
+    }
+
+    /**
+     * Packet-ins handed to a new active member after the previous one had not taken them.
+     *
+     * @return the count
+     */
+    public long handedOver() {
+        return handedOver.get();
     }
 
     @Override
