@@ -35,7 +35,8 @@ final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Installs and starts three members and waits until every shard has a leader.
+     * Installs and starts three members and waits until every shard has a leader. The failover
+     * profile is {@code fast} unless the system property {@code cloudroam.it.failover} names another.
      *
      * @param name the working directory name under cloudroam.work.dir (deleted first)
      */
@@ -47,7 +48,8 @@ final class Cluster implements AutoCloseable {
         KarafDistribution.deleteTree(base);
         boolean formed = false;
         try {
-            cluster.run("up");
+            // -Dcloudroam.it.failover=tolerant measures the other profile (docs/cluster.md)
+            cluster.run("up", "--failover", System.getProperty("cloudroam.it.failover", "fast"));
             formed = true;
         } finally {
             if (!formed) {

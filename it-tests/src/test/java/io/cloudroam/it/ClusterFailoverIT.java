@@ -115,8 +115,9 @@ class ClusterFailoverIT {
         killed = Integer.parseInt(active.substring(active.indexOf('-') + 1));
         final var survivor = members.get(killed % 3);
         final long lastId = migrationIds(survivor).stream().mapToLong(Long::longValue).max().orElse(0);
-        final var leaders = cluster.status().getAsJsonObject("shard-leaders");
-        LOG.info("cloudroam active on {}; shard leaders {}", active, leaders);
+        final var status = cluster.status();
+        LOG.info("cloudroam active on {}; shard leaders {}; failover profile {}", active,
+            status.getAsJsonObject("shard-leaders"), status.get("failover").getAsString());
 
         final var steady = background(() -> lab.run("stream", "vm1", "vm3", "--pps", "100", "--seconds", "60"));
         final var from5 = background(() -> lab.run("stream", "vm5", "vm1", "--pps", "50", "--seconds", "60"));
