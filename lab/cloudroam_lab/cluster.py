@@ -373,7 +373,7 @@ def wait_formed(base, auth, timeout, started=None):
 
 def rejoin(base, member, archive, auth, timeout=600, heap=DEFAULT_HEAP):
     """Starts a member again and waits until the cluster is whole. A rejoining member has been
-    seen (1 of 4 rejoins of a killed shard leader here) to stay without RESTCONF: AAA's encryption
+    seen (4 of 15 rejoins here, docs/cluster.md) to stay without RESTCONF: AAA's encryption
     service waits for a datastore notification that never comes, and everything behind AAA waits
     with it. Such a member is restarted once, and the answer says so."""
     started = time.monotonic()
