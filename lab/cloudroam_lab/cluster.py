@@ -52,7 +52,10 @@ FAILOVER = {
     "tolerant": {"shard-heartbeat-ms": 250, "election-factor": 4, "heartbeat": "300 ms", "pause": "1200 ms",
                  "min-std-deviation": "100 ms", "reaper": "1s", "down-after": "2s", "removal-margin": "2s"},
 }
-DEFAULT_FAILOVER = "fast"
+# `fast` meets a 2 s take-over unless the oldest member dies, but in one .ci/run a stream between VMs
+# that stayed lost 9.6% (two 3 s outages after the new master took the switches; docs/cluster.md),
+# not yet understood: it is opt-in until that is
+DEFAULT_FAILOVER = "tolerant"
 # how fast membership changes spread and singletons move once a member is down: more frequent
 # gossip, not more suspicion (Pekko's defaults are 1 s)
 GOSSIP_INTERVAL = "200 ms"

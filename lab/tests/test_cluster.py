@@ -49,7 +49,7 @@ class ClusterSettingsTest(unittest.TestCase):
 
     def test_failover_profiles(self):
         hosts = cluster.local_hosts()
-        cluster.configure(self.home, 1, hosts)
+        cluster.configure(self.home, 1, hosts, failover="fast")
         pekko = self.read("configuration", "initial", "pekko.conf")
         datastore = self.read("etc", "org.opendaylight.controller.cluster.datastore.cfg")
         for key, value in (("heartbeat-interval", "100 ms"), ("acceptable-heartbeat-pause", "500 ms"),

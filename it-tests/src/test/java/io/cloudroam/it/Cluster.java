@@ -36,7 +36,7 @@ final class Cluster implements AutoCloseable {
 
     /**
      * Installs and starts three members and waits until every shard has a leader. The failover
-     * profile is {@code fast} unless the system property {@code cloudroam.it.failover} names another.
+     * profile is {@code tolerant} unless the system property {@code cloudroam.it.failover} names another.
      *
      * @param name the working directory name under cloudroam.work.dir (deleted first)
      */
@@ -48,8 +48,8 @@ final class Cluster implements AutoCloseable {
         KarafDistribution.deleteTree(base);
         boolean formed = false;
         try {
-            // -Dcloudroam.it.failover=tolerant measures the other profile (docs/cluster.md)
-            cluster.run("up", "--failover", System.getProperty("cloudroam.it.failover", "fast"));
+            // -Dcloudroam.it.failover=fast measures the other profile (docs/cluster.md)
+            cluster.run("up", "--failover", System.getProperty("cloudroam.it.failover", "tolerant"));
             formed = true;
         } finally {
             if (!formed) {
