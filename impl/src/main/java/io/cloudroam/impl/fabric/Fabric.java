@@ -35,8 +35,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +127,13 @@ public final class Fabric implements AutoCloseable {
     private final MobilityGuard guard = new MobilityGuard();
     // overlay routes over the one-way latencies the probes measure
     private final Routes routes = new Routes();
+    /**
+     * The tunnels an earlier run measured, by sending cloud, for the clouds whose OVSDB view has not
+     * arrived since the restore: their routes stand on these until it does.
+     */
+    private final Map<String, Set<String>> restoredTunnels = new HashMap<>();
+    /** The routes of the last full recomputation, for the log. */
+    private Map<String, Map<String, String>> lastNextHops = Map.of();
     private final LatencyMonitor latency;
     private final Counters counters = new Counters();
     private final java.util.function.LongSupplier nanos;
@@ -309,6 +319,9 @@ public final class Fabric implements AutoCloseable {
             }
             for (var link : restored.links()) {
                 routes.restore(link.from(), link.to(), link.latencyMicros(), link.metricMicros());
+                if (!views.containsKey(link.from())) {
+                    restoredTunnels.computeIfAbsent(link.from(), c -> new HashSet<>()).add(link.to());
+                }
             }
             migrations = Math.max(migrations, restored.lastMigration());
             conflicts = Math.max(conflicts, restored.lastConflict());
@@ -517,6 +530,7 @@ public final class Fabric implements AutoCloseable {
     /** Stops managing a cloud: its tunnel ports go first (if it is reachable), then the session. */
     private void retire(final String id, final CloudroamConfig applied) {
         latency.forget(id);
+        restoredTunnels.remove(id);
         final var session = open.remove(id);
         openFor.remove(id);
         final var view = views.remove(id);
@@ -572,6 +586,7 @@ public final class Fabric implements AutoCloseable {
             return;
         }
         final boolean rerouted = bfdFailures(cloud, views.getOrDefault(cloud, SwitchView.EMPTY), view);
+        restoredTunnels.remove(cloud);
         final var before = views.put(cloud, view) == null ? null : portsOf(cloud);
         ports.keySet().removeAll(switchesOf(cloud));
         final var after = BridgePorts.of(config, cloud, view, bindings);
@@ -722,7 +737,9 @@ public final class Fabric implements AutoCloseable {
     private Batch recompute(final Set<Long> only) {
         final var sending = new Sending(programmers.apply(config.flowProgramming()));
         final var locations = table.all();
-        final var desired = FlowCompiler.compile(config, ports, locations, homes, routes.nextHops(links()),
+        final var nextHops = routes.nextHops(links());
+        logRouteChanges(nextHops);
+        final var desired = FlowCompiler.compile(config, ports, locations, homes, nextHops,
             only == null ? dpid -> true : only::contains, bindings);
         lookup = lookupOf(locations);
         if (only == null) {
@@ -740,6 +757,36 @@ public final class Fabric implements AutoCloseable {
             }
         }
         return sending.batch();
+    }
+
+    /** Says which clouds reach which others another way than the last full recomputation did. */
+    private void logRouteChanges(final Map<String, Map<String, String>> nextHops) {
+        if (nextHops.equals(lastNextHops)) {
+            return;
+        }
+        final var changes = new ArrayList<String>();
+        final var destinations = new TreeSet<String>(nextHops.keySet());
+        destinations.addAll(lastNextHops.keySet());
+        for (var destination : destinations) {
+            final var now = nextHops.getOrDefault(destination, Map.of());
+            final var before = lastNextHops.getOrDefault(destination, Map.of());
+            final var clouds = new TreeSet<String>(now.keySet());
+            clouds.addAll(before.keySet());
+            for (var cloud : clouds) {
+                if (!Objects.equals(now.get(cloud), before.get(cloud))) {
+                    changes.add(cloud + " -> " + destination + " " + hopText(destination, before.get(cloud)) + " => "
+                        + hopText(destination, now.get(cloud)));
+                }
+            }
+        }
+        if (!lastNextHops.isEmpty()) {
+            LOG.info("Routes changed: {}", changes);
+        }
+        lastNextHops = nextHops;
+    }
+
+    private static String hopText(final String destination, final String hop) {
+        return hop == null ? "no route" : hop.equals(destination) ? "direct" : "through " + hop;
     }
 
     /**
@@ -1270,9 +1317,21 @@ public final class Fabric implements AutoCloseable {
     }
 
     /** For each cloud, the clouds it has a working tunnel to. */
+    /**
+     * The tunnels routes can use, by sending cloud. A cloud whose OVSDB view has not arrived since
+     * the state was restored (after a restart or a take-over the sessions connect one by one) keeps
+     * the tunnels the earlier run measured: without them, a switch seen first would be routed around
+     * the clouds not seen yet, its flows rewritten and rewritten back a moment later.
+     */
     private Map<String, Set<String>> links() {
         final var result = new HashMap<String, Set<String>>();
         for (var cloud : config.clouds().values()) {
+            final var stillRestored = restoredTunnels.get(cloud.id());
+            if (stillRestored != null && cloud.ovsdbAddress().isPresent()) {
+                result.put(cloud.id(), stillRestored.stream().filter(config.clouds()::containsKey)
+                    .collect(Collectors.toUnmodifiableSet()));
+                continue;
+            }
             final var remotes = new HashSet<String>();
             cloud.switches().forEach(dpid -> Optional.ofNullable(ports.get(dpid))
                 .ifPresent(bridge -> remotes.addAll(bridge.tunnels().keySet())));

@@ -95,6 +95,8 @@ class FabricTest {
     private final List<Sent> packetOuts = new CopyOnWriteArrayList<>();
     private final List<Sent> probesOut = new CopyOnWriteArrayList<>();
     private final List<Long> applyOrder = new CopyOnWriteArrayList<>();
+    /** Every flow sent to switch 2, in order. */
+    private final List<FlowSpec> sentToC2 = new CopyOnWriteArrayList<>();
     private final List<Sent> injected = new CopyOnWriteArrayList<>();
     private final List<List<Routes.LinkState>> routingPublished = new CopyOnWriteArrayList<>();
     private final List<VmLocation> published = new CopyOnWriteArrayList<>();
@@ -117,6 +119,9 @@ class FabricTest {
                     final var flows = switches.computeIfAbsent(dpid, d -> new HashMap<>());
                     removals.forEach(flow -> flows.remove(flow.table() + "/" + flow.id()));
                     upserts.forEach(flow -> flows.put(flow.table() + "/" + flow.id(), flow));
+                    if (dpid == 2) {
+                        sentToC2.addAll(upserts);
+                    }
                 }
                 return CompletableFuture.completedFuture(null);
             }
@@ -516,6 +521,33 @@ class FabricTest {
         moveVm1ToC2(true, rarp(VM1));
         flowsOf(2);
         assertEquals(42, migrations.get(0).id(), "the next migration after the restored history");
+    }
+
+    @Test
+    void aRestoredRouteThroughACloudWhoseViewComesLastIsKeptAllAlong() {
+        // after a restart the OVSDB sessions connect one by one: here c3's comes last, after the
+        // restore; c2 must not be routed around c3 meanwhile (its flows rewritten, then back)
+        final var vm1 = new VmLocation(100, MacAddress.parse(VM1), "c1", 1, 1, Set.of("10.0.0.1"), 0,
+            clock.instant(), clock.instant());
+        final var links = new ArrayList<Fabric.RestoredLink>();
+        for (var pair : List.of(List.of("c1", "c2", 40_000), List.of("c1", "c3", 10_000),
+                List.of("c2", "c3", 10_000))) {
+            final long micros = (Integer) pair.get(2);
+            links.add(new Fabric.RestoredLink((String) pair.get(0), (String) pair.get(1), micros, micros));
+            links.add(new Fabric.RestoredLink((String) pair.get(1), (String) pair.get(0), micros, micros));
+        }
+        fabric.restore(new Fabric.Restored(List.of(vm1), links, 0, 0));
+        final var throughC3 = List.<FlowSpec.Action>of(new FlowSpec.Action.SetTunnelId(100),
+            new FlowSpec.Action.Output(11));
+        assertEquals(throughC3, flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 -> c3 -> c1 before c3 is seen");
+        feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        assertEquals(throughC3, flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 -> c3 -> c1 once c3 is seen");
+        assertEquals(List.of(throughC3), sentToC2.stream().filter(flow -> flow.id().equals("vm-100-" + VM1))
+            .map(FlowSpec::actions).toList(), "vm1's entry on c2 was sent once");
+        // c3's view says its tunnel to c1 is gone: from now on the view decides
+        feed("c3", view(3, tunnel(3, 2, 11)));
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
+            flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 -> c1 direct: c3 has no tunnel to c1");
     }
 
     @Test
