@@ -38,12 +38,21 @@ public final class Routes {
     private static final double ALPHA = 0.3;
     private static final double RELATIVE_HYSTERESIS = 0.10;
     private static final long ABSOLUTE_HYSTERESIS_MICROS = 1_000;
+    /**
+     * How much cheaper than the path in use another path must be to replace it, at least: the first
+     * edge of the path in use counts this much less (never below its hop penalty), and 10% of its
+     * cost when that is more. Two paths of about the same cost would otherwise take turns on noise.
+     */
+    static final long STICKINESS_MICROS = 2_000;
+    private static final double RELATIVE_STICKINESS = 0.10;
 
     private final Map<String, Map<String, Double>> smoothed = new HashMap<>();
     private final Map<String, Map<String, Long>> metric = new HashMap<>();
     private final Map<String, Map<String, Long>> samples = new HashMap<>();
     /** The smoothed latency an edge had when it was marked lost. */
     private final Map<String, Map<String, Double>> beforeLoss = new HashMap<>();
+    /** The next hops of the last computation, by destination: the paths in use. */
+    private final Map<String, Map<String, String>> inUse = new HashMap<>();
 
     /**
      * How a cloud reaches a destination.
@@ -185,6 +194,7 @@ public final class Routes {
         metric.clear();
         samples.clear();
         beforeLoss.clear();
+        inUse.clear();
         return any;
     }
 
@@ -198,6 +208,9 @@ public final class Routes {
             table.remove(cloud);
             table.values().forEach(edges -> edges.remove(cloud));
         }
+        inUse.remove(cloud);
+        inUse.values().forEach(hops -> hops.values().removeIf(cloud::equals));
+        inUse.values().forEach(hops -> hops.remove(cloud));
     }
 
     /**
@@ -230,11 +243,17 @@ public final class Routes {
         return result;
     }
 
-    /** Dijkstra from the destination over reversed edges: node → its next hop toward the destination. */
+    /**
+     * Dijkstra from the destination over reversed edges: node → its next hop toward the destination.
+     * The first edge of each path in use weighs {@link #STICKINESS_MICROS} (or 10%) less, never
+     * below its hop penalty: weights stay positive, so the result is still a shortest-path tree (no
+     * loops), over weights that favour what is in use. Costs reported are the paths' real ones.
+     */
     private Map<String, Hop> treeToward(final String destination, final Map<String, Set<String>> links) {
         record Entry(String node, long cost) {
         }
 
+        final var used = inUse.getOrDefault(destination, Map.of());
         final var cost = new HashMap<String, Long>();
         final var next = new HashMap<String, String>();
         final var queue = new PriorityQueue<Entry>((a, b) -> a.cost() != b.cost() ? Long.compare(a.cost(), b.cost())
@@ -251,7 +270,10 @@ public final class Routes {
                 if (!links.get(from).contains(head.node()) || from.equals(head.node())) {
                     continue;
                 }
-                final long through = head.cost() + edge(from, head.node()) + HOP_PENALTY_MICROS;
+                final long edge = edge(from, head.node());
+                final long bonus = head.node().equals(used.get(from))
+                    ? Math.min(edge, Math.max(STICKINESS_MICROS, Math.round(RELATIVE_STICKINESS * edge))) : 0;
+                final long through = head.cost() + edge + HOP_PENALTY_MICROS - bonus;
                 final var known = cost.get(from);
                 // ties keep the direct tunnel, then the smaller name: the same answer on every run
                 if (known == null || through < known || through == known && head.node().equals(destination)) {
@@ -261,9 +283,19 @@ public final class Routes {
                 }
             }
         }
+        inUse.put(destination, new HashMap<>(next));
         final var hops = new HashMap<String, Hop>();
-        next.forEach((node, hop) -> hops.put(node, new Hop(hop, cost.get(node))));
+        next.keySet().forEach(node -> hops.put(node, new Hop(next.get(node), realCost(node, destination, next))));
         return hops;
+    }
+
+    /** The sum of metrics and hop penalties along a node's path in a tree. */
+    private long realCost(final String node, final String destination, final Map<String, String> next) {
+        long total = 0;
+        for (var at = node; !at.equals(destination); at = next.get(at)) {
+            total += edge(at, next.get(at)) + HOP_PENALTY_MICROS;
+        }
+        return total;
     }
 
     private long edge(final String from, final String to) {

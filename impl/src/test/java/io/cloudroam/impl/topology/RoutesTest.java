@@ -67,6 +67,33 @@ class RoutesTest {
     }
 
     @Test
+    void aPathInUseGivesWayOnlyToOneCheaperByMoreThanTheStickiness() {
+        // an unshaped WAN: every link about 0.3 ms, so direct (1.3 ms) and a detour (2.6 ms) are close
+        final var routes = new Routes();
+        for (var edge : List.of(List.of("c1", "c2"), List.of("c2", "c1"), List.of("c1", "c3"), List.of("c3", "c1"),
+                List.of("c2", "c3"), List.of("c3", "c2"))) {
+            routes.restore(edge.get(0), edge.get(1), 300, 300);
+        }
+        assertEquals("c2", routes.nextHops(MESH).get("c2").get("c1"), "direct to begin with");
+        // c1 -> c2 reads 2 ms: 3 ms direct, 2.6 ms through c3; less than the stickiness cheaper
+        routes.restore("c1", "c2", 2_000, 2_000);
+        final var kept = routes.paths(MESH).get("c2").get("c1");
+        assertEquals(new Routes.Hop("c2", 3_000), kept, "the direct path stays, with its real cost");
+        // 6 ms direct: the detour is cheaper by more than the stickiness
+        routes.restore("c1", "c2", 5_000, 5_000);
+        assertEquals(new Routes.Hop("c3", 2_600), routes.paths(MESH).get("c2").get("c1"));
+        // back to 3 ms: now the detour is the path in use and stays
+        routes.restore("c1", "c2", 2_000, 2_000);
+        assertEquals("c3", routes.nextHops(MESH).get("c2").get("c1"), "the detour in use stays");
+        // 1.3 ms direct again: cheaper by more than the detour's first edge's stickiness
+        routes.restore("c1", "c2", 300, 300);
+        assertEquals("c2", routes.nextHops(MESH).get("c2").get("c1"), "back to direct");
+        // a lost direct link is left whatever the stickiness
+        routes.lost("c1", "c2");
+        assertEquals("c3", routes.nextHops(MESH).get("c2").get("c1"));
+    }
+
+    @Test
     void jitterDoesNotChangeTheMetric() {
         final var routes = new Routes();
         assertTrue(routes.sample("c1", "c2", 20_000), "the first sample sets the metric");
