@@ -1316,7 +1316,6 @@ public final class Fabric implements AutoCloseable {
         return onFabric(() -> List.copyOf(recentConflicts), List.of());
     }
 
-    /** For each cloud, the clouds it has a working tunnel to. */
     /**
      * The tunnels routes can use, by sending cloud. A cloud whose OVSDB view has not arrived since
      * the state was restored (after a restart or a take-over the sessions connect one by one) keeps

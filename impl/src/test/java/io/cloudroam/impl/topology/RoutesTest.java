@@ -82,8 +82,9 @@ class RoutesTest {
         // 6 ms direct: the detour is cheaper by more than the stickiness
         routes.restore("c1", "c2", 5_000, 5_000);
         assertEquals(new Routes.Hop("c3", 2_600), routes.paths(MESH).get("c2").get("c1"));
-        // back to 3 ms: now the detour is the path in use and stays
-        routes.restore("c1", "c2", 2_000, 2_000);
+        // 2.5 ms direct: cheaper than the detour, but not by the detour's stickiness (its first edge,
+        // 0.3 ms, weighs 0.3 ms less: never below its hop penalty); without it, direct again
+        routes.restore("c1", "c2", 1_500, 1_500);
         assertEquals("c3", routes.nextHops(MESH).get("c2").get("c1"), "the detour in use stays");
         // 1.3 ms direct again: cheaper by more than the detour's first edge's stickiness
         routes.restore("c1", "c2", 300, 300);
