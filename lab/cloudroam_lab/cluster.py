@@ -33,6 +33,8 @@ OPENFLOW_PORT = 6653
 SSH_PORT = 8101
 # OpenDaylight's module shards; cloudroam's model lives in "default"
 SHARDS = ("default", "topology", "inventory")
+# how often a wait for the cluster to form says what it still waits for
+WAIT_REPORT_S = 30
 DIST_NAME = "cloudroam-karaf-0.1.0-SNAPSHOT"
 # Failover timing. OpenDaylight's defaults suit a WAN between members: a shard follower waits 20
 # heartbeats of 500 ms (10 s) before it calls an election, Pekko tolerates 3 s of silence before a
@@ -358,14 +360,43 @@ def up(base, archive, auth, timeout=600, heap=DEFAULT_HEAP, failover=DEFAULT_FAI
     return wait_formed(base, auth, timeout, started)
 
 
+def waiting_for(result):
+    """What a status answer says the cluster still lacks, one phrase per member or shard; empty
+    when it is formed."""
+    reasons = []
+    for m in result["members"]:
+        if not m["pids"] or m["member"] in result["ready"]:
+            continue
+        lacks = []
+        if not m["restconf"]:
+            lacks.append("RESTCONF with cloudroam's RPCs")
+        if not m["openflow"]:
+            lacks.append(f"OpenFlow on {m['address']}:{OPENFLOW_PORT}")
+        roleless = sorted(shard for shard, role in m["shards"].items() if role not in ("Leader", "Follower"))
+        if roleless:
+            lacks.append("a role in " + ", ".join(roleless))
+        reasons.append(f"member-{m['member']} lacks " + " and ".join(lacks))
+    leaderless = sorted(f"{kind}/{shard}" for shard in SHARDS for kind in ("config", "operational")
+                        if f"{kind}/{shard}" not in result["shard-leaders"])
+    if leaderless:
+        reasons.append("no leader for " + ", ".join(leaderless))
+    return reasons
+
+
 def wait_formed(base, auth, timeout, started=None):
     started = started or time.monotonic()
     deadline = time.monotonic() + timeout
+    next_report = time.monotonic() + WAIT_REPORT_S
     while True:
         result = status(base, auth)
         if result["formed"] and len(result["ready"]) == 3:
             result["seconds"] = round(time.monotonic() - started, 1)
             return result
+        if time.monotonic() > next_report:
+            # a long wait says what it waits for (a member's AAA, openflowplugin, a shard election)
+            print(f"cloudroam cluster: still waiting after {round(time.monotonic() - started)} s: "
+                  + "; ".join(waiting_for(result) or ["the members' processes"]), file=sys.stderr)
+            next_report = time.monotonic() + WAIT_REPORT_S
         for m in result["members"]:
             if not m["pids"]:
                 raise LabError(f"member-{m['member']} is not running; see {m['home']}/data/log/karaf.log")

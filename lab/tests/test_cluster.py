@@ -97,6 +97,30 @@ class ClusterSettingsTest(unittest.TestCase):
             cluster.configure(tempfile.mkdtemp(), 1, cluster.local_hosts())
 
 
+class WaitingForTest(unittest.TestCase):
+    @staticmethod
+    def member(n, restconf=True, openflow=True, roles=None):
+        shards = {f"{kind}/{shard}": "Follower" for shard in cluster.SHARDS for kind in ("config", "operational")}
+        shards.update(roles or {})
+        return {"member": n, "address": f"127.0.0.{n}", "pids": [100 + n], "restconf": restconf,
+                "openflow": openflow, "shards": shards}
+
+    def test_a_formed_cluster_lacks_nothing(self):
+        members = [self.member(n) for n in (1, 2, 3)]
+        leaders = {f"{kind}/{shard}": 1 for shard in cluster.SHARDS for kind in ("config", "operational")}
+        self.assertEqual([], cluster.waiting_for({"members": members, "ready": [1, 2, 3], "shard-leaders": leaders}))
+
+    def test_says_which_member_lacks_what_and_which_shards_have_no_leader(self):
+        members = [self.member(1), self.member(2, openflow=False),
+                   self.member(3, restconf=False, roles={"operational/inventory": None})]
+        leaders = {f"{kind}/{shard}": 1 for shard in cluster.SHARDS for kind in ("config", "operational")}
+        del leaders["config/topology"]
+        reasons = cluster.waiting_for({"members": members, "ready": [1], "shard-leaders": leaders})
+        self.assertEqual(["member-2 lacks OpenFlow on 127.0.0.2:6653",
+                          "member-3 lacks RESTCONF with cloudroam's RPCs and a role in operational/inventory",
+                          "no leader for config/topology"], reasons)
+
+
 class ControllersTest(unittest.TestCase):
     def test_loopback_addresses_only(self):
         self.assertEqual(parse_controllers("127.0.0.1:6653, 127.0.0.2:6653"), ("127.0.0.1:6653", "127.0.0.2:6653"))

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Three members of one OpenDaylight cluster on this machine, driven through the same code as
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * under test into the build directory. Closing stops every member.
  */
 final class Cluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
     static final List<String> HOSTS = List.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
 
     private final Path root;
@@ -98,6 +101,11 @@ final class Cluster implements AutoCloseable {
         if (process.exitValue() != 0) {
             throw new IOException("cluster " + String.join(" ", args) + " failed (" + process.exitValue() + "): "
                 + err.join());
+        }
+        final var said = err.join().strip();
+        if (!said.isEmpty()) {
+            // what a long wait waited for, a member restarted: worth seeing in the test's log
+            LOG.info("cluster {}: {}", args[0], said);
         }
         return JsonParser.parseString(out).getAsJsonObject();
     }
