@@ -34,6 +34,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real built cloudroam Karaf distribution, started as its own process (bin/karaf, with the
@@ -44,12 +46,19 @@ final class KarafDistribution implements AutoCloseable {
     static final int RESTCONF_PORT = 8181;
     static final int OPENFLOW_PORT = 6653;
     static final int SSH_PORT = 8101;
+    private static final Logger LOG = LoggerFactory.getLogger(KarafDistribution.class);
+    /** What AAA's encryption service logs once it works; RESTCONF waits for it. */
+    private static final String AAA_STARTED = "Encryption Service enabled";
+    /** A start this long without readiness and without {@link #AAA_STARTED} is the AAA hang. */
+    private static final Duration AAA_PATIENCE = Duration.ofSeconds(120);
 
     private final Path home;
     private final Path javaHome;
     private final Path consoleLog;
     private final Thread shutdownHook;
     private Process process;
+    /** How often AAA's encryption service had started in the Karaf log before the latest start. */
+    private int aaaStartsBefore;
 
     private KarafDistribution(final Path home, final Path javaHome) {
         this.home = requireNonNull(home);
@@ -111,15 +120,30 @@ final class KarafDistribution implements AutoCloseable {
             }
         }
         final var builder = script("karaf", "server").redirectOutput(consoleLog.toFile());
+        aaaStartsBefore = Files.exists(karafLog()) ? logLines(AAA_STARTED).size() : 0;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         process = builder.start();
     }
 
     /**
+     * Whether this start is stuck in OpenDaylight AAA's hang (docs/cluster.md, Known limits): its
+     * encryption service never started, and RESTCONF waits for it forever.
+     */
+    private boolean aaaStuck() {
+        try {
+            return logLines(AAA_STARTED).size() == aaaStartsBefore;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Polls until {@code ready} holds, failing early when Karaf dies.
      */
-    void awaitReady(final Duration timeout, final BooleanSupplier ready) throws InterruptedException {
-        final long deadline = System.nanoTime() + timeout.toNanos();
+    void awaitReady(final Duration timeout, final BooleanSupplier ready) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        final long patience = System.nanoTime() + AAA_PATIENCE.toNanos();
+        boolean restarted = false;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Karaf exited with " + process.exitValue() + " during start-up; "
@@ -127,6 +151,15 @@ final class KarafDistribution implements AutoCloseable {
             }
             if (isListening(OPENFLOW_PORT) && ready.getAsBoolean()) {
                 return;
+            }
+            if (!restarted && System.nanoTime() > patience && aaaStuck()) {
+                // what ./cloudroam cluster start does for a member in the same state
+                LOG.warn("Karaf not ready after {} and AAA's encryption service never started (the AAA hang, "
+                    + "docs/cluster.md): restarting it once", AAA_PATIENCE);
+                close();
+                start();
+                restarted = true;
+                deadline = System.nanoTime() + timeout.toNanos();
             }
             Thread.sleep(1000);
         }
