@@ -11,26 +11,20 @@ addresses), never edited by hand; on three real hosts the same settings come fro
 Every command prints JSON on success; bad input exits 2 with a message and changes nothing."""
 
 import argparse
-import base64
 import ipaddress
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import tarfile
 import time
 import urllib.error
-import urllib.request
 
-from . import system
+from . import karaf, system
+from .karaf import HTTP_PORT, OPENFLOW_PORT, SSH_PORT
 from .topology import LabArgumentParser, LabError
 
 PEKKO_PORT = 2550
-HTTP_PORT = 8181
-OPENFLOW_PORT = 6653
-SSH_PORT = 8101
 # OpenDaylight's module shards; cloudroam's model lives in "default"
 SHARDS = ("default", "topology", "inventory")
 # how often a wait for the cluster to form says what it still waits for
@@ -62,8 +56,6 @@ DEFAULT_FAILOVER = "tolerant"
 # gossip, not more suspicion (Pekko's defaults are 1 s)
 GOSSIP_INTERVAL = "200 ms"
 SINGLETON_HANDOVER_RETRY = "200 ms"
-# a member that has not served RESTCONF this long after `start` is restarted once (see start())
-REJOIN_PATIENCE_S = 180
 
 # three 2 GiB heaps (plus metaspace and direct buffers, ~3 GiB each) leave room for the lab on 24 GiB
 DEFAULT_HEAP = "2g"
@@ -228,44 +220,18 @@ def member_home(base, member):
 
 
 def _pids(home):
-    return system.processes_mentioning(f"karaf.home={home} ")
-
-
-def _http(host, path, auth, method="GET", body=None, timeout=5):
-    req = urllib.request.Request(f"http://{host}:{HTTP_PORT}{path}", method=method,
-                                 data=None if body is None else json.dumps(body).encode())
-    req.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
-    req.add_header("Accept", "application/yang-data+json")
-    if body is not None:
-        req.add_header("Content-Type", "application/yang-data+json")
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status, resp.read().decode()
-
-
-WILDCARDS = ("0.0.0.0", "*", "[::]")
-
-
-def _listening(host, port):
-    """Whether a TCP listener is bound to host:port exactly (host may be a wildcard of WILDCARDS)."""
-    wanted = {f"{host}:{port}", f"[::ffff:{host}]:{port}"}
-    for line in system.run(["ss", "-Hltn"], check=False).splitlines():
-        fields = line.split()
-        if len(fields) >= 4 and fields[3] in wanted:
-            return True
-    return False
+    return karaf.pids(home)
 
 
 def _member_state(base, member, auth):
     host = local_hosts()[member - 1]
     home = member_home(base, member)
     state = {"member": member, "address": host, "home": home, "pids": _pids(home),
-             "restconf": False, "openflow": _listening(host, OPENFLOW_PORT), "shards": {}}
+             "restconf": False, "openflow": karaf.listening(host, OPENFLOW_PORT), "shards": {}}
     if not state["pids"]:
         return state
-    try:
-        status, body = _http(host, "/rests/operations", auth)
-        state["restconf"] = status == 200 and "cloudroam:locate-vm" in body
-    except (urllib.error.URLError, OSError):
+    state["restconf"] = karaf.serves_restconf(host, auth)
+    if not state["restconf"]:
         return state
     for shard in SHARDS:
         for kind in ("config", "operational"):
@@ -278,7 +244,7 @@ def shard_role(host, shard, kind, auth):
     RPC; None while it cannot say."""
     body = {"input": {"shard-name": shard, "data-store-type": kind}}
     try:
-        _, text = _http(host, "/rests/operations/cluster-admin:get-shard-role", auth, "POST", body)
+        _, text = karaf.http(host, "/rests/operations/cluster-admin:get-shard-role", auth, "POST", body)
         return json.loads(text).get("cluster-admin:output", {}).get("role")
     except (urllib.error.URLError, OSError, ValueError):
         return None
@@ -334,20 +300,18 @@ def choose_failover(base, failover):
 
 
 def start(base, member, archive, heap=DEFAULT_HEAP):
-    """Starts one member (installing and configuring it first if needed); returns its pids."""
+    """Starts one member (installing and configuring it first if needed) and returns the
+    supervision of that start (karaf.Supervision: a broken journal set aside, a downed member
+    started again)."""
     home = member_home(base, member)
-    if _pids(home):
-        return _pids(home)
     host = local_hosts()[member - 1]
-    for port in (HTTP_PORT, OPENFLOW_PORT, SSH_PORT, PEKKO_PORT):
-        if _listening(host, port) or any(_listening(w, port) for w in WILDCARDS):
-            raise LabError(f"{host}:{port} is taken by another process (a controller from "
-                           "./cloudroam run? stop it first; ss -ltnp)")
-    _install(archive, base, member, heap)
-    subprocess.run([os.path.join(home, "bin", "start")], check=True, capture_output=True,
-                   env=dict(os.environ, KARAF_HOME=home))
-    system.wait_for(lambda: bool(_pids(home)), 30, f"member-{member} to start")
-    return _pids(home)
+    if not _pids(home):
+        _install(archive, base, member, heap)
+    try:
+        karaf.start(home, host, ports=(HTTP_PORT, OPENFLOW_PORT, SSH_PORT, PEKKO_PORT))
+    except karaf.KarafError as e:
+        raise LabError(f"member-{member}: {e} (a controller from ./cloudroam run?)") from None
+    return karaf.Supervision(home, member=True, host=host)
 
 
 def up(base, archive, auth, timeout=600, heap=DEFAULT_HEAP, failover=DEFAULT_FAILOVER):
@@ -355,9 +319,8 @@ def up(base, archive, auth, timeout=600, heap=DEFAULT_HEAP, failover=DEFAULT_FAI
         raise LabError(f"no distribution archive at {archive}; ./cloudroam build first")
     choose_failover(base, failover)
     started = time.monotonic()
-    for member in (1, 2, 3):
-        start(base, member, archive, heap)
-    return wait_formed(base, auth, timeout, started)
+    supervisions = {member: start(base, member, archive, heap) for member in (1, 2, 3)}
+    return wait_formed(base, auth, timeout, started, supervisions)
 
 
 def waiting_for(result):
@@ -383,12 +346,17 @@ def waiting_for(result):
     return reasons
 
 
-def wait_formed(base, auth, timeout, started=None):
+def wait_formed(base, auth, timeout, started=None, supervisions=None):
+    """Until every member is ready and every shard has a leader. supervisions: the members whose
+    start is watched (member -> karaf.Supervision), each looked at every round until it is ready;
+    what they did is in the answer's "restarts"."""
     started = started or time.monotonic()
+    supervisions = supervisions or {}
     deadline = time.monotonic() + timeout
     next_report = time.monotonic() + WAIT_REPORT_S
     while True:
         result = status(base, auth)
+        result["restarts"] = {f"member-{n}": s.restarts for n, s in supervisions.items() if s.restarts}
         if result["formed"] and len(result["ready"]) == 3:
             result["seconds"] = round(time.monotonic() - started, 1)
             return result
@@ -398,7 +366,13 @@ def wait_formed(base, auth, timeout, started=None):
                   + "; ".join(waiting_for(result) or ["the members' processes"]), file=sys.stderr)
             next_report = time.monotonic() + WAIT_REPORT_S
         for m in result["members"]:
-            if not m["pids"]:
+            supervision = supervisions.get(m["member"])
+            if supervision is not None and not (m["restconf"] and m["openflow"]):
+                try:
+                    supervision.step()
+                except karaf.KarafError as e:
+                    raise LabError(f"member-{m['member']}: {e}") from None
+            elif not m["pids"]:
                 raise LabError(f"member-{m['member']} is not running; see {m['home']}/data/log/karaf.log")
         if time.monotonic() > deadline:
             raise LabError(f"the cluster did not form in {timeout}s: {json.dumps(result)}")
@@ -406,39 +380,24 @@ def wait_formed(base, auth, timeout, started=None):
 
 
 def rejoin(base, member, archive, auth, timeout=600, heap=DEFAULT_HEAP):
-    """Starts a member again and waits until the cluster is whole. A rejoining member has been
-    seen (4 of 15 rejoins here, docs/cluster.md) to stay without RESTCONF: AAA's encryption
-    service waits for a datastore notification that never comes, and everything behind AAA waits
-    with it. Such a member is restarted once, and the answer says so."""
+    """Starts a member again and waits until the cluster is whole. The start is supervised
+    (karaf.Supervision): a shard journal that cannot be recovered is set aside and the member
+    resyncs from the leader, a member downed while it starts is started again; the answer's
+    "restarts" says what was done."""
     started = time.monotonic()
-    start(base, member, archive, heap)
-    try:
-        result = wait_formed(base, auth, min(timeout, REJOIN_PATIENCE_S), started)
-        result["restarted"] = 0
-        return result
-    except LabError:
-        if _member_state(base, member, auth)["restconf"]:
-            raise
-    log = os.path.join(member_home(base, member), "data", "log", "karaf.log")
-    print(f"cloudroam cluster: member-{member} has no RESTCONF after {REJOIN_PATIENCE_S} s (AAA stuck, see {log});"
-          " restarting it once", file=sys.stderr)
-    stop(base, (member,), grace=30)
-    start(base, member, archive, heap)
-    result = wait_formed(base, auth, timeout, started)
-    result["restarted"] = 1
+    supervision = start(base, member, archive, heap)
+    result = wait_formed(base, auth, timeout, started, {member: supervision})
+    result["restarted"] = len(supervision.restarts)
     return result
 
 
 def kill(base, member):
     """SIGKILL one member (a crash, as the failover test does)."""
-    pids = _pids(member_home(base, member))
-    for pid in pids:
-        os.kill(pid, signal.SIGKILL)
-    return {"member": member, "killed": pids}
+    return {"member": member, "killed": karaf.kill(member_home(base, member))}
 
 
 def stop(base, members=(1, 2, 3), grace=60):
-    """Stops members together (SIGTERM: Karaf's orderly shutdown), SIGKILL after grace seconds."""
+    """Stops members (SIGTERM: Karaf's orderly shutdown), SIGKILL after grace seconds."""
     pids = {n: _pids(member_home(base, n)) for n in members}
     system.kill_all([pid for group in pids.values() for pid in group], grace=grace)
     return {"stopped": {f"member-{n}": group for n, group in pids.items()}}

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
 final class Cluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
     static final List<String> HOSTS = List.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
+    /**
+     * How long forming the cluster or a rejoin may take: 70 to 90 s here, plus one supervised
+     * restart of a member (a journal set aside, a member downed while it started).
+     */
+    private static final String FORM_TIMEOUT_S = "300";
 
     private final Path root;
     private final Path base;
@@ -52,7 +57,8 @@ final class Cluster implements AutoCloseable {
         boolean formed = false;
         try {
             // -Dcloudroam.it.failover=fast measures the other profile (docs/cluster.md)
-            cluster.run("up", "--failover", System.getProperty("cloudroam.it.failover", "tolerant"));
+            cluster.run("up", "--timeout", FORM_TIMEOUT_S, "--failover",
+                System.getProperty("cloudroam.it.failover", "tolerant"));
             formed = true;
         } finally {
             if (!formed) {
@@ -74,7 +80,27 @@ final class Cluster implements AutoCloseable {
 
     /** Starts a member again and waits until it has rejoined. */
     JsonObject start(final int member) throws IOException, InterruptedException {
-        return run("start", Integer.toString(member));
+        return run("start", Integer.toString(member), "--timeout", FORM_TIMEOUT_S);
+    }
+
+    /**
+     * Writes every entry of a stopped member's shard journal once more after the last, as a stale
+     * tail leaves it (lab/tests/journaltool.py); its next start cannot recover that journal.
+     *
+     * @return how many entries were copied
+     */
+    int duplicateJournal(final int member, final String shard) throws IOException, InterruptedException {
+        final var journal = base.resolve("member-" + member).resolve("cloudroam-karaf-0.1.0-SNAPSHOT/state")
+            .resolve("odl.cluster.server/shards").resolve(shard).resolve("journal-v1-1.log");
+        final var builder = new ProcessBuilder("python3", root.resolve("lab/tests/journaltool.py").toString(),
+            "duplicate", journal.toString()).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().put("PYTHONPATH", root.resolve("lab").toString());
+        final var process = builder.start();
+        final var out = read(process.getInputStream()).strip();
+        if (process.waitFor() != 0) {
+            throw new IOException("journaltool failed on " + journal + ": " + out);
+        }
+        return Integer.parseInt(out);
     }
 
     /** The log of a member. */

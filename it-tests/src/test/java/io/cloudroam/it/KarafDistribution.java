@@ -38,8 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real built cloudroam Karaf distribution, started as its own process (bin/karaf, with the
- * launch settings of bin/setenv) and stopped again, even when a test fails or the test JVM is
+ * The real built cloudroam Karaf distribution, started and stopped through the same supervisor as
+ * {@code ./cloudroam run} and {@code ./cloudroam cluster} (lab/cloudroam_lab/karaf.py: readiness, and
+ * what to do when a start goes wrong), and stopped again even when a test fails or the test JVM is
  * interrupted.
  */
 final class KarafDistribution implements AutoCloseable {
@@ -47,23 +48,19 @@ final class KarafDistribution implements AutoCloseable {
     static final int OPENFLOW_PORT = 6653;
     static final int SSH_PORT = 8101;
     private static final Logger LOG = LoggerFactory.getLogger(KarafDistribution.class);
-    /** What AAA's encryption service logs once it works; RESTCONF waits for it. */
-    private static final String AAA_STARTED = "Encryption Service enabled";
-    /** A start this long without readiness and without {@link #AAA_STARTED} is the AAA hang. */
-    private static final Duration AAA_PATIENCE = Duration.ofSeconds(120);
+    /** After the supervisor said ready, how long the test's own readiness may take at most. */
+    private static final Duration OWN_READINESS = Duration.ofSeconds(30);
 
     private final Path home;
     private final Path javaHome;
-    private final Path consoleLog;
+    private final Path root;
     private final Thread shutdownHook;
-    private Process process;
-    /** How often AAA's encryption service had started in the Karaf log before the latest start. */
-    private int aaaStartsBefore;
+    private boolean started;
 
-    private KarafDistribution(final Path home, final Path javaHome) {
+    private KarafDistribution(final Path home, final Path javaHome, final Path root) {
         this.home = requireNonNull(home);
         this.javaHome = requireNonNull(javaHome);
-        consoleLog = home.resolve("console.log");
+        this.root = requireNonNull(root);
         shutdownHook = new Thread(this::kill, "karaf-it-shutdown");
     }
 
@@ -78,9 +75,10 @@ final class KarafDistribution implements AutoCloseable {
         final var archive = System.getProperty("cloudroam.karaf.archive");
         final var work = System.getProperty("cloudroam.work.dir");
         final var java = System.getProperty("cloudroam.java.home");
-        if (archive == null || work == null || java == null) {
-            throw new IllegalStateException("run through Maven: cloudroam.karaf.archive, cloudroam.work.dir and "
-                + "cloudroam.java.home are unset");
+        final var root = System.getProperty("cloudroam.root");
+        if (archive == null || work == null || java == null || root == null) {
+            throw new IllegalStateException("run through Maven: cloudroam.karaf.archive, cloudroam.work.dir, "
+                + "cloudroam.java.home and cloudroam.root are unset");
         }
         final var target = Path.of(work, name);
         deleteTree(target);
@@ -92,7 +90,7 @@ final class KarafDistribution implements AutoCloseable {
         try (var entries = Files.list(target)) {
             final var home = entries.filter(path -> Files.isExecutable(path.resolve("bin/karaf"))).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no Karaf distribution in " + archive));
-            return new KarafDistribution(home, Path.of(java));
+            return new KarafDistribution(home, Path.of(java), Path.of(root));
         }
     }
 
@@ -110,60 +108,68 @@ final class KarafDistribution implements AutoCloseable {
     }
 
     /**
-     * Starts Karaf.
+     * Starts Karaf (the supervisor refuses when its ports are taken).
      */
-    void start() throws IOException {
-        for (int port : new int[] {RESTCONF_PORT, OPENFLOW_PORT, SSH_PORT}) {
-            if (isListening(port)) {
-                throw new IllegalStateException("port " + port + " on 127.0.0.1 is already in use; stop whatever holds"
-                    + " it (./cloudroam stop stops a controller started by ./cloudroam run)");
-            }
+    void start() throws IOException, InterruptedException {
+        if (!started) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            started = true;
         }
-        final var builder = script("karaf", "server").redirectOutput(consoleLog.toFile());
-        aaaStartsBefore = Files.exists(karafLog()) ? logLines(AAA_STARTED).size() : 0;
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        process = builder.start();
+        supervisor(Duration.ofMinutes(2), "start");
     }
 
     /**
-     * Whether this start is stuck in OpenDaylight AAA's hang (docs/cluster.md, Known limits): its
-     * encryption service never started, and RESTCONF waits for it forever.
-     */
-    private boolean aaaStuck() {
-        try {
-            return logLines(AAA_STARTED).size() == aaaStartsBefore;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Polls until {@code ready} holds, failing early when Karaf dies.
+     * Waits until the supervisor says Karaf is ready (RESTCONF serves cloudroam, OpenFlow listens;
+     * it acts on a start that goes wrong and fails when it cannot go on), then until {@code ready}
+     * holds too.
      */
     void awaitReady(final Duration timeout, final BooleanSupplier ready) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        final long patience = System.nanoTime() + AAA_PATIENCE.toNanos();
-        boolean restarted = false;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Karaf exited with " + process.exitValue() + " during start-up; "
-                    + "console:\n" + tail(consoleLog, 40));
-            }
-            if (isListening(OPENFLOW_PORT) && ready.getAsBoolean()) {
-                return;
-            }
-            if (!restarted && System.nanoTime() > patience && aaaStuck()) {
-                // what ./cloudroam cluster start does for a member in the same state
-                LOG.warn("Karaf not ready after {} and AAA's encryption service never started (the AAA hang, "
-                    + "docs/cluster.md): restarting it once", AAA_PATIENCE);
-                close();
-                start();
-                restarted = true;
-                deadline = System.nanoTime() + timeout.toNanos();
-            }
-            Thread.sleep(1000);
+        final var answer = supervisor(timeout.plusMinutes(1), "wait", "--timeout", Long.toString(timeout.toSeconds()));
+        if (answer.getAsJsonArray("restarts").size() > 0) {
+            LOG.warn("Karaf was started again during this start: {}", answer.get("restarts"));
         }
-        throw new IllegalStateException("Karaf not ready after " + timeout + "; log tail:\n" + tail(karafLog(), 40));
+        final long deadline = System.nanoTime() + OWN_READINESS.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Karaf ready, but not as the test needs it after " + OWN_READINESS
+                    + "; log tail:\n" + tail(karafLog(), 40));
+            }
+            Thread.sleep(200); // poll interval, not synchronisation
+        }
+    }
+
+    /** Runs the supervisor on this home; its JSON answer, or an exception with what it said. */
+    private com.google.gson.JsonObject supervisor(final Duration patience, final String command,
+            final String... args) throws IOException, InterruptedException {
+        final var line = new ArrayList<>(List.of("python3", "-m", "cloudroam_lab.karaf", command, "--home",
+            home.toString()));
+        line.addAll(List.of(args));
+        final var builder = new ProcessBuilder(line).directory(root.toFile());
+        builder.environment().put("PYTHONPATH", root.resolve("lab").toString());
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        final var process = builder.start();
+        final var err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        final var out = readAll(process.getInputStream());
+        if (!process.waitFor(patience.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("karaf " + command + " did not answer within " + patience);
+        }
+        final var said = err.join().strip();
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("karaf " + command + " failed (" + process.exitValue() + "): " + said);
+        }
+        if (!said.isEmpty()) {
+            LOG.warn("karaf {}: {}", command, said);
+        }
+        return JsonParser.parseString(out).getAsJsonObject();
+    }
+
+    private static String readAll(final java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /**
@@ -296,18 +302,15 @@ final class KarafDistribution implements AutoCloseable {
      */
     @Override
     public void close() throws InterruptedException {
-        if (process == null) {
+        if (!started) {
             return;
         }
         try {
-            script("stop").redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            // fall through to the forced stop
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            supervisor(Duration.ofMinutes(3), "stop");
+        } catch (IOException | IllegalStateException e) {
+            LOG.warn("stopping Karaf in {}: {}; killing it", home, e.getMessage());
             kill();
         }
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
     }
 
     /**
@@ -324,10 +327,15 @@ final class KarafDistribution implements AutoCloseable {
         return builder;
     }
 
+    // the shutdown hook: whatever happens, no Karaf outlives the tests
+    @SuppressWarnings("checkstyle:IllegalCatch")
     private void kill() {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+        try {
+            supervisor(Duration.ofMinutes(1), "kill");
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not kill Karaf in {}: {}", home, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
