@@ -12,13 +12,14 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.ListeningExecutorService;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.cloudroam.impl.config.CloudroamConfig;
-import io.cloudroam.impl.fabric.ConflictRecord;
 import io.cloudroam.impl.fabric.Counters;
-import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.TunnelState;
+import io.cloudroam.impl.flow.FlowKey;
 import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.mdsal.ConfigCohort;
+import io.cloudroam.impl.migration.ConflictRecord;
+import io.cloudroam.impl.migration.MigrationRecord;
 import io.cloudroam.impl.southbound.PacketInListener;
 import io.cloudroam.impl.southbound.PacketInRelay;
 import io.cloudroam.impl.southbound.SwitchReconciler;
@@ -219,7 +220,7 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     }
 
     @Override
-    public Map<String, FlowSpec> flows(final long datapathId) {
+    public Map<FlowKey, FlowSpec> flows(final long datapathId) {
         final var here = active;
         return here != null ? here.fabric().installedFlows().getOrDefault(datapathId, Map.of()) : Map.of();
     }

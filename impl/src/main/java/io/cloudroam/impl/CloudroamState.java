@@ -8,12 +8,13 @@
 package io.cloudroam.impl;
 
 import io.cloudroam.impl.config.CloudroamConfig;
-import io.cloudroam.impl.fabric.ConflictRecord;
 import io.cloudroam.impl.fabric.Counters;
-import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.TunnelState;
+import io.cloudroam.impl.flow.FlowKey;
 import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.migration.ConflictRecord;
+import io.cloudroam.impl.migration.MigrationRecord;
 import java.util.List;
 import java.util.Map;
 
@@ -70,9 +71,9 @@ public interface CloudroamState {
      * The flows cloudroam has sent to a switch (its desired state there).
      *
      * @param datapathId the switch
-     * @return flows by "table/id"; empty for a switch cloudroam does not program
+     * @return flows by key; empty for a switch cloudroam does not program
      */
-    Map<String, FlowSpec> flows(long datapathId);
+    Map<FlowKey, FlowSpec> flows(long datapathId);
 
     /**
      * The latest applied moves.

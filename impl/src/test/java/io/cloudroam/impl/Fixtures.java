@@ -11,6 +11,8 @@ import io.cloudroam.impl.config.CloudSpec;
 import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.PortBindingSpec;
 import io.cloudroam.impl.config.VirtualNetworkSpec;
+import io.cloudroam.impl.flow.FlowKey;
+import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.ovsdb.SwitchView;
@@ -28,6 +30,18 @@ import java.util.Set;
  */
 public final class Fixtures {
     private Fixtures() {
+    }
+
+    /**
+     * Flows keyed by "table/id", as the shell shows them.
+     *
+     * @param flows flows by key
+     * @return the same by text
+     */
+    public static Map<String, FlowSpec> text(final Map<FlowKey, FlowSpec> flows) {
+        final var result = new java.util.HashMap<String, FlowSpec>();
+        flows.forEach((key, flow) -> result.put(key.text(), flow));
+        return result;
     }
 
     public static CloudSpec cloud(final int index) {

@@ -8,7 +8,7 @@
 package io.cloudroam.impl.cli;
 
 import io.cloudroam.impl.CloudroamState;
-import io.cloudroam.impl.fabric.MigrationRecord;
+import io.cloudroam.impl.migration.MigrationRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

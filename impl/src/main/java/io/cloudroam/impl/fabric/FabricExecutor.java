@@ -12,19 +12,16 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fabric's single thread. A plain scheduled executor keeps a task's exception inside its
- * future, where nobody looks: a bug in packet handling would vanish, and a periodic task (probe
- * rounds, aging) would silently stop. This one logs every failed task and counts it.
+ * The fabric's own thread, when nobody gives it one. A plain scheduled executor keeps a task's
+ * exception inside its future, where nobody looks: a periodic task (probe rounds, the tick) would
+ * silently stop. This one logs every failed task ({@link FabricLoop} counts the inputs that fail).
  */
 final class FabricExecutor extends ScheduledThreadPoolExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(FabricExecutor.class);
-
-    private final AtomicLong failures = new AtomicLong();
 
     FabricExecutor() {
         super(1, Thread.ofPlatform().daemon().name("cloudroam-fabric").factory());
@@ -46,17 +43,7 @@ final class FabricExecutor extends ScheduledThreadPoolExecutor {
             }
         }
         if (failure != null) {
-            failures.incrementAndGet();
             LOG.error("A fabric task failed; the fabric goes on with the next one", failure);
         }
-    }
-
-    /**
-     * How many tasks failed since the start.
-     *
-     * @return the count
-     */
-    long failures() {
-        return failures.get();
     }
 }

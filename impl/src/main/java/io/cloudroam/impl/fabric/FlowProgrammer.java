@@ -32,4 +32,14 @@ public interface FlowProgrammer {
      * @return "barrier" or "datastore-commit"
      */
     String confirmation();
+
+    /**
+     * Forgets what was sent to a switch: its next changes are taken against what it really holds
+     * (a programmer that adopts an earlier run's flows adopts them again).
+     *
+     * @param datapathId the switch
+     */
+    default void forget(final long datapathId) {
+        // nothing remembered by default
+    }
 }

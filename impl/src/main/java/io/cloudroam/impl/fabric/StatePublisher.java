@@ -8,15 +8,17 @@
 package io.cloudroam.impl.fabric;
 
 import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.migration.MigrationEvents;
 import io.cloudroam.impl.topology.Routes;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Where the fabric reports what it learned (the operational datastore, in production).
+ * Where the fabric reports what it learned (the operational datastore, in production); migrations
+ * and refused sightings as {@link MigrationEvents}.
  */
-public interface StatePublisher {
+public interface StatePublisher extends MigrationEvents {
     /**
      * VM locations that are new or changed.
      *
@@ -38,20 +40,6 @@ public interface StatePublisher {
      * @param tunnels its tunnel ports
      */
     void tunnels(String cloud, Collection<TunnelState> tunnels);
-
-    /**
-     * A move was applied, or its record gained a later timestamp.
-     *
-     * @param migration the record, replacing an earlier one with the same id
-     */
-    void migration(MigrationRecord migration);
-
-    /**
-     * A sighting was refused.
-     *
-     * @param conflict the record
-     */
-    void conflict(ConflictRecord conflict);
 
     /**
      * What the latency probes measured and the routes computed from it.

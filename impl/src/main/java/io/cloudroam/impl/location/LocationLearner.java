@@ -208,18 +208,30 @@ public final class LocationLearner {
     }
 
     /**
-     * Applies a proposed move, unless the table changed since it was proposed (another move won).
+     * Applies a proposed move, unless another move won since it was proposed. What else changed
+     * meanwhile (an address given to or taken from the VM while its move was verified) is kept:
+     * the VM moves as it is now, with the addresses the announcing frame added.
      *
      * @param candidate the proposal from {@link #learn}
-     * @return whether the table now holds {@code candidate.proposed()}
+     * @return the location the table now holds for the VM; empty when another move won
      */
-    public synchronized boolean commit(final Outcome.MoveCandidate candidate) {
+    public synchronized Optional<VmLocation> commit(final Outcome.MoveCandidate candidate) {
         final var now = table.find(candidate.current().vni(), candidate.current().mac());
         if (now.isEmpty() || now.orElseThrow().sequence() != candidate.current().sequence()) {
-            return false;
+            return Optional.empty();
         }
-        table.put(candidate.proposed());
-        return true;
+        final var current = now.orElseThrow();
+        final var proposed = candidate.proposed();
+        var addresses = current.ipAddresses();
+        for (var added : proposed.ipAddresses()) {
+            if (!candidate.current().ipAddresses().contains(added)) {
+                addresses = merged(addresses, Optional.of(added));
+            }
+        }
+        final var moved = new VmLocation(current.vni(), current.mac(), proposed.cloud(), proposed.datapathId(),
+            proposed.port(), addresses, proposed.sequence(), current.firstSeen(), proposed.lastSeen());
+        table.put(moved);
+        return Optional.of(moved);
     }
 
     /**

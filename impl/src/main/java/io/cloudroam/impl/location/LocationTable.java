@@ -7,6 +7,7 @@
  */
 package io.cloudroam.impl.location;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Indexed by MAC first, so that a lookup without a VNI (the operator knows the MAC, not the
  * network) costs the number of virtual networks that MAC is on, not the size of the table. Safe
- * for concurrent readers and writers.
+ * for concurrent readers; cloudroam changes it from one thread only (the fabric's), so a decision
+ * read from it holds until that thread changes it.
  */
-public final class LocationTable {
+public final class LocationTable implements Locations {
     /** An IP address on one virtual network. */
     private record Address(int vni, String address) {
     }
@@ -32,8 +34,8 @@ public final class LocationTable {
     }
 
     private final Map<MacAddress, Map<Integer, VmLocation>> byMac = new ConcurrentHashMap<>();
-    /** How many entries each switch port has. */
-    private final Map<Port, Integer> perPort = new ConcurrentHashMap<>();
+    /** The entries at each switch port (a short list each, replaced whole: most ports have one). */
+    private final Map<Port, List<VmKey>> perPort = new ConcurrentHashMap<>();
     private final AtomicInteger entries = new AtomicInteger();
     /** Which VM holds each address: the first entry that had it, until that entry drops it or goes. */
     private final Map<Address, MacAddress> holders = new ConcurrentHashMap<>();
@@ -49,11 +51,22 @@ public final class LocationTable {
     public synchronized Optional<VmLocation> put(final VmLocation location) {
         final var replaced = Optional.ofNullable(byMac.computeIfAbsent(location.mac(),
             mac -> new ConcurrentHashMap<>()).put(location.vni(), location));
+        final boolean samePort = replaced.filter(old -> old.datapathId() == location.datapathId()
+            && old.port() == location.port()).isPresent();
         replaced.ifPresentOrElse(old -> {
             release(old, location.ipAddresses());
-            leave(old);
+            if (!samePort) {
+                leave(old);
+            }
         }, entries::incrementAndGet);
-        perPort.merge(new Port(location.datapathId(), location.port()), 1, Integer::sum);
+        if (!samePort) {
+            perPort.merge(new Port(location.datapathId(), location.port()), List.of(VmKey.of(location)),
+                (had, added) -> {
+                    final var keys = new ArrayList<>(had);
+                    keys.addAll(added);
+                    return List.copyOf(keys);
+                });
+        }
         for (var address : location.ipAddresses()) {
             holders.putIfAbsent(new Address(location.vni(), address), location.mac());
         }
@@ -67,6 +80,7 @@ public final class LocationTable {
      * @param address IPv4 or IPv6 address, textual form as in {@link VmLocation#ipAddresses}
      * @return its MAC, if a VM in the table holds it
      */
+    @Override
     public Optional<MacAddress> holderOf(final int vni, final String address) {
         return Optional.ofNullable(holders.get(new Address(vni, address)));
     }
@@ -89,6 +103,11 @@ public final class LocationTable {
     public Optional<VmLocation> find(final int vni, final MacAddress mac) {
         final var perVni = byMac.get(mac);
         return perVni == null ? Optional.empty() : Optional.ofNullable(perVni.get(vni));
+    }
+
+    @Override
+    public Optional<VmLocation> find(final VmKey vm) {
+        return find(vm.vni(), vm.mac());
     }
 
     /**
@@ -121,8 +140,11 @@ public final class LocationTable {
     }
 
     private void leave(final VmLocation location) {
-        perPort.computeIfPresent(new Port(location.datapathId(), location.port()),
-            (port, count) -> count > 1 ? count - 1 : null);
+        final var key = VmKey.of(location);
+        perPort.computeIfPresent(new Port(location.datapathId(), location.port()), (port, keys) -> {
+            final var left = keys.stream().filter(other -> !other.equals(key)).toList();
+            return left.isEmpty() ? null : left;
+        });
     }
 
     /**
@@ -133,7 +155,29 @@ public final class LocationTable {
      * @return the count
      */
     public int macsAt(final long datapathId, final long port) {
-        return perPort.getOrDefault(new Port(datapathId, port), 0);
+        return perPort.getOrDefault(new Port(datapathId, port), List.of()).size();
+    }
+
+    /**
+     * The VMs the table has at a switch port.
+     *
+     * @param datapathId the switch
+     * @param port its port
+     * @return their keys
+     */
+    public List<VmKey> at(final long datapathId, final long port) {
+        return perPort.getOrDefault(new Port(datapathId, port), List.of());
+    }
+
+    /**
+     * Every location of a MAC, on whatever virtual network.
+     *
+     * @param mac the MAC
+     * @return them, in no particular order
+     */
+    public List<VmLocation> withMac(final MacAddress mac) {
+        final var perVni = byMac.get(mac);
+        return perVni == null ? List.of() : List.copyOf(perVni.values());
     }
 
     /**
@@ -141,6 +185,7 @@ public final class LocationTable {
      *
      * @return a snapshot of the table
      */
+    @Override
     public List<VmLocation> all() {
         return byMac.values().stream().flatMap(perVni -> perVni.values().stream()).toList();
     }

@@ -11,8 +11,9 @@ package io.cloudroam.impl.northbound;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import io.cloudroam.impl.fabric.Announcement;
 import io.cloudroam.impl.fabric.Fabric;
+import io.cloudroam.impl.fabric.FabricUnavailableException;
+import io.cloudroam.impl.migration.Announcement;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.AnnounceMigration;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.AnnounceMigrationInput;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.AnnounceMigrationOutput;
@@ -51,7 +52,13 @@ public final class AnnounceMigrationRpc implements AnnounceMigration {
         if (input.getTargetCloud() == null || input.getTargetCloud().isEmpty()) {
             return VmInput.invalid("input leaf 'target-cloud' is mandatory");
         }
-        return switch (fabric.announce(vm.mac(), vm.vni(), input.getTargetCloud(), input.getTargetPort())) {
+        final Announcement.Outcome outcome;
+        try {
+            outcome = fabric.announce(vm.mac(), vm.vni(), input.getTargetCloud(), input.getTargetPort());
+        } catch (FabricUnavailableException e) {
+            return VmInput.unavailable(e.getMessage());
+        }
+        return switch (outcome) {
             case Announcement.Outcome.Accepted accepted -> {
                 final var announcement = accepted.announcement();
                 yield RpcResultBuilder.success(new AnnounceMigrationOutputBuilder()

@@ -11,6 +11,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.cloudroam.impl.fabric.Fabric;
+import io.cloudroam.impl.fabric.FabricUnavailableException;
+import java.util.Optional;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.ClearQuarantine;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.ClearQuarantineInput;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.ClearQuarantineOutput;
@@ -42,7 +44,12 @@ public final class ClearQuarantineRpc implements ClearQuarantine {
         } catch (IllegalArgumentException e) {
             return VmInput.invalid(e.getMessage());
         }
-        final var released = fabric.releaseQuarantine(vm.mac(), vm.vni());
+        final Optional<Integer> released;
+        try {
+            released = fabric.releaseQuarantine(vm.mac(), vm.vni());
+        } catch (FabricUnavailableException e) {
+            return VmInput.unavailable(e.getMessage());
+        }
         return released.isEmpty() ? vm.unknown() : RpcResultBuilder.success(new ClearQuarantineOutputBuilder()
             .setReleased(Uint32.valueOf(released.orElseThrow())).build()).buildFuture();
     }

@@ -9,12 +9,12 @@ package io.cloudroam.impl.northbound;
 
 import static java.util.Objects.requireNonNull;
 
-import io.cloudroam.impl.fabric.ConflictRecord;
 import io.cloudroam.impl.fabric.Counters;
-import io.cloudroam.impl.fabric.MigrationRecord;
 import io.cloudroam.impl.fabric.StatePublisher;
 import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.mdsal.ChainedWriter;
+import io.cloudroam.impl.migration.ConflictRecord;
+import io.cloudroam.impl.migration.MigrationRecord;
 import io.cloudroam.impl.topology.Routes;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -271,6 +271,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                 .collect(Collectors.toUnmodifiableSet()));
         record.flowsSent().ifPresent(at -> builder.setFlowsSent(new DateAndTime(at.toString())));
         record.flowsConfirmed().ifPresent(at -> builder.setFlowsConfirmed(new DateAndTime(at.toString())));
+        record.problem().ifPresent(builder::setProblem);
         if (!record.confirmedBy().isEmpty()) {
             builder.setConfirmedBy("barrier".equals(record.confirmedBy()) ? Migration.ConfirmedBy.Barrier
                 : Migration.ConfirmedBy.DatastoreCommit);

@@ -8,7 +8,8 @@
 
 package io.cloudroam.impl.northbound;
 
-import io.cloudroam.impl.fabric.Fabric;
+import io.cloudroam.impl.fabric.Restored;
+import io.cloudroam.impl.fabric.RestoredLink;
 import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.VmLocation;
 import java.time.DateTimeException;
@@ -55,7 +56,7 @@ public final class StateRestore {
      * @param patience how long to keep trying
      * @return what there is; nothing when the datastore did not answer within {@code patience}
      */
-    public static Fabric.Restored read(final DataBroker broker, final Duration patience) {
+    public static Restored read(final DataBroker broker, final Duration patience) {
         final long deadline = System.nanoTime() + patience.toNanos();
         int attempt = 1;
         while (true) {
@@ -75,10 +76,10 @@ public final class StateRestore {
                 attempt++;
             }
         }
-        return new Fabric.Restored(List.of(), List.of(), 0, 0);
+        return new Restored(List.of(), List.of(), 0, 0);
     }
 
-    private static Fabric.Restored readOnce(final DataBroker broker)
+    private static Restored readOnce(final DataBroker broker)
             throws InterruptedException, ExecutionException, TimeoutException {
         try (var tx = broker.newReadOnlyTransaction()) {
             final var locations = get(tx, VmLocations.class).map(StateRestore::locations).orElse(List.of());
@@ -88,7 +89,7 @@ public final class StateRestore {
                 .keySet().stream().mapToLong(key -> key.getId().longValue()).max().orElse(0)).orElse(0L);
             final long lastConflict = get(tx, LocationConflicts.class).map(conflicts -> conflicts.nonnullConflict()
                 .keySet().stream().mapToLong(key -> key.getId().longValue()).max().orElse(0)).orElse(0L);
-            return new Fabric.Restored(locations, links, lastMigration, lastConflict);
+            return new Restored(locations, links, lastMigration, lastConflict);
         }
     }
 
@@ -131,12 +132,12 @@ public final class StateRestore {
      * @param links its links
      * @return the reachable ones that were measured
      */
-    static List<Fabric.RestoredLink> links(final Iterable<Link> links) {
-        final var result = new ArrayList<Fabric.RestoredLink>();
+    static List<RestoredLink> links(final Iterable<Link> links) {
+        final var result = new ArrayList<RestoredLink>();
         for (var link : links) {
             if (Boolean.TRUE.equals(link.getReachable()) && link.getOneWayLatency() != null
                     && link.getRoutingLatency() != null) {
-                result.add(new Fabric.RestoredLink(link.requireCloud().getValue(), link.requireRemoteCloud().getValue(),
+                result.add(new RestoredLink(link.requireCloud().getValue(), link.requireRemoteCloud().getValue(),
                     link.getOneWayLatency().longValue(), link.getRoutingLatency().longValue()));
             }
         }

@@ -41,6 +41,19 @@ record VmInput(MacAddress mac, @Nullable Integer vni) {
         return new VmInput(MacAddress.parse(mac), vni == null ? null : VirtualNetworkId.check(vni.longValue()));
     }
 
+    /**
+     * The answer to a call the fabric could not take (closed, or busy past its patience): nothing
+     * was changed.
+     *
+     * @param message what could not be done, and why
+     * @param <T> the output type
+     * @return an operation-failed error
+     */
+    static <T> ListenableFuture<RpcResult<T>> unavailable(final String message) {
+        return RpcResultBuilder.<T>failed().withError(ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED, message)
+            .buildFuture();
+    }
+
     /** A 400 invalid-value error. */
     static <T> ListenableFuture<RpcResult<T>> invalid(final String message) {
         return RpcResultBuilder.<T>failed().withError(ErrorType.PROTOCOL, ErrorTag.INVALID_VALUE, message)

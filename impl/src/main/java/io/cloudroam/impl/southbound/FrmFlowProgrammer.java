@@ -181,6 +181,16 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
         return "datastore-commit";
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The switch's next batch adopts what the datastore holds for it, as the first one did.
+     */
+    @Override
+    public void forget(final long datapathId) {
+        adopted.remove(datapathId);
+    }
+
     @Override
     public void close() {
         writer.close();

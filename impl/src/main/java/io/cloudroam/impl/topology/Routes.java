@@ -219,14 +219,14 @@ public final class Routes {
      * @param links for each cloud, the clouds it has a tunnel to (edges exist only where tunnels do)
      * @return for each destination, for each other cloud that can reach it, the next hop
      */
-    public Map<String, Map<String, String>> nextHops(final Map<String, Set<String>> links) {
+    public NextHops nextHops(final Map<String, Set<String>> links) {
         final var result = new HashMap<String, Map<String, String>>();
         paths(links).forEach((destination, hops) -> {
             final var next = new HashMap<String, String>();
             hops.forEach((cloud, hop) -> next.put(cloud, hop.nextHop()));
             result.put(destination, next);
         });
-        return result;
+        return NextHops.of(result);
     }
 
     /**

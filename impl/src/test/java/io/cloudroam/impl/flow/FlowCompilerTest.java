@@ -19,8 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudroam.impl.config.PortBindingSpec;
 import io.cloudroam.impl.flow.FlowSpec.Action;
+import io.cloudroam.impl.location.Locations;
 import io.cloudroam.impl.location.MacAddress;
+import io.cloudroam.impl.location.VmKey;
 import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.topology.NextHops;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,14 @@ class FlowCompilerTest {
         new PortBindingSpec("c2", "tap-vm5", 100));
 
     private Map<String, FlowSpec> switch1(final List<VmLocation> locations) {
-        return FlowCompiler.compile(config, views, locations).get(1L);
+        return all(FlowCompiler.compile(config, views, locations)).get(1L);
+    }
+
+    /** Compiled flows by "table/id", per switch. */
+    private static Map<Long, Map<String, FlowSpec>> all(final Map<Long, Map<FlowKey, FlowSpec>> compiled) {
+        final var result = new java.util.TreeMap<Long, Map<String, FlowSpec>>();
+        compiled.forEach((dpid, flows) -> result.put(dpid, io.cloudroam.impl.Fixtures.text(flows)));
+        return result;
     }
 
     private static FlowSpec flow(final Map<String, FlowSpec> flows, final short table, final String id) {
@@ -49,37 +59,46 @@ class FlowCompilerTest {
     }
 
     @Test
-    void aVmsFlowsAreItsKeysAloneAndDoNotDependOnOtherVms() {
-        // what a migration compares (FlowCompiler.vmKeys, compiled for that VM alone) must be exactly
-        // what the whole compilation has for it: every other flow is shared, not the VM's
+    void aScopeYieldsExactlyWhatTheWholeCompilationHasForTheFlowsItCovers() {
+        // what a migration or a port change compiles (a VM's scope, a switch's shared flows) must be
+        // exactly what the whole compilation has for the keys the scope covers, and nothing else
         final var vms = List.of(vm(100, VM1, 1, 1, "10.0.0.1"), vm(100, VM5, 2, 1, "10.0.0.5", "10.0.1.5"),
             vm(300, "02:c0:00:00:00:07", 1, 2, "10.0.0.7"), vm(100, VM3, 3, 4, "10.0.0.3"));
-        final var all = FlowCompiler.compile(config, views, vms);
-        final var shared = FlowCompiler.compile(config, views, List.of());
-        final var ports = BridgePorts.of(config, views, config.portBindingIndex());
-        assertEquals(shared, FlowCompiler.compileShared(config, ports, d -> true, config.portBindingIndex()));
-        for (var dpid : all.keySet()) {
-            assertTrue(shared.get(dpid).keySet().stream().noneMatch(FlowCompiler::isVmKey),
-                () -> "a shared flow taken for a VM's: " + shared.get(dpid).keySet());
-            final var rest = new java.util.HashMap<>(all.get(dpid));
-            for (var vm : vms) {
-                final var keys = FlowCompiler.vmKeys(vm.vni(), vm.mac(), vm.ipAddresses());
-                assertTrue(keys.stream().allMatch(FlowCompiler::isVmKey), keys::toString);
-                final var alone = FlowCompiler.compileVm(config, ports, vm, Map.of(), Map.of(), d -> true,
-                    config.portBindingIndex()).get(dpid);
-                assertTrue(keys.containsAll(alone.keySet()), () -> "not the VM's: " + alone.keySet());
-                for (var key : keys) {
-                    assertEquals(all.get(dpid).get(key), alone.get(key), dpid + " " + key);
-                    rest.remove(key);
-                }
+        final var in = FlowInputs.of(config, views, Locations.of(vms));
+        final var all = FlowCompiler.compile(in, new Scope().all());
+        final var scopes = new java.util.ArrayList<Scope>();
+        for (var vm : vms) {
+            scopes.add(new Scope().vm(VmKey.of(vm), vm.ipAddresses()));
+        }
+        scopes.add(new Scope().sharedOf(1));
+        scopes.add(new Scope().sharedOf(2).vm(VmKey.of(vms.get(0)), java.util.Set.of("10.0.0.99")));
+        scopes.add(new Scope().wholeSwitch(2));
+        for (var scope : scopes) {
+            final var part = FlowCompiler.compile(in, scope);
+            for (var dpid : all.keySet()) {
+                final var expected = new java.util.HashMap<FlowKey, FlowSpec>();
+                all.get(dpid).forEach((key, flow) -> {
+                    if (scope.covers(dpid, key)) {
+                        expected.put(key, flow);
+                    }
+                });
+                assertEquals(expected, part.getOrDefault(dpid, Map.of()), () -> "switch " + dpid + ", " + scope);
             }
-            assertEquals(shared.get(dpid), rest, "switch " + dpid + ": flows that belong to no VM");
+        }
+        // a VM's own flows are its alone: compiled with no other VM, they are the same
+        for (var vm : vms) {
+            final var alone = FlowCompiler.compile(FlowInputs.of(config, views, Locations.of(List.of(vm))),
+                new Scope().vm(VmKey.of(vm), vm.ipAddresses()));
+            for (var dpid : all.keySet()) {
+                alone.getOrDefault(dpid, Map.of()).forEach((key, flow) ->
+                    assertEquals(all.get(dpid).get(key), flow, dpid + " " + key));
+            }
         }
     }
 
     @Test
     void switchesWithoutAnOvsdbViewAreLeftOut() {
-        final var all = FlowCompiler.compile(config, views, List.of());
+        final var all = all(FlowCompiler.compile(config, views, List.of()));
         assertEquals(List.of(1L, 2L), List.copyOf(all.keySet()));
     }
 
@@ -176,8 +195,8 @@ class FlowCompilerTest {
 
     @Test
     void aRemoteVmWithoutATunnelToItsCloudIsLeftToFlooding() {
-        final var flows = FlowCompiler.compile(config, Map.of("c2", view(2, vmPort("tap-vm5", 1, null),
-            tunnel(2, 1, 10))), List.of(vm(100, VM3, 3, 1))).get(2L);
+        final var flows = all(FlowCompiler.compile(config, Map.of("c2", view(2, vmPort("tap-vm5", 1, null),
+            tunnel(2, 1, 10))), List.of(vm(100, VM3, 3, 1)))).get(2L);
         assertNull(flow(flows, Pipeline.DESTINATION, "vm-100-" + VM3));
         assertEquals(List.of(new Action.Output(1), new Action.SetTunnelId(100), new Action.Output(10)),
             flow(flows, Pipeline.FLOOD, "vni-100").actions());
@@ -186,7 +205,8 @@ class FlowCompilerTest {
     @Test
     void sameInputSameFlows() {
         final var locations = List.of(vm(100, VM1, 1, 1, "10.0.0.1"), vm(100, VM5, 2, 1, "10.0.0.5"));
-        assertEquals(FlowCompiler.compile(config, views, locations), FlowCompiler.compile(config, views, locations));
+        assertEquals(all(FlowCompiler.compile(config, views, locations)),
+            all(FlowCompiler.compile(config, views, locations)));
     }
 
     @Test
@@ -203,8 +223,8 @@ class FlowCompilerTest {
             "c3", view(3, vmPort("tap-vm1", 4, "vm1"), tunnel(3, 1, 10), tunnel(3, 2, 11)));
         // vm1 was first seen in c1 and is now in c3
         final var away = List.of(vm(100, VM1, 3, 4, "10.0.0.1"));
-        final var homes = Map.of("100/" + VM1, "c1");
-        final var all = FlowCompiler.compile(triangle, threeViews, away, homes, Map.of());
+        final var homes = Map.of(new VmKey(100, MacAddress.parse(VM1)), "c1");
+        final var all = all(FlowCompiler.compile(triangle, threeViews, away, homes, NextHops.DIRECT));
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(10)),
             flow(all.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions(), "c2 sends to vm1's home, c1");
         final var relay = flow(all.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay");
@@ -214,14 +234,16 @@ class FlowCompilerTest {
         assertEquals(List.of(new Action.Output(4)), flow(all.get(3L), Pipeline.DESTINATION, "vm-100-" + VM1)
             .actions());
         // back home, nothing detours; frames that still arrive elsewhere go straight on
-        final var atHome = FlowCompiler.compile(triangle, threeViews, away, Map.of("100/" + VM1, "c3"), Map.of());
+        final var atHome = all(FlowCompiler.compile(triangle, threeViews, away,
+            Map.of(new VmKey(100, MacAddress.parse(VM1)), "c3"),
+            NextHops.DIRECT));
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
             flow(atHome.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions());
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
             flow(atHome.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay").actions());
-        final var optimal = FlowCompiler.compile(io.cloudroam.impl.config.CloudroamConfig.of(
+        final var optimal = all(FlowCompiler.compile(io.cloudroam.impl.config.CloudroamConfig.of(
             List.copyOf(triangle.clouds().values()), List.of(new io.cloudroam.impl.config.VirtualNetworkSpec(100,
-                "blue", List.of("c1", "c2", "c3"))), triangle.bindings()), threeViews, away, homes, Map.of());
+                "blue", List.of("c1", "c2", "c3"))), triangle.bindings()), threeViews, away, homes, NextHops.DIRECT));
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
             flow(optimal.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions());
     }
@@ -234,15 +256,15 @@ class FlowCompilerTest {
             "c3", view(3, vmPort("tap-vm1", 4, null), tunnel(3, 1, 10), tunnel(3, 2, 11)));
         final var vmInC3 = List.of(vm(100, VM1, 3, 4));
         // toward c3: c2 goes through c1, c1 goes direct
-        final var hops = Map.of("c3", Map.of("c2", "c1", "c1", "c3"));
-        final var all = FlowCompiler.compile(config, threeViews, vmInC3, Map.of(), hops);
+        final var hops = NextHops.of(Map.of("c3", Map.of("c2", "c1", "c1", "c3")));
+        final var all = all(FlowCompiler.compile(config, threeViews, vmInC3, Map.of(), hops));
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(10)),
             flow(all.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1).actions(), "c2 sends into the tunnel to c1");
         assertEquals(List.of(new Action.SetTunnelId(100), new Action.Output(11)),
             flow(all.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-relay").actions(), "c1 relays to c3");
         // a next hop outside the VNI is not used
-        final var outside = FlowCompiler.compile(config, threeViews, List.of(vm(300, VM1, 1, 4)), Map.of(),
-            Map.of("c1", Map.of("c2", "c3")));
+        final var outside = all(FlowCompiler.compile(config, threeViews, List.of(vm(300, VM1, 1, 4)), Map.of(),
+            NextHops.of(Map.of("c1", Map.of("c2", "c3")))));
         assertEquals(List.of(new Action.SetTunnelId(300), new Action.Output(10)),
             flow(outside.get(2L), Pipeline.DESTINATION, "vm-300-" + VM1).actions(), "c3 is not in VNI 300");
     }
@@ -254,7 +276,7 @@ class FlowCompilerTest {
         final var loop = io.cloudroam.impl.Fixtures.probeLoop(1, 20, 21);
         final var withLoop = Map.of("c1", view(1, vmPort("tap-vm1", 1, null), tunnel(1, 2, 10), tunnel(1, 3, 11),
             loop[0], loop[1]));
-        final var flows = FlowCompiler.compile(config, withLoop, List.of()).get(1L);
+        final var flows = all(FlowCompiler.compile(config, withLoop, List.of())).get(1L);
         final var fromC2 = flows.get("0/probes-c2");
         assertEquals("tun_id=0,in_port=10,dl_type=0x88b5", FlowText.match(fromC2.match()));
         assertEquals("output:20", FlowText.actions(fromC2));
@@ -272,7 +294,7 @@ class FlowCompilerTest {
             "c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)),
             "c2", view(2, vmPort("tap-vm5", 1, null), tunnel(2, 1, 10), tunnel(2, 3, 11)));
         // vm1's port 1 on c1 is gone (a live migration paused it); c3 is not connected
-        final var gone = FlowCompiler.compile(config, threeViews, List.of(vm(100, VM1, 1, 1, "10.0.0.1")));
+        final var gone = all(FlowCompiler.compile(config, threeViews, List.of(vm(100, VM1, 1, 1, "10.0.0.1"))));
         for (var flows : gone.values()) {
             assertTrue(flows.keySet().stream().noneMatch(key -> key.startsWith("30/vm-100-" + VM1)), flows::toString);
         }
@@ -281,9 +303,9 @@ class FlowCompilerTest {
             config.networks().values().stream().map(network -> new io.cloudroam.impl.config.VirtualNetworkSpec(
                 network.vni(), network.name(), network.clouds(),
                 io.cloudroam.impl.config.VirtualNetworkSpec.Mode.REACTIVE)).toList(), config.bindings());
-        assertTrue(FlowCompiler.compile(reactive, threeViews, List.of(vm(100, VM1, 1, 1))).get(2L)
+        assertTrue(all(FlowCompiler.compile(reactive, threeViews, List.of(vm(100, VM1, 1, 1)))).get(2L)
             .containsKey("30/vm-100-" + VM1), "the reactive baseline waits for the move to be seen");
-        final var notConnected = FlowCompiler.compile(config, threeViews, List.of(vm(100, VM1, 3, 1)));
+        final var notConnected = all(FlowCompiler.compile(config, threeViews, List.of(vm(100, VM1, 3, 1))));
         assertTrue(notConnected.get(2L).containsKey("30/vm-100-" + VM1), "a cloud without a view is not doubted");
     }
 }

@@ -20,10 +20,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FlowTextTest {
-    private final Map<String, FlowSpec> flows = FlowCompiler.compile(config(new PortBindingSpec("c1", "tap-vm1", 100)),
+    private final Map<String, FlowSpec> flows = io.cloudroam.impl.Fixtures.text(FlowCompiler.compile(
+        config(new PortBindingSpec("c1", "tap-vm1", 100)),
         Map.of("c1", view(1, vmPort("tap-vm1", 1, null), tunnel(1, 2, 3))),
         List.of(vm(100, "02:c0:00:00:00:01", 1, 1, "10.0.0.1"), vm(100, "02:c0:00:00:00:05", 2, 1, "10.0.0.5")))
-        .get(1L);
+        .get(1L));
 
     private String text(final String key) {
         final var flow = flows.get(key);

@@ -9,7 +9,7 @@ package io.cloudroam.impl.northbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cloudroam.impl.fabric.Fabric;
+import io.cloudroam.impl.fabric.RestoredLink;
 import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.VmLocation;
 import java.time.Instant;
@@ -53,7 +53,7 @@ class StateRestoreTest {
             .build();
         final var unmeasured = new LinkBuilder().setCloud(new CloudId("c3")).setRemoteCloud(new CloudId("c1"))
             .setReachable(true).build();
-        assertEquals(List.of(new Fabric.RestoredLink("c1", "c2", 40_500, 40_000)),
+        assertEquals(List.of(new RestoredLink("c1", "c2", 40_500, 40_000)),
             StateRestore.links(List.of(measured, lost, unmeasured)));
     }
 }

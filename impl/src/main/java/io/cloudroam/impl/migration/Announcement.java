@@ -6,7 +6,7 @@
  * and is available at http://www.eclipse.org/legal/epl-v10.html
  */
 
-package io.cloudroam.impl.fabric;
+package io.cloudroam.impl.migration;
 
 import io.cloudroam.impl.location.MacAddress;
 import java.time.Instant;

@@ -5,7 +5,7 @@
  * terms of the Eclipse Public License v1.0 which accompanies this distribution,
  * and is available at http://www.eclipse.org/legal/epl-v10.html
  */
-package io.cloudroam.impl.fabric;
+package io.cloudroam.impl.migration;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,10 +29,12 @@ import java.util.Set;
  * @param confirmedBy what the confirmation is ("barrier" or "datastore-commit")
  * @param flowsChanged number of flow additions, changes and removals
  * @param switchesTouched switches whose flows changed
+ * @param problem what went wrong applying it (a phase of make-before-break that a switch did not
+ *        confirm); empty when nothing did
  */
 public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger trigger, String verification,
         Instant signalSeen, Instant verified, Optional<Instant> flowsSent, Optional<Instant> flowsConfirmed,
-        String confirmedBy, int flowsChanged, Set<Long> switchesTouched) {
+        String confirmedBy, int flowsChanged, Set<Long> switchesTouched, Optional<String> problem) {
     /**
      * What revealed a VM at a new place.
      */
@@ -57,6 +59,25 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
         requireNonNull(to, "to");
         requireNonNull(trigger, "trigger");
         switchesTouched = Set.copyOf(switchesTouched);
+        requireNonNull(problem, "problem");
+    }
+
+    /**
+     * A move just applied to the location table: nothing sent yet.
+     *
+     * @param id sequential number
+     * @param from where the VM was
+     * @param to where it is
+     * @param trigger what revealed the move
+     * @param verification why it was believed
+     * @param signalSeen when the revealing packet-in arrived
+     * @param verified when the move was applied
+     * @return the record
+     */
+    public static MigrationRecord applied(final long id, final VmLocation from, final VmLocation to,
+            final Trigger trigger, final String verification, final Instant signalSeen, final Instant verified) {
+        return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, Optional.empty(),
+            Optional.empty(), "", 0, Set.of(), Optional.empty());
     }
 
     /**
@@ -70,7 +91,7 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
      */
     public MigrationRecord sent(final Instant at, final int changed, final Set<Long> touched, final String by) {
         return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, Optional.of(at),
-            flowsConfirmed, by, changed, touched);
+            flowsConfirmed, by, changed, touched, problem);
     }
 
     /**
@@ -81,6 +102,18 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
      */
     public MigrationRecord confirmed(final Instant at) {
         return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, flowsSent,
-            Optional.of(at), confirmedBy, flowsChanged, switchesTouched);
+            Optional.of(at), confirmedBy, flowsChanged, switchesTouched, problem);
+    }
+
+    /**
+     * The same with a problem added (several are joined).
+     *
+     * @param what what went wrong
+     * @return the record
+     */
+    public MigrationRecord failed(final String what) {
+        return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, flowsSent,
+            flowsConfirmed, confirmedBy, flowsChanged, switchesTouched,
+            Optional.of(problem.map(earlier -> earlier + "; " + what).orElse(what)));
     }
 }

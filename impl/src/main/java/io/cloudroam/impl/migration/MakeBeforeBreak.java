@@ -1,0 +1,227 @@
+/*
+ * Copyright (c) 2026 cloudroam authors. All rights reserved.
+ *
+ * This program and the accompanying materials are made available under the
+ * terms of the Eclipse Public License v1.0 which accompanies this distribution,
+ * and is available at http://www.eclipse.org/legal/epl-v10.html
+ */
+package io.cloudroam.impl.migration;
+
+import io.cloudroam.impl.flow.FlowEngine;
+import io.cloudroam.impl.flow.FlowKey;
+import io.cloudroam.impl.location.VmKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The order in which a migration's flows change: the VM's new cloud first; once its switches
+ * confirmed, every other cloud (the old cloud's entry becomes a relay toward the new one, so
+ * frames still on their way there are sent on, not dropped). While the first phase runs, the VM's
+ * flows elsewhere are held as they are ({@link #held()}). A phase a switch does not confirm is
+ * recorded in the migration ({@link MigrationRecord#problem()}) and the next phase goes on: the
+ * failed switches are rebuilt. Used from one thread.
+ */
+public final class MakeBeforeBreak {
+    /** The phases of a migration. */
+    public enum Phase {
+        /** The switches of the VM's new cloud. */
+        NEW_CLOUD,
+        /** Every other switch. */
+        EVERYWHERE
+    }
+
+    /**
+     * A delta handed to a switch, with its confirmation.
+     *
+     * @param delta what was sent
+     * @param confirmation completes when the switch confirmed, exceptionally when it failed
+     */
+    public record Sent(FlowEngine.Delta delta, CompletableFuture<Void> confirmation) {
+    }
+
+    /**
+     * A phase whose changes were sent: its confirmations to wait for.
+     *
+     * @param migration the migration id
+     * @param phase the phase
+     * @param confirmations the confirmations of the switches whose flows of the VM changed
+     */
+    public record Dispatched(long migration, Phase phase, List<CompletableFuture<Void>> confirmations) {
+    }
+
+    /**
+     * What the end of a phase calls for.
+     */
+    public sealed interface Next {
+        /**
+         * The first phase is over: the VM's flows everywhere are to be synchronised.
+         *
+         * @param vm the VM
+         */
+        record Everywhere(VmKey vm) implements Next {
+        }
+
+        /**
+         * The migration is over; its record is final.
+         *
+         * @param record the record
+         */
+        record Done(MigrationRecord record) implements Next {
+        }
+    }
+
+    private static final class Move {
+        private MigrationRecord record;
+        private final VmKey vm;
+        private final Set<Long> newCloud;
+        private final Instant started;
+        private Phase phase = Phase.NEW_CLOUD;
+        private boolean dispatched;
+        private int changed;
+        private final Set<Long> touched = new HashSet<>();
+
+        Move(final MigrationRecord record, final Set<Long> newCloud, final Instant started) {
+            this.record = record;
+            this.vm = VmKey.of(record.to());
+            this.newCloud = Set.copyOf(newCloud);
+            this.started = started;
+        }
+    }
+
+    private final Map<Long, Move> moves = new LinkedHashMap<>();
+
+    /**
+     * A migration was applied to the location table: its first phase comes with the next
+     * synchronisation.
+     *
+     * @param record the migration
+     * @param newCloud the switches of the VM's new cloud
+     * @param now when its flows start to change
+     */
+    public void start(final MigrationRecord record, final Set<Long> newCloud, final Instant now) {
+        moves.put(record.id(), new Move(record, newCloud, now));
+    }
+
+    /**
+     * The VMs whose flows may change on some switches only, for now: those of the migrations in
+     * their first phase (the latest per VM), on their new cloud's switches.
+     *
+     * @return VM to switches
+     */
+    public Map<VmKey, Set<Long>> held() {
+        final var result = new HashMap<VmKey, Set<Long>>();
+        for (var move : moves.values()) {
+            if (move.phase == Phase.NEW_CLOUD) {
+                result.put(move.vm, move.newCloud);
+            } else {
+                result.remove(move.vm);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * A synchronisation sent its deltas: every phase waiting to be sent takes the confirmations of
+     * the switches where its VM's flows changed. A phase with nothing to send is over at once.
+     *
+     * @param sent what was handed to the switches
+     * @param confirmedBy what a confirmation means ("barrier", "datastore-commit")
+     * @param now the time
+     * @return the phases sent, and what the phases over at once call for
+     */
+    public Synchronised synchronised(final List<Sent> sent, final String confirmedBy, final Instant now) {
+        final var dispatched = new ArrayList<Dispatched>();
+        final var next = new ArrayList<Next>();
+        final var reports = new ArrayList<MigrationRecord>();
+        for (var move : List.copyOf(moves.values())) {
+            if (move.dispatched) {
+                continue;
+            }
+            move.dispatched = true;
+            final var confirmations = new ArrayList<CompletableFuture<Void>>();
+            for (var each : sent) {
+                final var delta = each.delta();
+                if ((move.phase == Phase.EVERYWHERE || move.newCloud.contains(delta.datapathId()))
+                        && delta.touches(move.vm)) {
+                    move.changed += changesOf(delta, move.vm);
+                    move.touched.add(delta.datapathId());
+                    confirmations.add(each.confirmation());
+                }
+            }
+            if (move.phase == Phase.EVERYWHERE) {
+                move.record = move.record.sent(move.started, move.changed, move.touched, confirmedBy);
+                reports.add(move.record);
+            }
+            if (confirmations.isEmpty()) {
+                phaseDone(move.record.id(), move.phase, Optional.empty(), now).ifPresent(next::add);
+            } else {
+                dispatched.add(new Dispatched(move.record.id(), move.phase, confirmations));
+            }
+        }
+        return new Synchronised(dispatched, next, reports);
+    }
+
+    /**
+     * What a synchronisation did to the migrations.
+     *
+     * @param dispatched the phases sent, whose confirmations to wait for
+     * @param next what the phases over at once call for
+     * @param reports records to report (a migration's flows handed to every switch)
+     */
+    public record Synchronised(List<Dispatched> dispatched, List<Next> next, List<MigrationRecord> reports) {
+    }
+
+    private static int changesOf(final FlowEngine.Delta delta, final VmKey vm) {
+        int count = 0;
+        for (var key : delta.upserts().keySet()) {
+            count += key instanceof FlowKey.OfVm own && own.vm().equals(vm) ? 1 : 0;
+        }
+        for (var key : delta.removals().keySet()) {
+            count += key instanceof FlowKey.OfVm own && own.vm().equals(vm) ? 1 : 0;
+        }
+        return count;
+    }
+
+    /**
+     * Every confirmation of a phase came.
+     *
+     * @param migration the migration id
+     * @param phase the phase
+     * @param failure why a switch did not confirm, if one did not
+     * @param now the time
+     * @return what comes next; empty for a migration no longer followed
+     */
+    public Optional<Next> phaseDone(final long migration, final Phase phase, final Optional<String> failure,
+            final Instant now) {
+        final var move = moves.get(migration);
+        if (move == null || move.phase != phase) {
+            return Optional.empty();
+        }
+        failure.ifPresent(why -> move.record = move.record.failed(
+            (phase == Phase.NEW_CLOUD ? "new cloud's switches" : "other switches") + " did not confirm: " + why));
+        if (phase == Phase.NEW_CLOUD) {
+            move.phase = Phase.EVERYWHERE;
+            move.dispatched = false;
+            return Optional.of(new Next.Everywhere(move.vm));
+        }
+        moves.remove(migration);
+        return Optional.of(new Next.Done(failure.isPresent() ? move.record : move.record.confirmed(now)));
+    }
+
+    /**
+     * How many migrations are between their first flow change and their last confirmation.
+     *
+     * @return the count
+     */
+    public int inProgress() {
+        return moves.size();
+    }
+}
