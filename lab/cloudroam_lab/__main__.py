@@ -24,6 +24,9 @@ def build_parser():
     p = sub.add_parser("up", help="create the lab (cleans what an earlier lab left first)")
     p.add_argument("--clouds", type=int, required=True)
     p.add_argument("--vms", type=int, required=True)
+    p.add_argument("--qemu-vms", type=int, default=0, help="real QEMU guests qvm1..N beside the namespace VMs "
+                   "(Debian's qemu-system-x86, KVM when it works, TCG otherwise; the guest is built by "
+                   "./cloudroam setup)")
     p.add_argument("--vnis", default="100,200", help="VNIs, VMs take them round-robin (default 100,200)")
     p.add_argument("--wan", default="", help="e.g. 'all 10ms, c1-c2 80ms jitter=2ms loss=1%%'")
     p.add_argument("--tunnels", default="controller", help="controller (default): the controller creates "
@@ -38,11 +41,22 @@ def build_parser():
     sub.add_parser("status", help="clouds, VMs and where each VM is")
     sub.add_parser("leftovers", help="what a lab left behind (empty lists when clean)")
 
-    p = sub.add_parser("migrate", help="live-migrate a VM like QEMU does (several at once: vm1,vm2,...)")
-    p.add_argument("vm", help="a VM, or VMs separated by commas, which move together")
+    p = sub.add_parser("migrate", help="live-migrate a VM (several namespace VMs at once: vm1,vm2,...); a QEMU "
+                       "guest (qvmN) by QEMU's own live migration")
+    p.add_argument("vm", help="a VM, or namespace VMs separated by commas, which move together")
     p.add_argument("cloud")
-    p.add_argument("--announce", default="rarp", help="rarp (QEMU announce_self, default), garp or none")
-    p.add_argument("--downtime", default="100ms", help="stop-and-copy pause (default 100ms)")
+    p.add_argument("--announce", default="rarp", help="namespace VMs: rarp (QEMU announce_self, default), garp "
+                   "or none (a QEMU guest announces itself with QEMU's RARPs)")
+    p.add_argument("--downtime", default="100ms", help="namespace VMs: stop-and-copy pause (default 100ms; a "
+                   "QEMU guest's is QEMU's)")
+    p.add_argument("--plug", default="libvirt", help="namespace VMs: libvirt (default: the destination port "
+                   "plugged at the start, the source removed after the resume) or resume (the source port "
+                   "removed at the pause, the destination plugged at the resume)")
+    p.add_argument("--identity", default="libvirt", help="QEMU guests: libvirt (default: the destination port "
+                   "carries iface-id, attached-mac, vm-uuid) or none (bound by its interface name only)")
+    p.add_argument("--unplug-delay", default=f"{int(lab.UNPLUG_DELAY_MS)}ms", help="how long after the end of "
+                   f"the migration the source port goes (default {int(lab.UNPLUG_DELAY_MS)}ms, about libvirt's "
+                   "clean-up)")
 
     for name in ("ping", "rtt"):
         p = sub.add_parser(name, help="ICMP echo between two VMs")
@@ -96,7 +110,7 @@ def dispatch(args):
     if args.cmd == "up":
         controller = (args.tunnels == "controller") if args.controller is None else args.controller == "yes"
         spec = LabSpec(args.clouds, args.vms, _int_list(args.vnis), args.tunnels, controller,
-                       controllers=parse_controllers(args.controllers))
+                       controllers=parse_controllers(args.controllers), qemu_vms=args.qemu_vms)
         spec.validate()
         spec.wan = parse_wan_spec(args.wan, args.clouds)
         return lab.up(spec.validate())
@@ -109,8 +123,10 @@ def dispatch(args):
     if args.cmd == "migrate":
         names = [name for name in args.vm.split(",") if name]
         if len(names) > 1:
-            return lab.migrate_many(names, args.cloud, args.announce, parse_duration_ms(args.downtime))
-        return lab.migrate(args.vm, args.cloud, args.announce, parse_duration_ms(args.downtime))
+            return lab.migrate_many(names, args.cloud, args.announce, parse_duration_ms(args.downtime), args.plug,
+                                    parse_duration_ms(args.unplug_delay))
+        return lab.migrate(args.vm, args.cloud, args.announce, parse_duration_ms(args.downtime), args.plug,
+                           args.identity, parse_duration_ms(args.unplug_delay))
     if args.cmd in ("ping", "rtt"):
         return lab.ping(args.a, args.b, args.count, args.interval)
     if args.cmd == "stream":

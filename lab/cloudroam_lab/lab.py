@@ -4,7 +4,9 @@ Layout per cloud i: namespace crl-ci with its own ovsdb-server and ovs-vswitchd 
 /run/cloudroam-lab/ci), bridge br-int (netdev, secure, OpenFlow 1.3, datapath id i) for VMs and
 tunnels, bridge br-wan (netdev, normal L2) whose internal port holds the tunnel endpoint
 192.0.2.i, and a veth 'wan0' to the WAN emulator's namespace crl-wan. Each VM k is a namespace
-crl-vmk whose eth0 is a veth to port tap-vmk on its cloud's br-int.
+crl-vmk whose eth0 is a veth to port tap-vmk on its cloud's br-int. Each QEMU guest k
+(`--qemu-vms`) is a qemu-system-x86_64 in its cloud's namespace whose virtio NIC is the tap
+tap-qvmk on that br-int (lab/cloudroam_lab/qemu.py).
 """
 
 import json
@@ -16,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from . import system
+from . import guest, qemu, system
 from .system import run
 from .topology import (ANNOUNCE_GAPS_MS, OPENFLOW_PORT, PREFIX, STATE_DIR, WAN_NS, LabError, LabSpec,
                        parse_pair, parse_wan_rule, static_flows)
@@ -89,6 +91,10 @@ def up(spec):
         for vm in spec.vm_list():
             _vm_up(spec, vm)
             locations[vm.name] = vm.home
+        if spec.qemu_vms:
+            _qemu_up(spec)
+            for vm in spec.qemu_list():
+                locations[vm.name] = vm.home
         if spec.tunnels == "static":
             for cloud in spec.cloud_list():
                 for other in spec.cloud_list():
@@ -169,6 +175,71 @@ def _vm_up(spec, vm):
     _no_offloads(vm.netns, "eth0")
     run(["ip", "link", "set", "eth0", "up"], ns=vm.netns)
     _attach(cloud, vm)
+
+
+def qemu_dir(vm, cloud):
+    """Where one QEMU instance of a guest keeps its QMP socket, serial log and pid."""
+    return f"{STATE_DIR}/qemu/{vm.name}-{cloud.name}"
+
+
+def _kvm_probe(accel):
+    """Whether a guest's kernel speaks within the probe's time under accel (no network)."""
+    rundir = f"{STATE_DIR}/qemu/probe"
+    os.makedirs(rundir, exist_ok=True)
+    image = guest.paths()
+    proc = subprocess.Popen(["qemu-system-x86_64", "-accel", accel, "-m", str(qemu.RAM_MB), "-display", "none",
+                             "-no-reboot", "-nodefaults", "-kernel", image["kernel"], "-initrd", image["initrd"],
+                             "-append", "console=ttyS0 panic=-1", "-serial", f"file:{rundir}/serial.log"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        return qemu._wait_serial(rundir, "Linux version", qemu.KVM_PROBE_S)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _qemu_up(spec):
+    """Starts every QEMU guest in its home cloud, plugs its tap as an orchestrator would, and waits
+    until each has booted."""
+    if not shutil.which("qemu-system-x86_64"):
+        raise LabError("qemu-system-x86_64 is not installed (Debian's qemu-system-x86; ./cloudroam setup installs it)")
+    image = guest.paths()
+    if not (os.path.exists(image["kernel"]) and os.path.exists(image["initrd"])):
+        raise LabError(f"the QEMU guest is not built ({image['initrd']}); ./cloudroam setup builds it")
+    accel, _ = qemu.accelerator(_kvm_probe)
+    clouds = spec.cloud_list()
+    for vm in spec.qemu_list():
+        cloud = clouds[vm.home - 1]
+        qemu.start(vm, cloud, qemu_dir(vm, cloud), accel)
+    for vm in spec.qemu_list():
+        cloud = clouds[vm.home - 1]
+        _wait_tap(cloud, vm, qemu_dir(vm, cloud))
+        _prepare_port(cloud, vm)
+        _plug_guest(cloud, vm, "libvirt")
+    for vm in spec.qemu_list():
+        qemu.wait_booted(vm, qemu_dir(vm, clouds[vm.home - 1]))
+
+
+def _wait_tap(cloud, vm, rundir, timeout_s=20):
+    deadline = time.monotonic() + timeout_s
+    while not run(["ip", "link", "show", vm.port], ns=cloud.netns, check=False):
+        if time.monotonic() > deadline or (qemu.pid(rundir) is None and time.monotonic() > deadline - timeout_s + 5):
+            raise LabError(f"QEMU of {vm.name} in {cloud.name} made no tap {vm.port} in {timeout_s} s: "
+                           f"{qemu.qemu_log(rundir)}")
+        time.sleep(0.05)  # poll interval while QEMU starts
+
+
+def _qemu_running(vm, cloud):
+    process = qemu.pid(qemu_dir(vm, cloud))
+    return bool(process) and os.path.exists(f"/proc/{process}")
+
+
+def _plug_guest(cloud, vm, identity):
+    """Adds a QEMU guest's tap to a cloud's br-int as libvirt and os-vif do (iface-id,
+    attached-mac, vm-uuid, iface-status), or bound by its interface name only (identity 'none')."""
+    marks = [f"external_ids:iface-id={vm.name}", f"external_ids:attached-mac={vm.mac}",
+             f"external_ids:vm-uuid={vm.uuid}", "external_ids:iface-status=active"] if identity == "libvirt" else []
+    _vsctl(cloud, "add-port", "br-int", vm.port, *(["--", "set", "interface", vm.port] + marks if marks else []))
 
 
 def _attach(cloud, vm):
@@ -263,10 +334,11 @@ def status():
                     "ovsdb": f"tcp:127.0.0.1:{c.ovsdb_port}",
                     "openflow_socket": c.of_socket if spec.controller else None,
                     "openflow_sockets": c.of_sockets(len(spec.controllers)) if spec.controller else []} for c in spec.cloud_list()],
-        "vms": [{"name": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "port": vm.port,
-                 "cloud": f"c{locations[vm.name]}",
-                 "attached_in": _cloud_name(where_is(spec, vm))}
-                for vm in spec.vm_list()],
+        "vms": [dict({"name": vm.name, "kind": vm.kind, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "port": vm.port,
+                      "cloud": f"c{locations[vm.name]}", "attached_in": _cloud_name(where_is(spec, vm))},
+                     **({"qemu_running_in": [c.name for c in spec.cloud_list() if _qemu_running(vm, c)]}
+                        if vm.kind == "qemu" else {}))
+                for vm in spec.guests()],
         "wan": wan.get("rules", {}), "wan_counters": wan.get("counters", {}),
     }
 
@@ -276,10 +348,19 @@ def _cloud_name(index):
 
 
 def _vm(spec, name):
-    for vm in spec.vm_list():
+    for vm in spec.guests():
         if vm.name == name:
             return vm
-    raise LabError(f"unknown VM '{name}' (the lab has vm1..vm{spec.vms})")
+    qemu_vms = f" and qvm1..qvm{spec.qemu_vms}" if spec.qemu_vms else ""
+    raise LabError(f"unknown VM '{name}' (the lab has vm1..vm{spec.vms}{qemu_vms})")
+
+
+def _sender(spec, name):
+    """A VM that traffic starts from: a namespace VM (a QEMU guest only answers)."""
+    vm = _vm(spec, name)
+    if vm.kind == "qemu":
+        raise LabError(f"{name} is a QEMU guest: it answers pings and streams, they start from a namespace VM")
+    return vm
 
 
 def _cloud_index(spec, name):
@@ -291,61 +372,116 @@ def _cloud_index(spec, name):
 
 # ------------------------------------------------------------------ migrate
 
-def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0):
-    return migrate_many([vm_name], target_name, announce, downtime_ms)[0]
+# what libvirt's clean-up takes, roughly, from the source QEMU's end to its port's removal
+UNPLUG_DELAY_MS = 250.0
 
 
-def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0):
-    """VMs move to one cloud together, as in an evacuation: one OVSDB transaction per old cloud
-    removes their ports, one adds them all in the new cloud after the pause, then every VM announces
-    itself at once."""
+def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0, plug="libvirt", identity="libvirt",
+            unplug_delay_ms=UNPLUG_DELAY_MS):
+    spec, _ = load()
+    if _vm(spec, vm_name).kind == "qemu":
+        return migrate_qemu(vm_name, target_name, identity, unplug_delay_ms)
+    return migrate_many([vm_name], target_name, announce, downtime_ms, plug, unplug_delay_ms)[0]
+
+
+def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug="libvirt",
+                 unplug_delay_ms=UNPLUG_DELAY_MS):
+    """Namespace VMs move to one cloud together, as in an evacuation. plug 'libvirt' (the default)
+    follows a hypervisor's port life-cycle: the destination ports are plugged when the migration
+    starts (a second veth into each VM, down), the VMs pause (eth0 down), resume on the new port
+    (it becomes eth0) and announce themselves, and the source ports are removed unplug_delay_ms
+    after the resume. plug 'resume' is the lab's older emulation: the source ports go when the
+    pause starts and the destination ports come at the resume."""
     spec, locations = load()
     vms = [_vm(spec, name) for name in vm_names]
     target = _cloud_index(spec, target_name)
     if not vms or len({vm.name for vm in vms}) != len(vms):
         raise LabError(f"give each VM to move once, got {list(vm_names)}")
+    guests = [vm.name for vm in vms if vm.kind == "qemu"]
+    if guests:
+        raise LabError(f"{', '.join(guests)}: a QEMU guest migrates alone (lab migrate {guests[0]} {target_name})")
     if announce not in ("rarp", "garp", "none"):
         raise LabError(f"--announce must be rarp, garp or none, got '{announce}'")
+    if plug not in ("libvirt", "resume"):
+        raise LabError(f"--plug must be libvirt or resume, got '{plug}'")
     if not 0 <= downtime_ms <= 60_000:
         raise LabError(f"--downtime must be between 0 and 60000 ms, got {downtime_ms}")
+    if not 0 <= unplug_delay_ms <= 60_000:
+        raise LabError(f"--unplug-delay must be between 0 and 60000 ms, got {unplug_delay_ms}")
     there = [vm.name for vm in vms if locations[vm.name] == target]
     if there:
         raise LabError(f"{', '.join(there)} {'is' if len(there) == 1 else 'are'} already in c{target}")
     clouds = spec.cloud_list()
     new = clouds[target - 1]
     announcers = {}
+    plugged_at = unplugged_at = None
+    # the interface each VM announces on: its next eth0 when the destination is plugged first
+    iface = "eth1" if plug == "libvirt" else "eth0"
     try:
+        if plug == "libvirt":
+            for vm in vms:
+                run(["ip", "link", "add", "eth1", "netns", vm.netns, "type", "veth", "peer", "name", vm.port,
+                     "netns", new.netns])
+                run(["ip", "link", "set", "eth1", "address", vm.mac], ns=vm.netns)
+                run(["sysctl", "-qw", "net.ipv6.conf.eth1.disable_ipv6=1"], ns=vm.netns)
+                _no_offloads(vm.netns, "eth1")
+                _prepare_port(new, vm)
+            _add_ports(new, vms)
+            plugged_at = time.time()
         if announce != "none":
             for vm in vms:
                 announcers[vm.name] = subprocess.Popen(
-                    system.in_ns(vm.netns, _py("vmtools", "announce", "--kind", announce, "--mac", vm.mac, "--ip",
-                                               vm.ip, "--wait-stdin", "--gaps-ms",
+                    system.in_ns(vm.netns, _py("vmtools", "announce", "--iface", iface, "--kind", announce, "--mac",
+                                               vm.mac, "--ip", vm.ip, "--wait-stdin", "--gaps-ms",
                                                ",".join(str(g) for g in ANNOUNCE_GAPS_MS))),
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
-        # stop-and-copy: the VMs vanish from their old ports, stay paused, then resume on the new ones
+        # stop-and-copy: the VMs stop at their old ports, stay paused, then resume on the new ones
         pause_start = time.time()
-        for source in sorted({locations[vm.name] for vm in vms}):
-            old = clouds[source - 1]
-            leaving = [vm for vm in vms if locations[vm.name] == source]
-            _vsctl(old, *_joined([["del-port", "br-int", vm.port] for vm in leaving]))
-            for vm in leaving:
-                run(["ip", "link", "set", vm.port, "netns", new.netns], ns=old.netns)
-        for vm in vms:
-            _prepare_port(new, vm)
+        if plug == "libvirt":
+            for vm in vms:
+                run(["ip", "link", "set", "eth0", "down"], ns=vm.netns)
+        else:
+            for source in sorted({locations[vm.name] for vm in vms}):
+                old = clouds[source - 1]
+                leaving = [vm for vm in vms if locations[vm.name] == source]
+                _vsctl(old, *_joined([["del-port", "br-int", vm.port] for vm in leaving]))
+                for vm in leaving:
+                    run(["ip", "link", "set", vm.port, "netns", new.netns], ns=old.netns)
+            for vm in vms:
+                _prepare_port(new, vm)
         remaining = downtime_ms / 1000 - (time.time() - pause_start)
         if remaining > 0:
             time.sleep(remaining)
-        _add_ports(new, vms)
+        if plug == "libvirt":
+            for vm in vms:
+                run(["ip", "link", "set", "eth0", "name", "old0"], ns=vm.netns)
+                run(["ip", "link", "set", "eth1", "name", "eth0"], ns=vm.netns)
+                run(["ip", "addr", "add", f"{vm.ip}/16", "dev", "eth0"], ns=vm.netns)
+                run(["ip", "link", "set", "eth0", "up"], ns=vm.netns)
+        else:
+            _add_ports(new, vms)
         resume = time.time()
         for announcer in announcers.values():
             announcer.stdin.write("go\n")
             announcer.stdin.flush()
-        sources = {vm.name: clouds[locations[vm.name] - 1].name for vm in vms}
+        sources = {vm.name: clouds[locations[vm.name] - 1] for vm in vms}
         for vm in vms:
             locations[vm.name] = target
         save(spec, locations)
         if spec.tunnels == "static":
             install_static_flows(spec, locations)
+        if plug == "libvirt":
+            # the source hypervisor's clean-up: its ports go a little after the guest resumed elsewhere
+            wait = unplug_delay_ms / 1000 - (time.time() - resume)
+            if wait > 0:
+                time.sleep(wait)
+            for source in sorted({c.index for c in sources.values()}, key=int):
+                old = clouds[source - 1]
+                leaving = [vm for vm in vms if sources[vm.name].index == source]
+                _vsctl(old, *_joined([["del-port", "br-int", vm.port] for vm in leaving]))
+            for vm in vms:
+                run(["ip", "link", "del", "old0"], ns=vm.netns)
+            unplugged_at = time.time()
         sent = {name: json.loads(announcer.communicate(timeout=30)[0])["sent_at"]
                 for name, announcer in announcers.items()}
     finally:
@@ -353,11 +489,105 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0):
             if announcer.poll() is None:
                 announcer.kill()
                 announcer.wait()
-    return [{"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": sources[vm.name], "to": new.name,
-             "announce": announce, "requested_downtime_ms": downtime_ms, "pause_start": pause_start,
-             "resume": resume, "paused_ms": round((resume - pause_start) * 1000, 3),
+    return [{"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": sources[vm.name].name, "to": new.name,
+             "announce": announce, "plug": plug, "requested_downtime_ms": downtime_ms, "pause_start": pause_start,
+             "resume": resume, "paused_ms": round((resume - pause_start) * 1000, 3), "plugged_at": plugged_at,
+             "unplugged_at": unplugged_at,
              "first_announcement": sent[vm.name][0] if sent.get(vm.name) else None,
              "announcements": sent.get(vm.name, [])} for vm in vms]
+
+
+def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLUG_DELAY_MS):
+    """A real QEMU live migration, in libvirt's order: the destination QEMU starts with -incoming
+    in the target cloud and its tap is plugged into br-int at once (with libvirt's external_ids, or,
+    with identity 'none', bound by its name only); the source QEMU migrates over a Unix socket;
+    the destination resumes and QEMU announces it (RARP); the source QEMU quits, and its port is
+    removed unplug_delay_ms later. The answer has QEMU's own downtime and total time, the plug and
+    unplug times, and the first announcement seen on the destination tap."""
+    spec, locations = load()
+    vm = _vm(spec, vm_name)
+    target = _cloud_index(spec, target_name)
+    if identity not in ("libvirt", "none"):
+        raise LabError(f"--identity must be libvirt or none, got '{identity}'")
+    if not 0 <= unplug_delay_ms <= 60_000:
+        raise LabError(f"--unplug-delay must be between 0 and 60000 ms, got {unplug_delay_ms}")
+    if locations[vm.name] == target:
+        raise LabError(f"{vm.name} is already in c{target}")
+    clouds = spec.cloud_list()
+    old, new = clouds[locations[vm.name] - 1], clouds[target - 1]
+    lock = f"{STATE_DIR}/qemu/{vm.name}.migrating"
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        raise LabError(f"a migration of {vm.name} is running already (remove {lock} if it is not)") from None
+    src_dir, dst_dir = qemu_dir(vm, old), qemu_dir(vm, new)
+    incoming = f"{STATE_DIR}/qemu/{vm.name}.migrate"
+    sniffer = None
+    done = False
+    try:
+        if os.path.exists(incoming):
+            os.remove(incoming)
+        shutil.rmtree(dst_dir, ignore_errors=True)
+        accel, _ = qemu.accelerator(_kvm_probe)
+        started = time.time()
+        qemu.start(vm, new, dst_dir, accel, incoming=incoming)
+        _wait_tap(new, vm, dst_dir)
+        _prepare_port(new, vm)
+        _plug_guest(new, vm, identity)
+        plugged_at = time.time()
+        sniffer = subprocess.Popen(system.in_ns(new.netns, _py("vmtools", "sniff", "--iface", vm.port,
+                                                               "--ethertype", "0x8035", "--seconds", "60")),
+                                   stdout=subprocess.PIPE, text=True, env=_env())
+        sniffer.stdout.readline()  # {"ready": true}
+        system.wait_for(lambda: os.path.exists(incoming), 20, f"the destination QEMU of {vm.name} to listen")
+        source = qemu.connect(src_dir)
+        destination = qemu.connect(dst_dir)
+        migration_start = time.time()
+        source.execute("migrate", uri=f"unix:{incoming}")
+        deadline = time.monotonic() + 120
+        while True:
+            info = source.execute("query-migrate")
+            if info.get("status") in ("completed", "failed", "cancelled"):
+                break
+            if time.monotonic() > deadline:
+                source.execute("migrate_cancel")
+                raise LabError(f"the migration of {vm.name} did not complete in 120 s: {info}")
+            time.sleep(0.01)  # poll interval: QEMU reports the migration's state, not its end
+        completed_at = time.time()
+        if info.get("status") != "completed":
+            raise LabError(f"QEMU's migration of {vm.name} {info.get('status')}: {info.get('error-desc', info)}")
+        running = destination.execute("query-status")
+        source.close()
+        destination.close()
+        qemu.stop(src_dir)
+        source_quit = time.time()
+        wait = unplug_delay_ms / 1000 - (time.time() - source_quit)
+        if wait > 0:
+            time.sleep(wait)
+        _vsctl(old, "--if-exists", "del-port", "br-int", vm.port)
+        unplugged_at = time.time()
+        locations[vm.name] = target
+        save(spec, locations)
+        done = True
+        sniffer.terminate()
+        seen = json.loads(sniffer.communicate(timeout=10)[0] or "{}")
+        return {"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": old.name, "to": new.name,
+                "kind": "qemu", "accel": accel, "identity": identity, "downtime_ms": info.get("downtime"),
+                "total_time_ms": info.get("total-time"), "setup_time_ms": info.get("setup-time"),
+                "destination_started": started, "plugged_at": plugged_at, "migration_started": migration_start,
+                "completed_at": completed_at, "source_quit": source_quit, "unplugged_at": unplugged_at,
+                "first_announcement": seen.get("first"), "announcements_seen": seen.get("count", 0),
+                "destination_status": running.get("status"), "ram": info.get("ram", {})}
+    finally:
+        if sniffer and sniffer.poll() is None:
+            sniffer.kill()
+            sniffer.wait()
+        if not done:
+            # nothing half done: the VM keeps running where it was
+            qemu.stop(dst_dir)
+            _vsctl(new, "--if-exists", "del-port", "br-int", vm.port)
+        if os.path.exists(lock):
+            os.remove(lock)
 
 
 # ------------------------------------------------------------------ traffic
@@ -367,7 +597,7 @@ _PING_TIME = re.compile(r"time=([\d.]+) ms")
 
 def ping(a, b, count=5, interval=0.2):
     spec, _ = load()
-    src, dst = _vm(spec, a), _vm(spec, b)
+    src, dst = _sender(spec, a), _vm(spec, b)
     if src.name == dst.name:
         raise LabError("ping needs two different VMs")
     if not 1 <= count <= 100_000:
@@ -387,19 +617,25 @@ def ping(a, b, count=5, interval=0.2):
 
 def stream(a, b, pps=1000, seconds=5.0, port=7777):
     spec, _ = load()
-    src, dst = _vm(spec, a), _vm(spec, b)
+    src, dst = _sender(spec, a), _vm(spec, b)
     if not 1 <= pps <= 100_000 or not 0 < seconds <= 3600:
         raise LabError("--pps must be 1..100000 and --seconds 0..3600")
-    reflector = subprocess.Popen(system.in_ns(dst.netns, _py("vmtools", "reflect", "--port", str(port),
-                                                             "--seconds", str(seconds + 3))),
-                                 stdout=subprocess.PIPE, text=True, env=_env())
+    reflector = None
+    if dst.kind == "netns":
+        reflector = subprocess.Popen(system.in_ns(dst.netns, _py("vmtools", "reflect", "--port", str(port),
+                                                                 "--seconds", str(seconds + 3))),
+                                     stdout=subprocess.PIPE, text=True, env=_env())
+    elif port != guest.REFLECT_PORT:
+        raise LabError(f"a QEMU guest reflects on UDP {guest.REFLECT_PORT} only, not {port}")
     try:
-        reflector.stdout.readline()  # {"ready": true}
+        if reflector:
+            reflector.stdout.readline()  # {"ready": true}
         out = run(_py("vmtools", "stream", "--dst", dst.ip, "--port", str(port), "--pps", str(pps),
                       "--seconds", str(seconds)), ns=src.netns, env=_env(), timeout=seconds + 30)
     finally:
-        reflector.kill()
-        reflector.wait()
+        if reflector:
+            reflector.kill()
+            reflector.wait()
     result = json.loads(out)
     result.update({"from": src.name, "to": dst.name, "pps": pps, "seconds": seconds})
     return result
@@ -409,7 +645,7 @@ def flood(vm_name, to=None, pps=50_000, seconds=10.0, macs=65536):
     """A VM floods its switch port with frames from random unknown source MACs (see vmtools.flood),
     addressed to `to` (a VM; by default the flooding VM itself, so the frames reach no other VM)."""
     spec, _ = load()
-    vm = _vm(spec, vm_name)
+    vm = _sender(spec, vm_name)
     dst = _vm(spec, to) if to else vm
     if not 1 <= pps <= 1_000_000 or not 0 < seconds <= 3600 or not 1 <= macs <= 1_000_000:
         raise LabError("--pps must be 1..1000000, --seconds 0..3600, --macs 1..1000000")
@@ -431,7 +667,7 @@ def capture(where, seconds):
     if where == "wan":
         ns, iface = WAN_NS, None
     else:
-        ns, iface = _vm(spec, where).netns, "eth0"
+        ns, iface = _sender(spec, where).netns, "eth0"
     args = ["capture", "--seconds", str(seconds)] + (["--iface", iface] if iface else [])
     done = subprocess.run(system.in_ns(ns, _py("vmtools", *args)), stdout=subprocess.PIPE, env=_env(), text=True,
                           timeout=seconds + 30)
@@ -446,7 +682,7 @@ def vm_exec(vm_name, args):
     if not args:
         raise LabError("exec needs a command, e.g. 'lab exec vm1 ip neigh'")
     # the lab's own tools (python3 -m cloudroam_lab.vmtools ...) are importable inside the VM
-    done = subprocess.run(system.in_ns(_vm(spec, vm_name).netns, args), stdout=subprocess.PIPE,
+    done = subprocess.run(system.in_ns(_sender(spec, vm_name).netns, args), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=60, env=_env())
     return {"vm": vm_name, "exit": done.returncode, "output": done.stdout}
 

@@ -13,6 +13,8 @@ STATE_DIR = "/run/cloudroam-lab"
 WAN_NS = PREFIX + "wan"
 MIN_CLOUDS, MAX_CLOUDS = 2, 8
 MAX_VMS = 250
+# QEMU guests take a core each while they boot under TCG: a few on two cores
+MAX_QEMU_VMS = 4
 OVSDB_BASE_PORT = 16640  # cloud i's OVSDB is relayed to 127.0.0.1:16640+i
 OPENFLOW_PORT = 6653
 VXLAN_PORT = 4789
@@ -99,6 +101,41 @@ class Vm:
     def port(self):
         return f"tap-{self.name}"  # the VM's veth end on its cloud's br-int
 
+    kind = "netns"
+    mtu = 1500
+
+
+@dataclass(frozen=True)
+class QemuVm:
+    """A real QEMU guest (lab/cloudroam_lab/qemu.py): a virtio NIC on tap-qvmK in its cloud."""
+    index: int
+    vni: int
+    home: int
+
+    kind = "qemu"
+    mtu = 1500
+
+    @property
+    def name(self):
+        return f"qvm{self.index}"
+
+    @property
+    def mac(self):
+        return "02:c0:0e:00:%02x:%02x" % (self.index >> 8, self.index & 0xFF)
+
+    @property
+    def ip(self):
+        return f"10.0.{100 + (self.index >> 8)}.{self.index & 0xFF}"
+
+    @property
+    def port(self):
+        return f"tap-{self.name}"  # the tap QEMU creates in its cloud's namespace
+
+    @property
+    def uuid(self):
+        """The libvirt-style domain UUID the lab puts in external_ids:vm-uuid."""
+        return f"c10d0000-0000-4000-8000-{self.index:012x}"
+
 
 @dataclass(frozen=True)
 class WanRule:
@@ -138,12 +175,15 @@ class LabSpec:
     wan: dict = field(default_factory=dict)  # (a, b) with a < b -> WanRule
     # where every switch connects (a cluster's members: ./cloudroam cluster)
     controllers: tuple = (f"127.0.0.1:{OPENFLOW_PORT}",)
+    qemu_vms: int = 0
 
     def validate(self):
         if not MIN_CLOUDS <= self.clouds <= MAX_CLOUDS:
             raise LabError(f"--clouds must be between {MIN_CLOUDS} and {MAX_CLOUDS}, got {self.clouds}")
         if not 0 <= self.vms <= MAX_VMS:
             raise LabError(f"--vms must be between 0 and {MAX_VMS}, got {self.vms}")
+        if not 0 <= self.qemu_vms <= MAX_QEMU_VMS:
+            raise LabError(f"--qemu-vms must be between 0 and {MAX_QEMU_VMS}, got {self.qemu_vms}")
         if not self.vnis:
             raise LabError("--vnis needs at least one VNI")
         for vni in self.vnis:
@@ -166,18 +206,27 @@ class LabSpec:
         return [Vm(k, self.vnis[(k - 1) % len(self.vnis)], (k - 1) % self.clouds + 1)
                 for k in range(1, self.vms + 1)]
 
+    def qemu_list(self):
+        return [QemuVm(k, self.vnis[(k - 1) % len(self.vnis)], (k - 1) % self.clouds + 1)
+                for k in range(1, self.qemu_vms + 1)]
+
+    def guests(self):
+        """Every VM, namespace VMs first."""
+        return self.vm_list() + self.qemu_list()
+
     def wan_rule(self, a, b):
         return self.wan.get((min(a, b), max(a, b)), WanRule())
 
     def to_json(self):
-        return {"clouds": self.clouds, "vms": self.vms, "vnis": list(self.vnis), "tunnels": self.tunnels,
-                "controller": self.controller, "controllers": list(self.controllers),
+        return {"clouds": self.clouds, "vms": self.vms, "qemu_vms": self.qemu_vms, "vnis": list(self.vnis),
+                "tunnels": self.tunnels, "controller": self.controller, "controllers": list(self.controllers),
                 "wan": {f"c{a}-c{b}": rule.to_json() for (a, b), rule in sorted(self.wan.items())}}
 
     @staticmethod
     def from_json(data):
         spec = LabSpec(data["clouds"], data["vms"], tuple(data["vnis"]), data["tunnels"], data["controller"],
-                       controllers=tuple(data.get("controllers", (f"127.0.0.1:{OPENFLOW_PORT}",))))
+                       controllers=tuple(data.get("controllers", (f"127.0.0.1:{OPENFLOW_PORT}",))),
+                       qemu_vms=data.get("qemu_vms", 0))
         for pair, rule in data.get("wan", {}).items():
             a, b = parse_pair(pair)
             spec.wan[(a, b)] = WanRule(rule["delay_ms"], rule["jitter_ms"], rule["loss_percent"] / 100)
@@ -294,9 +343,11 @@ def controller_config(spec):
     """The cloudroam configuration (RESTCONF JSON body for PUT /rests/data/cloudroam:cloudroam) that
     describes this lab: its clouds with tunnel endpoint, datapath id and OVSDB relay, one virtual
     network per VNI spanning every cloud, and a port binding per VM by its OVS iface-id (the VM name),
-    so a binding follows the VM wherever it migrates."""
+    so a binding follows the VM wherever it migrates. A QEMU guest is bound by its tap's name too,
+    for a port plugged without an orchestrator's marks (`lab migrate ... --identity none`)."""
     clouds = [{"id": c.name, "tunnel-endpoint": c.underlay_ip, "switch": [str(c.datapath_id)],
                "ovsdb": {"address": "127.0.0.1", "port": c.ovsdb_port}} for c in spec.cloud_list()]
     networks = [{"vni": v, "name": f"vni-{v}", "cloud": [c.name for c in spec.cloud_list()]} for v in spec.vnis]
-    bindings = [{"cloud": c.name, "port": vm.name, "vni": vm.vni} for vm in spec.vm_list() for c in spec.cloud_list()]
+    bindings = [{"cloud": c.name, "port": vm.name, "vni": vm.vni} for vm in spec.guests() for c in spec.cloud_list()]
+    bindings += [{"cloud": c.name, "port": vm.port, "vni": vm.vni} for vm in spec.qemu_list() for c in spec.cloud_list()]
     return {"cloudroam:cloudroam": {"cloud": clouds, "virtual-network": networks, "port-binding": bindings}}

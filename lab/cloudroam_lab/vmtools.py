@@ -4,6 +4,7 @@ UDP stream with sequence numbers to measure loss, reordering and gaps."""
 import argparse
 import json
 import random
+import signal
 import socket
 import struct
 import sys
@@ -204,6 +205,34 @@ def capture(seconds, iface=None):
     print(json.dumps({"frames": total, "kinds": kinds, "sources": sources, "arp_broadcasts": arp_broadcasts}))
 
 
+def sniff(iface, ethertype, seconds):
+    """Counts the frames of one EtherType on an interface, with the time of the first (epoch s); on
+    SIGTERM or after `seconds`, prints {"first", "count"}."""
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+    sock.bind((iface, 0))
+    sock.settimeout(0.1)
+    seen = {"first": None, "count": 0}
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    print(json.dumps({"ready": True}), flush=True)
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            try:
+                frame = sock.recv(2048)
+            except socket.timeout:
+                continue
+            if len(frame) >= 14 and struct.unpack("!H", frame[12:14])[0] == ethertype:
+                if seen["first"] is None:
+                    seen["first"] = time.time()
+                seen["count"] += 1
+    finally:
+        print(json.dumps(seen), flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="cloudroam_lab.vmtools")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -228,6 +257,10 @@ def main(argv=None):
     f.add_argument("--pps", type=float, required=True)
     f.add_argument("--seconds", type=float, required=True)
     f.add_argument("--macs", type=int, default=65536)
+    n = sub.add_parser("sniff")
+    n.add_argument("--iface", required=True)
+    n.add_argument("--ethertype", required=True, type=lambda text: int(text, 0))
+    n.add_argument("--seconds", type=float, default=60)
     c = sub.add_parser("capture")
     c.add_argument("--seconds", type=float, required=True)
     c.add_argument("--iface")
@@ -235,6 +268,8 @@ def main(argv=None):
     if args.cmd == "announce":
         gaps = tuple(float(g) for g in args.gaps_ms.split(",") if g)
         announce(args.iface, args.kind, args.mac, args.ip, gaps, args.wait_stdin)
+    elif args.cmd == "sniff":
+        sniff(args.iface, args.ethertype, args.seconds)
     elif args.cmd == "capture":
         capture(args.seconds, args.iface)
     elif args.cmd == "flood":
