@@ -10,6 +10,7 @@ tap-qvmk on that br-int (lab/cloudroam_lab/qemu.py).
 """
 
 import json
+import math
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 
 from . import guest, qemu, system
 from .system import run
@@ -384,6 +386,35 @@ def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0, plug="libv
     return migrate_many([vm_name], target_name, announce, downtime_ms, plug, unplug_delay_ms)[0]
 
 
+def _pause_and_resume(vms, downtime_s, announcers):
+    """Each VM pauses (its old eth0 down) and resumes downtime_s later on its plugged destination
+    port (renamed eth0, its address on it, up), then announces itself: VMs are paused one after the
+    other and resumed as their own pauses end, so every VM is paused for about downtime_s however
+    many move (a storm does not stretch each VM's pause by the others' commands). Returns the
+    pause and resume instants by VM (after the link change took effect)."""
+    pauses, resumes = {}, {}
+    waiting, paused = list(vms), []
+    while waiting or paused:
+        now = time.time()
+        if paused and paused[0][1] <= now:
+            vm, _ = paused.pop(0)
+            run(["ip", "-n", vm.netns, "-batch", "-"],
+                stdin=f"link set eth0 name old0\nlink set eth1 name eth0\naddr add {vm.ip}/16 dev eth0\n"
+                      "link set eth0 up\n")
+            resumes[vm.name] = time.time()
+            if vm.name in announcers:
+                announcers[vm.name].stdin.write("go\n")
+                announcers[vm.name].stdin.flush()
+        elif waiting:
+            vm = waiting.pop(0)
+            run(["ip", "-n", vm.netns, "link", "set", "eth0", "down"])
+            pauses[vm.name] = time.time()
+            paused.append((vm, pauses[vm.name] + downtime_s))
+        else:
+            time.sleep(max(0.0, paused[0][1] - now))  # the VM's downtime: what is emulated, not a wait for state
+    return pauses, resumes
+
+
 def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug="libvirt",
                  unplug_delay_ms=UNPLUG_DELAY_MS):
     """Namespace VMs move to one cloud together, as in an evacuation. plug 'libvirt' (the default)
@@ -435,12 +466,14 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
                                                vm.mac, "--ip", vm.ip, "--wait-stdin", "--gaps-ms",
                                                ",".join(str(g) for g in ANNOUNCE_GAPS_MS))),
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env())
+        for name, announcer in announcers.items():
+            if not announcer.stdout.readline():  # {"ready": true}: bound to its interface
+                raise LabError(f"the announcer of {name} did not start")
         # stop-and-copy: the VMs stop at their old ports, stay paused, then resume on the new ones
-        pause_start = time.time()
         if plug == "libvirt":
-            for vm in vms:
-                run(["ip", "link", "set", "eth0", "down"], ns=vm.netns)
+            pauses, resumes = _pause_and_resume(vms, downtime_ms / 1000, announcers)
         else:
+            pause_start = time.time()
             for source in sorted({locations[vm.name] for vm in vms}):
                 old = clouds[source - 1]
                 leaving = [vm for vm in vms if locations[vm.name] == source]
@@ -449,21 +482,16 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
                     run(["ip", "link", "set", vm.port, "netns", new.netns], ns=old.netns)
             for vm in vms:
                 _prepare_port(new, vm)
-        remaining = downtime_ms / 1000 - (time.time() - pause_start)
-        if remaining > 0:
-            time.sleep(remaining)
-        if plug == "libvirt":
-            for vm in vms:
-                run(["ip", "link", "set", "eth0", "name", "old0"], ns=vm.netns)
-                run(["ip", "link", "set", "eth1", "name", "eth0"], ns=vm.netns)
-                run(["ip", "addr", "add", f"{vm.ip}/16", "dev", "eth0"], ns=vm.netns)
-                run(["ip", "link", "set", "eth0", "up"], ns=vm.netns)
-        else:
+            remaining = downtime_ms / 1000 - (time.time() - pause_start)
+            if remaining > 0:
+                time.sleep(remaining)  # the VMs' downtime: what is emulated, not a wait for state
             _add_ports(new, vms)
-        resume = time.time()
-        for announcer in announcers.values():
-            announcer.stdin.write("go\n")
-            announcer.stdin.flush()
+            resume = time.time()
+            for announcer in announcers.values():
+                announcer.stdin.write("go\n")
+                announcer.stdin.flush()
+            pauses = {vm.name: pause_start for vm in vms}
+            resumes = {vm.name: resume for vm in vms}
         sources = {vm.name: clouds[locations[vm.name] - 1] for vm in vms}
         for vm in vms:
             locations[vm.name] = target
@@ -472,7 +500,7 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
             install_static_flows(spec, locations)
         if plug == "libvirt":
             # the source hypervisor's clean-up: its ports go a little after the guest resumed elsewhere
-            wait = unplug_delay_ms / 1000 - (time.time() - resume)
+            wait = unplug_delay_ms / 1000 - (time.time() - max(resumes.values()))
             if wait > 0:
                 time.sleep(wait)
             for source in sorted({c.index for c in sources.values()}, key=int):
@@ -482,7 +510,7 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
             for vm in vms:
                 run(["ip", "link", "del", "old0"], ns=vm.netns)
             unplugged_at = time.time()
-        sent = {name: json.loads(announcer.communicate(timeout=30)[0])["sent_at"]
+        sent = {name: json.loads(announcer.communicate(timeout=30)[0].strip().splitlines()[-1])["sent_at"]
                 for name, announcer in announcers.items()}
     finally:
         for announcer in announcers.values():
@@ -490,8 +518,9 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
                 announcer.kill()
                 announcer.wait()
     return [{"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": sources[vm.name].name, "to": new.name,
-             "announce": announce, "plug": plug, "requested_downtime_ms": downtime_ms, "pause_start": pause_start,
-             "resume": resume, "paused_ms": round((resume - pause_start) * 1000, 3), "plugged_at": plugged_at,
+             "announce": announce, "plug": plug, "requested_downtime_ms": downtime_ms,
+             "pause_start": pauses[vm.name], "resume": resumes[vm.name],
+             "paused_ms": round((resumes[vm.name] - pauses[vm.name]) * 1000, 3), "plugged_at": plugged_at,
              "unplugged_at": unplugged_at,
              "first_announcement": sent[vm.name][0] if sent.get(vm.name) else None,
              "announcements": sent.get(vm.name, [])} for vm in vms]
@@ -610,8 +639,9 @@ def ping(a, b, count=5, interval=0.2):
     if rtts:
         ordered = sorted(rtts)
         result["rtt_ms"] = {"min": ordered[0], "avg": round(statistics.fmean(rtts), 3), "max": ordered[-1],
-                            "p50": ordered[len(ordered) // 2],
-                            "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]}
+                            # nearest rank: the smallest value with at least that share at or below it
+                            "p50": ordered[max(0, math.ceil(0.5 * len(ordered)) - 1)],
+                            "p99": ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]}
     return result
 
 
@@ -700,15 +730,17 @@ def switch_tool(cloud_name, tool, args):
 
 def flow_events_start():
     """Starts watching every cloud's br-int for flow changes, whoever makes them (OpenFlow flow
-    monitor, 'ovs-ofctl monitor br-int watch:!initial'): the switch's own account of the flow-mods
-    it applied, independent of the controller. 'flow-events stop' tells what was seen."""
+    monitor, 'ovs-ofctl --timestamp monitor br-int watch:!initial'): the switch's own account of
+    the flow-mods it applied, with the wall-clock time (ms) it reported each, independent of the
+    controller. 'flow-events stop' tells what was seen."""
     spec, _ = load()
     flow_events_stop()  # one watch at a time
     watching = []
     for cloud in spec.cloud_list():
         out = f"{STATE_DIR}/flow-events-{cloud.name}.log"
         with open(out, "w") as sink:
-            proc = subprocess.Popen(["ovs-ofctl", "-O", "OpenFlow13", "monitor", "br-int", "watch:!initial"],
+            proc = subprocess.Popen(["ovs-ofctl", "--timestamp", "-O", "OpenFlow13", "monitor", "br-int",
+                                     "watch:!initial"],
                                     stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
                                     env=dict(os.environ, OVS_RUNDIR=cloud.rundir))
         watching.append({"cloud": cloud.name, "pid": proc.pid, "log": out})
@@ -727,9 +759,38 @@ def flow_events_start():
     return {"watching": [entry["cloud"] for entry in watching]}
 
 
-def flow_events_stop():
+_MONITOR_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}): ")
+
+
+def monitor_events(lines, with_events=False):
+    """Counts the flow changes in what 'ovs-ofctl --timestamp monitor' printed; with with_events,
+    lists each with the time its switch stamped on the reply that carried it."""
+    events = {"added": 0, "modified": 0, "deleted": 0, "abbrev": 0}
+    first, timed = [], []
+    at = None  # the monitor stamps each reply; the events of a reply follow it on their own lines
+    for line in lines:
+        stamp = _MONITOR_TIME.match(line)
+        if stamp:
+            at = datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
+            continue
+        match = re.search(r"event=(ADDED|MODIFIED|DELETED|ABBREV)", line)
+        if match:
+            events[match.group(1).lower()] += 1
+            if len(first) < 20:
+                first.append(line.strip())
+            if with_events:
+                timed.append({"time": at, "text": line.strip()})
+    counted = dict(events, total=sum(events.values()), first=first)
+    if with_events:
+        counted["events"] = timed
+    return counted
+
+
+def flow_events_stop(with_events=False):
     """Stops the watch of 'flow-events start' and counts what each switch saw: flows added,
-    modified and deleted, with the first of them as the switch printed them."""
+    modified and deleted, with the first of them as the switch printed them. With with_events,
+    every change with the time its switch reported it (epoch seconds, ms resolution): the clock a
+    benchmark reads reconvergence from."""
     path = f"{STATE_DIR}/flow-events.json"
     if not os.path.exists(path):
         return {"clouds": {}}
@@ -739,16 +800,8 @@ def flow_events_stop():
     result = {}
     for entry in watching:
         system.kill_all([entry["pid"]])
-        events = {"added": 0, "modified": 0, "deleted": 0, "abbrev": 0}
-        first = []
         with open(entry["log"]) as f:
-            for line in f:
-                match = re.search(r"event=(ADDED|MODIFIED|DELETED|ABBREV)", line)
-                if match:
-                    events[match.group(1).lower()] += 1
-                    if len(first) < 20:
-                        first.append(line.strip())
-        result[entry["cloud"]] = dict(events, total=sum(events.values()), first=first)
+            result[entry["cloud"]] = monitor_events(f, with_events)
     return {"clouds": result}
 
 

@@ -43,6 +43,8 @@ def announce(iface, kind, mac, ip, gaps_ms, wait_stdin=False):
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     sock.bind((iface, 0))
     if wait_stdin:
+        # bound: the interface may be renamed now (it stays the one bound)
+        print(json.dumps({"ready": True}), flush=True)
         sys.stdin.readline()
     times = []
     for gap in (0,) + tuple(gaps_ms):
