@@ -102,10 +102,11 @@ class MigrationIT {
         assertEquals(VM1, migration.get("mac").getAsString());
         assertEquals("c1", migration.get("from-cloud").getAsString());
         assertEquals("c3", migration.get("to-cloud").getAsString());
-        // the first frame of vm1 at its new port: its RARP, or its echo of a stream frame that reached
-        // it by flooding (its old port is gone) before the RARP left
+        // the first frame of vm1 at its new port: its RARP, or its echo of a stream frame, once it resumed
         assertTrue(List.of("rarp", "packet").contains(migration.get("trigger").getAsString()), migration::toString);
-        assertEquals("old-port-gone", migration.get("verification").getAsString());
+        // the lab plugs the destination first and removes the source after the resume, as libvirt does:
+        // the old port is still there when vm1 speaks at the new one, so it is asked there first
+        assertEquals("old-port-silent", migration.get("verification").getAsString());
         assertEquals(1, migration.get("sequence").getAsInt());
         final var seen = instant(migration, "signal-seen");
         final var verified = instant(migration, "verified");
@@ -178,7 +179,12 @@ class MigrationIT {
     @Order(5)
     void lossDuringAMoveIsReportedPerModeAndTheOptimalModeLosesLeast() throws Exception {
         // vm1 is in c3; it moves c3 -> c1 -> c3 -> c1 -> ..., once per mode and round, while vm5 (c2)
-        // streams to it; the stream counts a packet lost when its echo does not come back
+        // streams to it; the stream counts a packet lost when its echo does not come back. The moves use
+        // the lab's older port life-cycle (--plug resume: the old port gone at the pause, so every mode
+        // believes the move at once) to compare what the modes do with the flows. With libvirt's order
+        // (the default) every mode waits first for the old port to stay silent, 200 ms, and the modes
+        // lose about the same (2026-12-02: optimal 240 and 233 beyond the pause, reactive 238 and 227):
+        // issue 26 is about that wait, bench qemu-migration measures it
         final var lost = new java.util.TreeMap<String, List<Integer>>();
         String at = "c3";
         for (int round = 0; round < 2; round++) {
@@ -186,7 +192,7 @@ class MigrationIT {
                 setMode(mode);
                 poll("vm5 reaches vm1 in mode " + mode, () -> rtt("vm5", "vm1", "max") < 200);
                 final var target = "c3".equals(at) ? "c1" : "c3";
-                final var result = streamAcrossMove("vm1", target);
+                final var result = streamAcrossMove("vm1", target, "--plug", "resume");
                 at = target;
                 // beyond the pause itself, which no mode can avoid (a packet per ms)
                 lost.computeIfAbsent(mode, m -> new java.util.ArrayList<>()).add(result.get(0).get("lost").getAsInt()
@@ -228,7 +234,7 @@ class MigrationIT {
 
     @Test
     @Order(7)
-    void anAnnouncedMigrationLosesOnlyThePause() throws Exception {
+    void anAnnouncedMigrationWaitsForNoProbe() throws Exception {
         // bad input: clear RFC 8040 errors and nothing announced
         final var unknown = announce("02:c0:00:00:00:99", "c1");
         assertEquals(409, unknown.status(), unknown::toString);
@@ -255,12 +261,17 @@ class MigrationIT {
             return entry != null && VM1.equals(entry.get("mac").getAsString())
                 && "c1".equals(entry.get("to-cloud").getAsString()) ? entry : null;
         });
-        assertEquals("announced", migration.get("trigger").getAsString(), migration::toString);
-        // at 1 kpps a packet per ms: those sent while the VM was paused, plus those on their way to it or
-        // back when the pause began (one round trip, 2 x 10 ms between c2 and c3), plus one
+        // announced: believed on vm1's first frame at its new port (its old port still exists), no probe
+        assertEquals("announced", migration.get("verification").getAsString(), migration::toString);
+        assertTrue(List.of("rarp", "packet").contains(migration.get("trigger").getAsString()), migration::toString);
+        // at 1 kpps a packet per ms. The announced move waits for no probe of the old port (the
+        // unannounced one waits verify-timeout, 200 ms, for it to stay silent): it loses less than the
+        // pause plus that. What it loses beyond the pause is the flow update after the VM's first frame
+        // (issue 26 is about making that nothing)
         final int lost = streamed.get("lost").getAsInt();
-        LOG.info("announced move: paused {} ms, lost {} packets: {}", paused, lost, streamed);
-        assertTrue(lost <= paused + 20 + 1, "lost " + lost + " with a pause of " + paused + " ms: " + streamed);
+        LOG.info("announced move: paused {} ms, lost {} packets ({} beyond the pause): {}", paused, lost,
+            lost - Math.round(paused), streamed);
+        assertTrue(lost < paused + 200, "lost " + lost + " with a pause of " + paused + " ms: " + streamed);
     }
 
     @Test
