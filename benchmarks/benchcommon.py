@@ -1,6 +1,7 @@
 """What every benchmark records beside its numbers: percentiles and the machine it ran on."""
 
 import json
+import math
 import os
 import platform
 import subprocess
@@ -8,8 +9,21 @@ import sys
 
 
 def percentile(values, q):
+    """The nearest-rank percentile: the smallest value with at least q of all values at or below
+    it (p99 of 100 values is the 99th smallest, not the largest)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+    if not ordered:
+        raise ValueError("no values")
+    # rounded first: 0.07 * 100 is 7.000000000000001 in binary floating point
+    return ordered[max(0, math.ceil(round(q * len(ordered), 9)) - 1)]
+
+
+def summary(values):
+    """{p50, p99, n} of a list of numbers (nearest rank), rounded to 0.1; n = 0 and no percentiles
+    for none."""
+    if not values:
+        return {"n": 0}
+    return {"p50": round(percentile(values, 0.5), 1), "p99": round(percentile(values, 0.99), 1), "n": len(values)}
 
 
 def cpu():

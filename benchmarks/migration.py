@@ -1,14 +1,20 @@
-"""Migration: reconvergence (signal seen -> all flows confirmed) over many moves, and packets lost
-by a 1 kpps echo stream across a move per mode, on the real lab and the running controller, in one
-run.
+"""Migration: many moves of one VM on a large lab, timed on the clocks traffic and the switches keep,
+and packets lost across a move per mode on the demo's lab, with the running controller, in one run.
 
-The lab: four clouds and 100 VMs on one virtual network by default, WAN one way c1-c2 40 ms, c1-c3 10 ms, c2-c3 10 ms (the
-demo's), 20 ms on every link to c4; every VM is located, so every switch holds flows for all of them.
-vm1 (home c1) moves between c1 and c3, 200 times in each mode (optimal, triangle, reactive). Reconvergence comes from cloudroam's own migration records (signal-seen,
-flows-confirmed) with the default flow programming ('datastore': confirmed = committed; the 'rpc'
-method's barrier-confirmed figure needs a controller started fresh for it, see docs/flows.md). Loss, on the demo's lab (three clouds, six VMs): vm5 (c2) streams to vm1 at 1 kpps for 3 s, the move starts 1 s in; the pause itself
-(about 100 ms: a packet per ms) is lost in every mode and reported beside it; 'optimal' is compared
-to the 'reactive' baseline. Writes benchmarks/results/migration.json and prints Markdown tables.
+Reconvergence: four clouds and 100 VMs on one virtual network by default, WAN one way c1-c2 40 ms,
+c1-c3 10 ms, c2-c3 10 ms (the demo's), 20 ms on every link to c4; every VM is located, so every
+switch holds flows for all of them. vm1 (home c1) moves between c1 and c3, 200 times in each mode
+(optimal, triangle, reactive), in libvirt's order (destination port plugged first, source removed
+after the resume), while vm5 (c2) streams to it at 1 kpps, echoed. Per move: the switches'
+reconvergence (vm1's first announcement -> the last flow change for vm1 on any switch, from their
+own flow monitors), the stream's outage (longest gap) minus the VM's measured pause, packets lost,
+and cloudroam's record (signal seen -> flows confirmed, a diagnostic). The reactive baseline forgets
+the VM and relearns it from its next frames: its outage ends when it answers again.
+
+Loss, on the demo's lab (three clouds, six VMs): vm5 (c2) streams to vm1 at 1 kpps for 3 s, the
+move starts 1 s in; the pause itself (about 100 ms: a packet per ms) is lost in every mode and
+reported beside it; 'optimal' is compared to the 'reactive' baseline. Nearest-rank percentiles
+with their sample counts. Writes benchmarks/results/migration.json and prints Markdown tables.
 
 Run: ./cloudroam bench migration [--migrations 200] [--rounds 3] [--clouds 4] [--vms 100]
      [--modes optimal,triangle,reactive]
@@ -16,10 +22,11 @@ Run: ./cloudroam bench migration [--migrations 200] [--rounds 3] [--clouds 4] [-
 
 import argparse
 import statistics
+import threading
 import time
 from datetime import datetime
 
-from benchcommon import environment, percentile, run, write_result
+from benchcommon import environment, run, summary as stats, write_result
 from cloudroam_lab import demo, lab
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
 
@@ -61,13 +68,33 @@ def _confirmed(known, macs, target, timeout=30):
     return mine()
 
 
-def _move_and_wait(vm, target, timeout=30):
-    """Moves a VM (lab migrate) and waits for cloudroam's record of that move to be confirmed.
-    Returns the record, or None after `timeout` with whether cloudroam recorded the move at all."""
+def move_timed(vm, target, timeout=30):
+    """Moves a VM (lab migrate) and waits for cloudroam's record of that move to be confirmed:
+    {record (None after `timeout`), seen (whether cloudroam recorded the move at all), started
+    (epoch s, before the move), moved (the lab's answer: pause, first announcement)}."""
     known = set(_records())
-    lab.migrate(vm["name"], target)
+    started = time.time()
+    moved = lab.migrate(vm["name"], target)
     record = _confirmed(known, {vm["mac"]}, target, timeout).get(vm["mac"])
-    return (record, True) if record and "flows-confirmed" in record else (None, record is not None)
+    confirmed = record is not None and "flows-confirmed" in record
+    return {"record": record if confirmed else None, "seen": record is not None, "started": started, "moved": moved}
+
+
+def _move_and_wait(vm, target, timeout=30):
+    """move_timed's (record, seen)."""
+    timed = move_timed(vm, target, timeout)
+    return timed["record"], timed["seen"]
+
+
+def switch_clocks(events, moves):
+    """switch_clock_ms of each move (move_timed answers, one after the other, in order), for the MAC
+    that moved: each move's window ends where the next one starts."""
+    out = []
+    for k, move in enumerate(moves):
+        until = moves[k + 1]["started"] if k + 1 < len(moves) else float("inf")
+        out.append(switch_clock_ms(events, move["moved"]["mac"], move["started"], until,
+                                   move["moved"]["first_announcement"]))
+    return out
 
 
 def _locate_all(vms):
@@ -79,9 +106,24 @@ def _locate_all(vms):
                .get("cloudroam:vm-locations", {}).get("vm-location", [])) >= len(vms), 120)
 
 
+def switch_clock_ms(events, mac, since, until, signal):
+    """The last flow change that mentions the MAC, on any switch, between since and until (epoch s),
+    minus the signal (the VM's first announcement): reconvergence on the switches' own clock."""
+    if signal is None:
+        return None
+    times = [e["time"] for cloud in events.values() for e in cloud.get("events", [])
+             if e["time"] is not None and since <= e["time"] < until and mac in e["text"]]
+    return round((max(times) - signal) * 1000, 1) if times else None
+
+
+STREAM_S, LEAD_S = 2.5, 0.7
+
+
 def _reconvergence(spec, count, modes):
     """vm1 moves between c1 and c3 `count` times per mode while every other VM is located (its flows on
-    every switch): the time from the signal to all flows confirmed, from cloudroam's migration records."""
+    every switch) and vm5 (c2) streams to it at 1 kpps (echoed): per move, the stream's outage beside
+    the VM's pause, the switches' reconvergence (first announcement -> last flow change for vm1 on any
+    switch, from their flow monitors) and cloudroam's own record (signal seen -> confirmed)."""
     up = lab.up(spec.validate())
     config = controller_config(spec)
     config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
@@ -94,17 +136,36 @@ def _reconvergence(spec, count, modes):
         demo._set_mode(spec, mode)
         demo._wait("vm5 to reach vm1", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1, 60)
         at = demo._locate(vm["mac"])["cloud"]
-        samples[mode] = []
-        for _ in range(count):
-            target = "c3" if at == "c1" else "c1"
-            record, _ = _move_and_wait(vm, target)
-            if record is None:
-                raise LabError(f"{vm['name']}'s move to {target} not confirmed within 30 s")
-            samples[mode].append(_reconverged_ms(record))
-            at = target
-            if mode == "reactive":
-                lab.ping("vm1", "vm5", count=1)  # the baseline forgot vm1: its traffic teaches it again
-            time.sleep(0.3)  # let the announcement burst end before the next move
+        moves = []
+        lab.flow_events_start()
+        try:
+            for _ in range(count):
+                target = "c3" if at == "c1" else "c1"
+                streamed = {}
+                streamer = threading.Thread(target=lambda: streamed.update(lab.stream("vm5", "vm1", 1000, STREAM_S)))
+                streamer.start()
+                time.sleep(LEAD_S)  # the move starts into the stream: an offset, not a wait for state
+                timed = move_timed(vm, target)
+                streamer.join()
+                if timed["record"] is None:
+                    raise LabError(f"{vm['name']}'s move to {target} not confirmed within 30 s")
+                moved, gap = timed["moved"], streamed.get("longest_gap_ms")
+                timed.update(to=target, paused_ms=moved["paused_ms"], lost=streamed.get("lost"),
+                             outage_ms=round(gap, 1) if gap is not None else None,
+                             outage_minus_pause_ms=round(gap - moved["paused_ms"], 1) if gap is not None else None,
+                             record_ms=round(_reconverged_ms(timed["record"]), 1),
+                             verification=timed["record"].get("verification"))
+                moves.append(timed)
+                at = target
+                if mode == "reactive" and not demo._locate(vm["mac"]):
+                    lab.ping("vm1", "vm5", count=1)  # not relearned from its announcements: its traffic teaches it
+        finally:
+            events = lab.flow_events_stop(with_events=True)["clouds"]
+        for move, ms in zip(moves, switch_clocks(events, moves)):
+            move["switch_ms"] = ms
+            move["first_announcement"] = move.pop("moved")["first_announcement"]
+            move.pop("record")
+        samples[mode] = moves
     return vm, samples
 
 
@@ -112,6 +173,15 @@ def _loss(spec, vm, mode, announce):
     at = demo._locate(vm["mac"])["cloud"]
     row = demo._move(mode, spec, vm, "c3" if at == "c1" else "c1", announce=announce)
     return row["lost"], row["paused"], row["longest_gap"]
+
+
+def ratio(summary, figure, q):
+    mine, theirs = summary["optimal"][figure].get(q), summary["reactive"][figure].get(q)
+    return round(mine / theirs, 2) if mine is not None and theirs else None
+
+
+def cell(figures):
+    return f"{figures.get('p50', '-')} / {figures.get('p99', '-')} ({figures['n']})"
 
 
 def main(argv=None):
@@ -145,9 +215,16 @@ def main(argv=None):
                 losses.setdefault(label, []).append(_loss(spec, vm, mode, announce))
     finally:
         lab.down()
-    summary = {mode: {"samples": len(v), "p50_ms": round(percentile(v, 0.5), 1),
-                        "p99_ms": round(percentile(v, 0.99), 1), "mean_ms": round(statistics.mean(v), 1),
-                        "all_ms": [round(x, 1) for x in v]} for mode, v in reconvergence.items()}
+    summary = {}
+    for mode, moves in reconvergence.items():
+        def pick(key, moves=moves):
+            return [m[key] for m in moves if m[key] is not None]
+        summary[mode] = {"moves": len(moves), "reconvergence_switch_ms": stats(pick("switch_ms")),
+                         "outage_minus_pause_ms": stats(pick("outage_minus_pause_ms")),
+                         "outage_ms": stats(pick("outage_ms")), "paused_ms": stats(pick("paused_ms")),
+                         "lost": stats(pick("lost")), "record_signal_to_confirmed_ms": stats(pick("record_ms")),
+                         "verifications": sorted({m["verification"] or "none" for m in moves}),
+                         "samples": moves}
     # the echo stream's longest silence, replies included: what an application sees of the move
     loss = {label: {"moves": len(v), "lost": [x[0] for x in v], "paused_ms": [round(x[1]) for x in v],
                     "beyond_pause": [x[0] - round(x[1]) for x in v],
@@ -162,11 +239,14 @@ def main(argv=None):
                      "3 clouds, 6 VMs",
               "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "environment": environment(),
               "wan": ("all 20ms, " if args.clouds > 3 else "") + demo.WAN,
-              "reconvergence": {"what": "vm1 c1 <-> c3: signal seen -> all flows confirmed (both phases of "
-                                        "make-before-break; datastore commit), from cloudroam's migration records",
-                                "baseline": "reactive", **summary,
-                                **({"optimal_over_reactive_p99": round(summary["optimal"]["p99_ms"]
-                                                                       / summary["reactive"]["p99_ms"], 2)}
+              "reconvergence": {"what": "vm1 c1 <-> c3 while vm5 (c2) streams to it at 1 kpps (echoed): per move the "
+                                        "switches' reconvergence (vm1's first announcement -> the last flow change "
+                                        "for vm1 on any switch, their flow monitors), the stream's outage minus the "
+                                        "VM's pause, and cloudroam's record (signal seen -> confirmed) for diagnosis",
+                                "baseline": "reactive (the VM forgotten, then relearned from its next frames; its "
+                                            "outage ends when it answers again), same run", **summary,
+                                **({"optimal_over_reactive_outage_p50": ratio(summary, "outage_ms", "p50"),
+                                    "optimal_over_reactive_switch_p99": ratio(summary, "reconvergence_switch_ms", "p99")}
                                    if "optimal" in summary and "reactive" in summary else {})},
               "loss": {"what": "1 kpps echo stream vm5 (c2) -> vm1 across vm1's move c1 <-> c3; lost packets and the "
                                "longest gap between replies",
@@ -176,9 +256,12 @@ def main(argv=None):
                        "reactive_minus_optimal_beyond_pause": round(loss["reactive"]["beyond_pause_mean"]
                                                                     - loss["optimal"]["beyond_pause_mean"], 1)}}
     out = write_result("migration", result)
-    print("| mode | migrations | p50 ms | p99 ms |\n|---|---|---|---|")
+    print("| mode | moves | switches' reconvergence p50 / p99 (n) | outage - pause p50 / p99 (n) | outage p50 | "
+          "record p50 | verification |\n|---|---|---|---|---|---|---|")
     for mode, s in summary.items():
-        print(f"| {mode} | {s['samples']} | {s['p50_ms']} | {s['p99_ms']} |")
+        print(f"| {mode} | {s['moves']} | {cell(s['reconvergence_switch_ms'])} ms | {cell(s['outage_minus_pause_ms'])} "
+              f"ms | {s['outage_ms'].get('p50')} ms | {s['record_signal_to_confirmed_ms'].get('p50')} ms | "
+              f"{', '.join(s['verifications'])} |")
     print("\n| mode | moves | lost (each) | VM paused ms (each) | lost beyond the pause, mean | longest gap ms (each) "
           "| gap beyond the pause ms (each) |\n|---|---|---|---|---|---|---|")
     for label, s in loss.items():

@@ -1,0 +1,178 @@
+"""QEMU migration: real live migrations of a QEMU guest between two clouds through cloudroam, timed
+on the clocks traffic and the switches keep. The demo's lab (three clouds, one way c1-c2 40 ms,
+c1-c3 10 ms, c2-c3 10 ms) with one QEMU guest, qvm1, moving c1 <-> c3 while vm5 (c2) streams to it
+at 1 kpps (each datagram echoed by the guest: both directions).
+
+Per case, --moves migrations back and forth:
+- optimal-preplugged: the destination port plugged with the VM's identity first (libvirt's order),
+  no RPC;
+- optimal-announced: the same, after `announce-migration`;
+- optimal-no-evidence: the destination bound by its interface name only (`--identity none`), the
+  source port lingering as before;
+- triangle, reactive: the baselines (VNI 100 in that mode), destination plugged as in the first.
+
+Per migration: QEMU's own downtime; the stream's longest gap (the outage) and loss; outage minus
+downtime, the figure of merit; the RTT before and after; reconvergence on the switches' clock:
+from the guest's first announcement on the destination tap to the last flow change on any switch
+that mentions the guest's MAC (`ovs-ofctl --timestamp monitor`, the switches' own account);
+cloudroam's record (trigger, verification) beside it, for diagnosis. The reactive baseline's
+clock is the stream's: it ends when the guest is reachable again. Nearest-rank percentiles with
+their sample counts. Writes benchmarks/results/qemu-migration.json (summary keyed by case) and
+prints a Markdown table.
+
+Run: ./cloudroam bench qemu-migration [--moves 20] [--cases optimal-preplugged,...]
+"""
+
+import argparse
+import json
+import threading
+import time
+
+from benchcommon import environment, run, summary, write_result
+from cloudroam_lab import demo, lab
+from cloudroam_lab.topology import LabError, LabSpec, controller_config, parse_wan_spec
+
+from migration import switch_clock_ms
+
+CASES = ("optimal-preplugged", "optimal-announced", "optimal-no-evidence", "triangle", "reactive")
+GUEST, GUEST_MAC, PEER = "qvm1", "02:c0:0e:00:00:01", "vm5"
+STREAM_S, LEAD_S = 4.0, 1.0
+
+
+def _call(method, path, body=None):
+    status, answer = demo._call(method, path, body)
+    if status not in (200, 201, 204):
+        raise LabError(f"{method} {path}: {status} {answer}")
+    return answer
+
+
+def _mode(mode):
+    _call("PUT", "/rests/data/cloudroam:cloudroam/virtual-network=100", {"cloudroam:virtual-network": [
+        {"vni": 100, "name": "vni-100", "cloud": ["c1", "c2", "c3"], "mode": mode}]})
+
+
+def _records():
+    status, body = demo._call("GET", "/rests/data/cloudroam:migrations")
+    return {int(m["id"]): m for m in body["cloudroam:migrations"].get("migration", [])} if status == 200 else {}
+
+
+def _record_after(known, target, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for mid, record in sorted(_records().items()):
+            if mid not in known and record["mac"] == GUEST_MAC and record["to-cloud"] == target:
+                if "flows-confirmed" in record:
+                    return record
+        time.sleep(0.05)  # poll interval
+    return None
+
+
+def _rtt():
+    result = lab.ping(PEER, GUEST, count=10, interval=0.05)
+    return result.get("rtt_ms", {}).get("p50")
+
+
+def one(case, target):
+    stream_result = {}
+    lab.flow_events_start()
+    streamer = threading.Thread(target=lambda: stream_result.update(lab.stream(PEER, GUEST, 1000, STREAM_S)))
+    streamer.start()
+    time.sleep(LEAD_S)  # the move starts a second into the stream: an offset, not a wait for state
+    if case == "optimal-announced":
+        _call("POST", "/rests/operations/cloudroam:announce-migration",
+              {"input": {"mac": GUEST_MAC, "target-cloud": target}})
+    known = set(_records())
+    started = time.time()
+    moved = lab.migrate_qemu(GUEST, target, identity="none" if case == "optimal-no-evidence" else "libvirt")
+    streamer.join()
+    events = lab.flow_events_stop(with_events=True)["clouds"]
+    record = _record_after(known, target)
+    downtime = moved["downtime_ms"]
+    gap = stream_result.get("longest_gap_ms")
+    return {"case": case, "to": target, "downtime_ms": downtime, "total_time_ms": moved["total_time_ms"],
+            "outage_ms": round(gap, 1) if gap is not None else None,
+            "outage_minus_downtime_ms": round(gap - downtime, 1) if gap is not None and downtime is not None else None,
+            "lost": stream_result.get("lost"), "sent": stream_result.get("sent"),
+            "reconvergence_switch_ms": switch_clock_ms(events, GUEST_MAC, started, float("inf"),
+                                                       moved["first_announcement"]),
+            "trigger": record.get("trigger") if record else None,
+            "verification": record.get("verification") if record else None,
+            "first_announcement": moved["first_announcement"], "plugged_at": moved["plugged_at"],
+            "completed_at": moved["completed_at"], "unplugged_at": moved["unplugged_at"]}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="bench qemu-migration")
+    parser.add_argument("--moves", type=int, default=20)
+    parser.add_argument("--cases", default=",".join(CASES))
+    args = parser.parse_args(argv)
+    cases = [c for c in args.cases.split(",") if c]
+    unknown = [c for c in cases if c not in CASES]
+    if unknown or not 1 <= args.moves <= 200:
+        raise LabError(f"--cases from {', '.join(CASES)} (unknown: {unknown}); --moves 1..200")
+    spec = LabSpec(3, 6, qemu_vms=1)
+    spec.wan = parse_wan_spec(demo.WAN, 3)
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    lab.up(spec.validate())
+    samples = []
+    try:
+        _call("PUT", "/rests/data/cloudroam:cloudroam", controller_config(spec))
+        # many moves of one VM in a few minutes: more than the default flap guard allows
+        _call("PUT", "/rests/data/cloudroam:cloudroam/mobility", {"cloudroam:mobility": {"flap-moves": 1000}})
+        deadline = time.monotonic() + 60
+        while _rtt() is None or demo._call("GET", "/rests/data/cloudroam:overlay-routing")[0] != 200:
+            if time.monotonic() > deadline:
+                raise LabError("qvm1 never answered vm5")
+        time.sleep(5)  # a few probe rounds: routes measured (c2 reaches c1 through c3)
+        at = "c1"
+        for case in cases:
+            _mode(case if case in ("triangle", "reactive") else "optimal")
+            for k in range(args.moves):
+                target = "c3" if at == "c1" else "c1"
+                before = _rtt()
+                sample = one(case, target)
+                at = target
+                deadline = time.monotonic() + 20
+                after = _rtt()
+                while after is None and time.monotonic() < deadline:
+                    after = _rtt()
+                sample.update(rtt_before_ms=before, rtt_after_ms=after)
+                samples.append(sample)
+                print(f"{case} {k + 1}/{args.moves} -> {target}: downtime {sample['downtime_ms']} ms, outage "
+                      f"{sample['outage_ms']} ms, lost {sample['lost']}, switches {sample['reconvergence_switch_ms']} "
+                      f"ms, {sample['trigger']}/{sample['verification']}, RTT {before} -> {after} ms", flush=True)
+        _mode("optimal")
+    finally:
+        lab.down()
+    result_summary = {}
+    for case in cases:
+        mine = [s for s in samples if s["case"] == case]
+        result_summary[case] = {
+            "outage_minus_downtime_ms": summary([s["outage_minus_downtime_ms"] for s in mine
+                                                 if s["outage_minus_downtime_ms"] is not None]),
+            "reconvergence_switch_ms": summary([s["reconvergence_switch_ms"] for s in mine
+                                                if s["reconvergence_switch_ms"] is not None]),
+            "downtime_ms": summary([s["downtime_ms"] for s in mine if s["downtime_ms"] is not None]),
+            "lost": summary([s["lost"] for s in mine if s["lost"] is not None]),
+            "rtt_after_ms": summary([s["rtt_after_ms"] for s in mine if s["rtt_after_ms"] is not None]),
+            "verifications": sorted({s["verification"] or "none" for s in mine})}
+    result = {"benchmark": "qemu-migration", "command": f"./cloudroam bench qemu-migration --moves {args.moves} "
+              f"--cases {','.join(cases)}", "when": started, "environment": environment(),
+              "baseline": "reactive (the VM forgotten and relearned; its clock ends when it answers again), "
+                          "triangle; same run",
+              "summary": result_summary, "samples": samples}
+    out = write_result("qemu-migration", result)
+    print("| case | outage - QEMU downtime p50 / p99 (n) | switches' reconvergence p50 / p99 (n) | QEMU downtime p50 "
+          "| lost p50 | RTT after p50 | verification |\n|---|---|---|---|---|---|---|")
+    for case, row in result_summary.items():
+        def cell(stats):
+            return f"{stats.get('p50', '-')} / {stats.get('p99', '-')} ({stats['n']})"
+        print(f"| {case} | {cell(row['outage_minus_downtime_ms'])} ms | {cell(row['reconvergence_switch_ms'])} ms | "
+              f"{row['downtime_ms'].get('p50', '-')} ms | {row['lost'].get('p50', '-')} | "
+              f"{row['rtt_after_ms'].get('p50', '-')} ms | {', '.join(row['verifications'])} |")
+    print(f"-> {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    run(main, "qemu-migration")
