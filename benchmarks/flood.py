@@ -5,8 +5,8 @@ flood cost the controller (packet-ins, refused locations, live heap).
 The lab is the demo's (three clouds, WAN c1-c2 40 ms, c1-c3 10 ms, c2-c3 10 ms). vm1 moves between
 c1 and c3; vm4 (also in c1) floods c1's switch at --pps frames a second, each from a new source MAC,
 addressed to itself (so the frames reach no other VM: this is a packet-in flood, not a bandwidth
-one). Reconvergence is on the switches' clock: vm1's first announcement -> the last flow change for
-vm1 on any switch (their own flow monitors); cloudroam's records give where the time goes (signal
+one). Reconvergence is on the switches' clock: vm1's first announcement -> the last flow added or
+changed for vm1 on any switch (their own flow monitors); cloudroam's records give where the time goes (signal
 seen -> verified -> flows sent -> confirmed). The idle run is the baseline and the flooded p99 is
 reported as a ratio of it; nearest-rank percentiles with their sample counts.
 
@@ -58,7 +58,7 @@ def moves(vm, count, timeout=20):
     """Moves vm back and forth under the switches' flow monitors; a move not confirmed within timeout
     is counted as missed, with whether cloudroam had seen its signal at all, and vm is made to speak
     to be found again. Returns the switches' reconvergence of each confirmed move (first
-    announcement -> last flow change for vm), the misses, and cloudroam's records."""
+    announcement -> last flow added or changed for vm), the misses, and cloudroam's records."""
     timed, missed = [], []
     at = demo._locate(vm["mac"])["cloud"]
     lab.flow_events_start()

@@ -13,7 +13,7 @@ Per case, --moves migrations back and forth:
 
 Per migration: QEMU's own downtime; the stream's longest gap (the outage) and loss; outage minus
 downtime, the figure of merit; the RTT before and after; reconvergence on the switches' clock:
-from the guest's first announcement on the destination tap to the last flow change on any switch
+from the guest's first announcement on the destination tap to the last flow added or changed on any switch
 that mentions the guest's MAC (`ovs-ofctl --timestamp monitor`, the switches' own account);
 cloudroam's record (trigger, verification) beside it, for diagnosis. The reactive baseline's
 clock is the stream's: it ends when the guest is reachable again. Nearest-rank percentiles with
