@@ -101,6 +101,8 @@ def build_parser():
     p.add_argument("cloud")
     p = sub.add_parser("flow-events", help="count the flow changes every switch applies: 'start', then 'stop'")
     p.add_argument("action", choices=("start", "stop"))
+    p.add_argument("--events", action="store_true", help="stop: also every change, with the time its switch "
+                   "stamped it")
     sub.add_parser("config", help="the cloudroam configuration (RESTCONF JSON) that describes this lab")
     sub.add_parser("flows", help="re-install the static flows from the lab's state (--tunnels=static)")
     return parser
@@ -149,7 +151,7 @@ def dispatch(args):
     if args.cmd == "restart-switch":
         return lab.restart_switch(args.cloud)
     if args.cmd == "flow-events":
-        return lab.flow_events_start() if args.action == "start" else lab.flow_events_stop()
+        return lab.flow_events_start() if args.action == "start" else lab.flow_events_stop(args.events)
     if args.cmd == "config":
         spec, _ = lab.load()
         return controller_config(spec)

@@ -54,7 +54,7 @@ final class FabricCore implements Timers {
     FabricCore(final FabricLoop loop, final Parts parts) {
         this.loop = loop;
         this.table = parts.table();
-        overlay = new Overlay(parts.sessions(), parts.publisher(), loop::post);
+        overlay = new Overlay(parts.sessions(), parts.publisher(), loop::post, parts.clock());
         routing = new Routing(parts.sender(), parts.publisher(), parts.token(), parts.nanos());
         history = new MigrationHistory(parts.publisher());
         final var holder = new Mobility[1];

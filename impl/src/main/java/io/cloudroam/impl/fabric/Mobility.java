@@ -155,7 +155,7 @@ final class Mobility {
         final var vm = VmKey.of(old);
         final var decision = verifier.candidate(move, trigger, seen, planner.quarantined(vm, seen),
             overlay.portExists(old), announcements.expects(vm, move.proposed().cloud()),
-            overlay.config().mobility().verifyTimeout());
+            overlay.destinationEvidence(old, move.proposed()), overlay.config().mobility().verifyTimeout());
         switch (decision) {
             case MoveVerifier.Decision.Apply apply -> apply(apply);
             case MoveVerifier.Decision.Probe probe -> {

@@ -16,9 +16,11 @@ import io.cloudroam.impl.flow.BridgePorts;
 import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.migration.Announcement;
+import io.cloudroam.impl.migration.PortEvidence;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.tunnel.TunnelPlanner;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -82,12 +84,16 @@ final class Overlay {
     private final Set<String> viewsDuringTransaction = new HashSet<>();
     /** Each switch's ports as its cloud's view reports them, read once per view (and configuration). */
     private final Map<Long, BridgePorts> ports = new HashMap<>();
+    private final PluggedPorts plugged = new PluggedPorts();
+    private final Clock clock;
     private volatile Lookup lookup = Lookup.EMPTY;
 
-    Overlay(final Fabric.SessionFactory sessions, final StatePublisher publisher, final Consumer<FabricEvent> post) {
+    Overlay(final Fabric.SessionFactory sessions, final StatePublisher publisher, final Consumer<FabricEvent> post,
+            final Clock clock) {
         this.sessions = requireNonNull(sessions);
         this.publisher = requireNonNull(publisher);
         this.post = requireNonNull(post);
+        this.clock = requireNonNull(clock);
     }
 
     CloudroamConfig config() {
@@ -182,6 +188,7 @@ final class Overlay {
             return Optional.empty();
         }
         final var previous = views.put(cloud, view);
+        plugged.view(previous, view, clock.instant());
         final Map<Long, BridgePorts> before = previous == null ? null : portsOf(cloud);
         switchesOf(cloud).forEach(ports::remove);
         final var after = BridgePorts.of(config, cloud, view, bindings);
@@ -292,6 +299,20 @@ final class Overlay {
     boolean portExists(final VmLocation location) {
         final var bridge = ports.get(location.datapathId());
         return views.containsKey(location.cloud()) && bridge != null && bridge.usable().contains(location.port());
+    }
+
+    /**
+     * What shows that the port a VM was seen at was plugged for it (see {@link PortEvidence}).
+     *
+     * @param current where the table has the VM
+     * @param proposed where it was seen
+     * @return the verification it allows, if any
+     */
+    Optional<String> destinationEvidence(final VmLocation current, final VmLocation proposed) {
+        final var was = plugged.at(current.datapathId(), current.port());
+        final var is = plugged.at(proposed.datapathId(), proposed.port());
+        return was.isEmpty() || is.isEmpty() ? Optional.empty()
+            : PortEvidence.of(current.mac(), was.orElseThrow(), is.orElseThrow());
     }
 
     Set<Long> switchesOf(final String cloud) {

@@ -19,10 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides whether a VM seen at a new port moved: at once when its old port is gone or an
- * orchestrator announced the move; otherwise the VM is asked at its old port, and the move is
- * believed only if it stays silent there for verify-timeout (a forged announcement must not take
- * a live VM's traffic). Used from one thread.
+ * Decides whether a VM seen at a new port moved: at once when its old port is gone, an
+ * orchestrator announced the move, or the new port was plugged for it while it was elsewhere (a
+ * hypervisor's migration, {@link PortEvidence}); otherwise the VM is asked at its old port, and
+ * the move is believed only if it stays silent there for verify-timeout (a forged announcement
+ * must not take a live VM's traffic). Used from one thread.
  */
 public final class MoveVerifier {
     /**
@@ -35,7 +36,8 @@ public final class MoveVerifier {
          * @param move the move
          * @param trigger what revealed it
          * @param seen when
-         * @param verification why it is believed ("old-port-gone", "announced", "old-port-silent")
+         * @param verification why it is believed ("old-port-gone", "announced", "old-port-silent", or the
+         *        destination port's evidence, {@link PortEvidence})
          */
         record Apply(MoveCandidate move, MigrationRecord.Trigger trigger, Instant seen, String verification)
                 implements Decision {
@@ -99,12 +101,13 @@ public final class MoveVerifier {
      * @param quarantined whether the VM is in quarantine (it moved too often)
      * @param oldPortExists whether the port the table has it at still exists
      * @param announced whether an announcement names the new port's cloud
+     * @param evidence what shows the new port was plugged for the VM ({@link PortEvidence}), if anything
      * @param verifyTimeout how long the old port must stay silent (zero: no verification)
      * @return what to do
      */
     public Decision candidate(final MoveCandidate move, final MigrationRecord.Trigger trigger, final Instant seen,
             final boolean quarantined, final boolean oldPortExists, final boolean announced,
-            final Duration verifyTimeout) {
+            final Optional<String> evidence, final Duration verifyTimeout) {
         final var vm = VmKey.of(move.current());
         if (pending.containsKey(vm)) {
             return new Decision.Ignore();
@@ -118,6 +121,10 @@ public final class MoveVerifier {
         if (announced) {
             // the orchestrator said so: no probe at the old port
             return new Decision.Apply(move, trigger, seen, "announced");
+        }
+        if (evidence.isPresent()) {
+            // the management plane plugged this port for the VM: its first frame here is the switchover
+            return new Decision.Apply(move, trigger, seen, evidence.orElseThrow());
         }
         pending.put(vm, new Pending(move, trigger, seen, timers.moveDeadline(vm, verifyTimeout)));
         return new Decision.Probe(move.current());

@@ -15,6 +15,7 @@ import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.mdsal.ChainedWriter;
 import io.cloudroam.impl.migration.ConflictRecord;
 import io.cloudroam.impl.migration.MigrationRecord;
+import io.cloudroam.impl.migration.PortEvidence;
 import io.cloudroam.impl.topology.Routes;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -262,7 +263,10 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             .setVerification(switch (record.verification()) {
                 case "old-port-gone" -> Migration.Verification.OldPortGone;
                 case "announced" -> Migration.Verification.Announced;
-                default -> Migration.Verification.OldPortSilent;
+                case PortEvidence.ATTACHED_MAC -> Migration.Verification.DestinationAttachedMac;
+                case PortEvidence.IFACE_ID -> Migration.Verification.DestinationIfaceId;
+                case "old-port-silent" -> Migration.Verification.OldPortSilent;
+                default -> throw new IllegalArgumentException("verification " + record.verification());
             })
             .setSignalSeen(new DateAndTime(record.signalSeen().toString()))
             .setVerified(new DateAndTime(record.verified().toString()))

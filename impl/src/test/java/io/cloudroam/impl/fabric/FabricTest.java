@@ -35,6 +35,7 @@ import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.migration.Announcement;
 import io.cloudroam.impl.migration.ConflictRecord;
 import io.cloudroam.impl.migration.MigrationRecord;
+import io.cloudroam.impl.migration.PortEvidence;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.FrameDecoder;
@@ -277,16 +278,90 @@ class FabricTest {
         assertEquals(1, packetOuts.size());
     }
 
-    /** vm1 learned on c1 port 1, then its port leaves c1 and it appears on c2 port 7. */
+    /**
+     * vm1 learned on c1 port 1, then (its port gone from c1, or still there) it appears on c2 port 7,
+     * a port bound by its name that carries no identity (no evidence that it was plugged for vm1).
+     */
     private void moveVm1ToC2(final boolean oldPortGone, final byte[] announcement) {
         fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
         flowsOf(1);
         if (oldPortGone) {
             feed("c1", view(1, tunnel(1, 2, 10), tunnel(1, 3, 11)));
         }
-        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), vmPort("tap-vm1", 7, "vm1"), tunnel(2, 1, 10),
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), vmPort("vm1", 7, null), tunnel(2, 1, 10),
             tunnel(2, 3, 11)));
         fabric.packetIn(2, 7, Pipeline.SOURCE, announcement);
+    }
+
+    /** c2 as a hypervisor leaves it when it plugs a migration's destination port 7 for vm1. */
+    private void plugVm1InC2(final Map<String, String> externalIds) {
+        final var loop2 = Fixtures.probeLoop(2, 20, 21);
+        final var target = new SwitchView.Interface("port-tap-vm1", "tap-vm1", "", Optional.of(7L), externalIds,
+            Map.of(), Map.of(), Optional.of("up"));
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), target, tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0],
+            loop2[1]));
+    }
+
+    @Test
+    void aPortPluggedForTheVmTakesItAtItsFirstFrameThereWithoutAProbe() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(1);
+        plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
+        assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud(), "plugging moves nothing");
+        assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+        fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
+        assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+        assertEquals(PortEvidence.ATTACHED_MAC, migrations.get(0).verification());
+        assertEquals(List.of(), packetOuts, "the old port, still there, is not asked");
+        assertEquals(List.of(new FlowSpec.Action.Output(7)), flowsOf(2).get("30/vm-100-" + VM1).actions());
+        assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
+            flowsOf(1).get("30/vm-100-" + VM1).actions(), "c1 sends to vm1 through its tunnel to c2");
+    }
+
+    @Test
+    void aPortPluggedWithTheSameIfaceIdIsEvidenceToo() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(1);
+        plugVm1InC2(Map.of("iface-id", "vm1"));
+        fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
+        assertEquals(PortEvidence.IFACE_ID, migrations.get(0).verification());
+        assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+    }
+
+    @Test
+    void aLateFrameFromTheSourcePortAfterTheMoveIsProbedNotBelieved() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(1);
+        plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
+        fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
+        // a frame vm1 sent before it paused reaches the controller from its source port, still plugged
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(2);
+        assertEquals(1, packetOuts.size(), "vm1 is asked where it now is");
+        assertEquals(2, packetOuts.get(0).datapathId());
+        assertEquals(7, packetOuts.get(0).port());
+        fabric.packetIn(2, 7, Pipeline.SOURCE, arpReply(VM1, "10.0.0.1"));
+        flowsOf(2);
+        assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+        assertEquals(1, migrations.stream().map(MigrationRecord::id).distinct().count(), "one move, recorded");
+        assertEquals("still-at-old-port", conflicts.get(0).reason());
+    }
+
+    @Test
+    void aCancelledMigrationLeavesTheVmAndItsFlowsWhereTheyWere() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        final var c1 = flowsOf(1);
+        final var c2 = flowsOf(2);
+        plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
+        // the migration is cancelled: the destination port goes, vm1 goes on talking at its source
+        final var loop2 = Fixtures.probeLoop(2, 20, 21);
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0], loop2[1]));
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+        assertEquals(List.of(), migrations);
+        assertEquals(List.of(), packetOuts);
+        assertEquals(c1, flowsOf(1));
+        assertEquals(c2, flowsOf(2));
     }
 
     @Test
