@@ -58,6 +58,16 @@ class DistributionIT {
         "\\] : Constructor argument \\d+ in class class org\\.opendaylight\\.[\\w.$]+ has unsupported type \\S+$");
 
     /**
+     * openflowplugin 0.20.1 logs this ERROR when a switch's initial statistics gathering fails while
+     * it makes itself master (seen once, 2026-12-02, a second after boot while the inventory shard's
+     * frontend was still connecting); it closes that connection and the switch connects again. It is
+     * excused only when the same switch is made master later in the log.
+     */
+    private static final Pattern RECOVERED_MASTERING_ERROR = Pattern.compile(
+        "\\| ContextChainHolderImpl +\\| .* \\| Not able to set MASTER role on device (openflow:\\d+), reason: "
+            + "Initial gathering statistics unsuccessful");
+
+    /**
      * The datastore logs every transaction a commit cohort vetoes as an ERROR, with the veto on the
      * next line; cloudroam's own vetoes of inconsistent configuration are expected here.
      */
@@ -410,10 +420,21 @@ class DistributionIT {
             final var line = log.get(i);
             if (line.contains("| ERROR |") && !KNOWN_UPSTREAM_ERROR.matcher(line).find()
                     && !(line.contains("| CommitCohort ") && line.endsWith("failed to prepare") && i + 1 < log.size()
-                        && log.get(i + 1).startsWith(OUR_VETO))) {
+                        && log.get(i + 1).startsWith(OUR_VETO))
+                    && !masteredLater(log, i)) {
                 unexpected.add(line);
             }
         }
         assertEquals(List.of(), unexpected, "unexpected ERROR lines in karaf.log");
+    }
+
+    /** Whether log line {@code at} is openflowplugin's failed mastering of a switch that became master afterwards. */
+    private static boolean masteredLater(final List<String> log, final int at) {
+        final var failed = RECOVERED_MASTERING_ERROR.matcher(log.get(at));
+        if (!failed.find()) {
+            return false;
+        }
+        final var granted = "Role MASTER was granted to device " + failed.group(1);
+        return log.subList(at + 1, log.size()).stream().anyMatch(line -> line.endsWith(granted));
     }
 }
