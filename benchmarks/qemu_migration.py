@@ -25,6 +25,7 @@ Run: ./cloudroam bench qemu-migration [--moves 20] [--cases optimal-preplugged,.
 
 import argparse
 import json
+import sys
 import threading
 import time
 
@@ -114,7 +115,7 @@ def main(argv=None):
     spec.wan = parse_wan_spec(demo.WAN, 3)
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     lab.up(spec.validate())
-    samples = []
+    samples, aborted = [], None
     try:
         _call("PUT", "/rests/data/cloudroam:cloudroam", controller_config(spec))
         # many moves of one VM in a few minutes: more than the default flap guard allows
@@ -141,12 +142,19 @@ def main(argv=None):
                 print(f"{case} {k + 1}/{args.moves} -> {target}: downtime {sample['downtime_ms']} ms, outage "
                       f"{sample['outage_ms']} ms, lost {sample['lost']}, switches {sample['reconvergence_switch_ms']} "
                       f"ms, {sample['trigger']}/{sample['verification']}, RTT {before} -> {after} ms", flush=True)
+                if after is None:
+                    # a guest that no longer answers makes every later sample meaningless: this one too
+                    sample["invalid"] = "qvm1 did not answer vm5 within 20 s after this migration"
+                    aborted = f"{case} migration {k + 1}: {sample['invalid']}; {_guest_state(target)}"
+                    break
+            if aborted:
+                break
         _mode("optimal")
     finally:
         lab.down()
     result_summary = {}
     for case in cases:
-        mine = [s for s in samples if s["case"] == case]
+        mine = [s for s in samples if s["case"] == case and "invalid" not in s]
         result_summary[case] = {
             "outage_minus_downtime_ms": summary([s["outage_minus_downtime_ms"] for s in mine
                                                  if s["outage_minus_downtime_ms"] is not None]),
@@ -160,7 +168,8 @@ def main(argv=None):
               f"--cases {','.join(cases)}", "when": started, "environment": environment(),
               "baseline": "reactive (the VM forgotten and relearned; its clock ends when it answers again), "
                           "triangle; same run",
-              "summary": result_summary, "samples": samples}
+              "summary": result_summary, "samples": samples,
+              "invalid_samples": sum(1 for s in samples if "invalid" in s), "aborted": aborted}
     out = write_result("qemu-migration", result)
     print("| case | outage - QEMU downtime p50 / p99 (n) | switches' reconvergence p50 / p99 (n) | QEMU downtime p50 "
           "| lost p50 | RTT after p50 | verification |\n|---|---|---|---|---|---|---|")
@@ -171,7 +180,19 @@ def main(argv=None):
               f"{row['downtime_ms'].get('p50', '-')} ms | {row['lost'].get('p50', '-')} | "
               f"{row['rtt_after_ms'].get('p50', '-')} ms | {', '.join(row['verifications'])} |")
     print(f"-> {out}")
+    if aborted:
+        print(f"bench qemu-migration: stopped early: {aborted}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _guest_state(cloud):
+    """What QEMU says about the guest in `cloud` (its run state, and the CPU's flags register: IF clear and
+    not halted is a kernel spinning with interrupts off), for the message of a run that stopped."""
+    try:
+        return "QEMU: " + lab.qemu_state(GUEST, cloud)
+    except (LabError, OSError) as e:
+        return f"QEMU state unknown ({e})"
 
 
 if __name__ == "__main__":

@@ -184,6 +184,48 @@ def qemu_dir(vm, cloud):
     return f"{STATE_DIR}/qemu/{vm.name}-{cloud.name}"
 
 
+def console_log(vm):
+    """The guest's serial console over all its QEMU instances (each migration starts a new one)."""
+    return f"{STATE_DIR}/qemu/{vm.name}.console.log"
+
+
+def _keep_console(vm, rundir):
+    """Appends a finished instance's serial console to the guest's console log, so what the guest
+    printed before its last migration (a panic, a lockup warning) outlives that instance's directory."""
+    try:
+        with open(f"{rundir}/serial.log", "rb") as part, open(console_log(vm), "ab") as whole:
+            shutil.copyfileobj(part, whole)
+    except FileNotFoundError:
+        pass
+
+
+def qemu_state(vm_name, cloud_name):
+    """What the QEMU instance of a guest in a cloud says about it: its run state and the CPU's flags
+    (IF clear while not halted: a guest kernel spinning with interrupts off), and the tail of the
+    guest's console over all its instances."""
+    spec, _ = load()
+    vm = _vm(spec, vm_name)
+    cloud = spec.cloud_list()[_cloud_index(spec, cloud_name) - 1]
+    rundir = qemu_dir(vm, cloud)
+    session = qemu.Qmp(f"{rundir}/qmp.sock", timeout=5)
+    try:
+        status = session.execute("query-status").get("status")
+        registers = session.execute("human-monitor-command", **{"command-line": "info registers"})
+    finally:
+        session.close()
+    flags = re.search(r"RFL=([0-9a-f]+)", registers or "")
+    halted = re.search(r"HLT=(\d)", registers or "")
+    interrupts = "on" if flags and int(flags.group(1), 16) & 0x200 else "off"
+    current = qemu.serial_tail(rundir, lines=5)
+    try:
+        with open(console_log(vm), errors="replace") as f:
+            earlier = "".join(f.readlines()[-5:])
+    except FileNotFoundError:
+        earlier = ""
+    return (f"{vm.name} in {cloud.name}: {status}, CPU interrupts {interrupts}, halted "
+            f"{halted.group(1) if halted else '?'}; console before: {earlier.strip()!r}, now: {current.strip()!r}")
+
+
 def _kvm_probe(accel):
     """Whether a guest's kernel speaks within the probe's time under accel (no network)."""
     rundir = f"{STATE_DIR}/qemu/probe"
@@ -590,6 +632,7 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
         destination.close()
         qemu.stop(src_dir)
         source_quit = time.time()
+        _keep_console(vm, src_dir)
         wait = unplug_delay_ms / 1000 - (time.time() - source_quit)
         if wait > 0:
             time.sleep(wait)
