@@ -41,6 +41,10 @@ def build_parser():
     sub.add_parser("status", help="clouds, VMs and where each VM is")
     sub.add_parser("leftovers", help="what a lab left behind (empty lists when clean)")
 
+    p = sub.add_parser("reboot", help="restart a QEMU guest where it is (a crashed guest: its QEMU ends, a fresh "
+                       "one boots, its port plugged again)")
+    p.add_argument("vm")
+
     p = sub.add_parser("migrate", help="live-migrate a VM (several namespace VMs at once: vm1,vm2,...); a QEMU "
                        "guest (qvmN) by QEMU's own live migration")
     p.add_argument("vm", help="a VM, or namespace VMs separated by commas, which move together")
@@ -122,6 +126,8 @@ def dispatch(args):
         return lab.status()
     if args.cmd == "leftovers":
         return lab.leftovers()
+    if args.cmd == "reboot":
+        return lab.reboot_qemu(args.vm)
     if args.cmd == "migrate":
         names = [name for name in args.vm.split(",") if name]
         if len(names) > 1:

@@ -199,6 +199,17 @@ def _keep_console(vm, rundir):
         pass
 
 
+def _oops(rundir, lines=12):
+    """The start of the last kernel oops or BUG on an instance's console (where it says what failed), if any."""
+    try:
+        with open(f"{rundir}/serial.log", errors="replace") as f:
+            console = f.read().splitlines()
+    except FileNotFoundError:
+        return ""
+    starts = [k for k, line in enumerate(console) if re.search(r"BUG: |Oops|general protection fault|Kernel panic", line)]
+    return "\n".join(console[starts[-1]:starts[-1] + lines]) if starts else ""
+
+
 def qemu_state(vm_name, cloud_name):
     """What the QEMU instance of a guest in a cloud says about it: its run state and the CPU's flags
     (IF clear while not halted: a guest kernel spinning with interrupts off), and the tail of the
@@ -216,7 +227,7 @@ def qemu_state(vm_name, cloud_name):
     flags = re.search(r"RFL=([0-9a-f]+)", registers or "")
     halted = re.search(r"HLT=(\d)", registers or "")
     interrupts = "on" if flags and int(flags.group(1), 16) & 0x200 else "off"
-    current = qemu.serial_tail(rundir, lines=5)
+    current = _oops(rundir) or qemu.serial_tail(rundir, lines=5)
     try:
         with open(console_log(vm), errors="replace") as f:
             earlier = "".join(f.readlines()[-5:])
@@ -271,6 +282,32 @@ def _wait_tap(cloud, vm, rundir, timeout_s=20):
             raise LabError(f"QEMU of {vm.name} in {cloud.name} made no tap {vm.port} in {timeout_s} s: "
                            f"{qemu.qemu_log(rundir)}")
         time.sleep(0.05)  # poll interval while QEMU starts
+
+
+def reboot_qemu(vm_name):
+    """Restarts a QEMU guest where it is, as an operator restarts a crashed VM (virsh destroy, then
+    start): its QEMU ends, its port is removed, a fresh instance boots in the same cloud and its tap
+    is plugged again with libvirt's external_ids. Its console so far stays in the guest's console log."""
+    spec, locations = load()
+    vm = _vm(spec, vm_name)
+    if vm.kind != "qemu":
+        raise LabError(f"{vm.name} is not a QEMU guest (qvm1..qvm{spec.qemu_vms} are)")
+    if os.path.exists(f"{STATE_DIR}/qemu/{vm.name}.migrating"):
+        raise LabError(f"a migration of {vm.name} is running")
+    cloud = spec.cloud_list()[locations[vm.name] - 1]
+    rundir = qemu_dir(vm, cloud)
+    started = time.time()
+    qemu.stop(rundir)
+    _keep_console(vm, rundir)
+    _vsctl(cloud, "--if-exists", "del-port", "br-int", vm.port)
+    shutil.rmtree(rundir, ignore_errors=True)
+    accel, _ = qemu.accelerator(_kvm_probe)
+    qemu.start(vm, cloud, rundir, accel)
+    _wait_tap(cloud, vm, rundir)
+    _prepare_port(cloud, vm)
+    _plug_guest(cloud, vm, "libvirt")
+    qemu.wait_booted(vm, rundir)
+    return {"vm": vm.name, "cloud": cloud.name, "accelerator": accel, "booted_s": round(time.time() - started, 1)}
 
 
 def _qemu_running(vm, cloud):

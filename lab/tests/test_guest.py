@@ -90,3 +90,22 @@ class QemuCommandTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ConsoleTest(unittest.TestCase):
+    def test_the_last_oops_is_found_from_its_first_line(self):
+        import os
+        import tempfile
+        from cloudroam_lab import lab
+        with tempfile.TemporaryDirectory() as rundir:
+            self.assertEqual("", lab._oops(rundir))
+            lines = ["[ 1.0] Linux version 6.1", "[ 2.0] BUG: kernel NULL pointer dereference, address: 0000000000000010",
+                     "[ 2.1] RIP: 0010:first+0x1/0x2", "[ 9.0] random: crng init done",
+                     "[ 124.5] general protection fault, probably for non-canonical address 0xdead: 0000 [#1]",
+                     "[ 124.6] RIP: 0010:udp_recvmsg+0x3f/0x4a0"] + [f"[ 124.{k}] R{k}: 0" for k in range(7, 30)]
+            with open(os.path.join(rundir, "serial.log"), "w") as f:
+                f.write("\n".join(lines) + "\n")
+            oops = lab._oops(rundir).splitlines()
+            self.assertEqual(12, len(oops))
+            self.assertIn("general protection fault", oops[0])
+            self.assertIn("udp_recvmsg", oops[1])
