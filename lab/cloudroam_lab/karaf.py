@@ -373,12 +373,13 @@ class Supervision:
         return {"seconds": round(time.monotonic() - self.started, 1), "restarts": self.restarts}
 
     def wait(self, ready_check, timeout):
-        """Until ready_check() holds; returns {"seconds", "restarts"}."""
-        deadline = self.started + timeout
+        """Until ready_check() holds; returns {"seconds", "restarts"}. Each (re)start gets `timeout`: a
+        restart after the hang's patience must not be left with what remains of the first start's."""
         while not ready_check():
             self.step()
-            if time.monotonic() > deadline:
-                raise KarafError(f"Karaf in {self.home} not ready after {timeout} s; log tail:\n"
+            if time.monotonic() > max(self.started, self.since) + timeout:
+                raise KarafError(f"Karaf in {self.home} not ready {timeout} s after its last start "
+                                 f"({len(self.restarts)} restarts before); log tail:\n"
                                  f"{_log_tail(self.home)}")
             time.sleep(1)
         return self.result()

@@ -461,7 +461,16 @@ def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0, plug="libv
             unplug_delay_ms=UNPLUG_DELAY_MS):
     spec, _ = load()
     if _vm(spec, vm_name).kind == "qemu":
+        # QEMU announces the guest itself, its downtime is QEMU's and its ports follow libvirt's order
+        other = [name for name, given, default in (("--announce", announce, "rarp"), ("--downtime", downtime_ms, 100.0),
+                                                   ("--plug", plug, "libvirt")) if given != default]
+        if other:
+            raise LabError(f"{', '.join(other)} apply to namespace VMs; {vm_name} is a QEMU guest (QEMU announces "
+                           "it, its downtime is QEMU's, its ports are plugged in libvirt's order)")
         return migrate_qemu(vm_name, target_name, identity, unplug_delay_ms)
+    if identity != "libvirt":
+        raise LabError(f"--identity applies to QEMU guests; {vm_name} is a namespace VM (its port always carries "
+                       "its iface-id and attached-mac)")
     return migrate_many([vm_name], target_name, announce, downtime_ms, plug, unplug_delay_ms)[0]
 
 
@@ -630,7 +639,7 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
         raise LabError(f"a migration of {vm.name} is running already (remove {lock} if it is not)") from None
     src_dir, dst_dir = qemu_dir(vm, old), qemu_dir(vm, new)
     incoming = f"{STATE_DIR}/qemu/{vm.name}.migrate"
-    sniffer = None
+    sniffer = source = destination = None
     done = False
     try:
         if os.path.exists(incoming):
@@ -664,8 +673,12 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
         completed_at = time.time()
         if info.get("status") != "completed":
             raise LabError(f"QEMU's migration of {vm.name} {info.get('status')}: {info.get('error-desc', info)}")
+        # the guest runs at the destination now: whatever fails from here on must not stop it there
+        locations[vm.name] = target
+        save(spec, locations)
+        done = True
         running = destination.execute("query-status")
-        source.close()
+        source.close()  # one QMP client at a time: stop() below opens its own
         destination.close()
         qemu.stop(src_dir)
         source_quit = time.time()
@@ -675,9 +688,6 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
             time.sleep(wait)
         _vsctl(old, "--if-exists", "del-port", "br-int", vm.port)
         unplugged_at = time.time()
-        locations[vm.name] = target
-        save(spec, locations)
-        done = True
         sniffer.terminate()
         seen = json.loads(sniffer.communicate(timeout=10)[0] or "{}")
         return {"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": old.name, "to": new.name,
@@ -688,6 +698,9 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
                 "first_announcement": seen.get("first"), "announcements_seen": seen.get("count", 0),
                 "destination_status": running.get("status"), "ram": info.get("ram", {})}
     finally:
+        for session in (source, destination):
+            if session is not None:
+                session.close()
         if sniffer and sniffer.poll() is None:
             sniffer.kill()
             sniffer.wait()

@@ -45,14 +45,18 @@ class Qmp:
 
     def __init__(self, path, timeout=10.0):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(path)
         self.buffer = b""
         self.events = []
-        greeting = self._read()
-        if "QMP" not in greeting:
-            raise LabError(f"QMP at {path} did not greet: {greeting}")
-        self.execute("qmp_capabilities")
+        try:
+            self.sock.settimeout(timeout)
+            self.sock.connect(path)
+            greeting = self._read()
+            if "QMP" not in greeting:
+                raise LabError(f"QMP at {path} did not greet: {greeting}")
+            self.execute("qmp_capabilities")
+        except BaseException:
+            self.sock.close()  # a session that did not open leaves no socket behind (connect() retries)
+            raise
 
     def _read(self):
         while b"\n" not in self.buffer:

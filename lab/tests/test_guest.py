@@ -1,9 +1,11 @@
-"""Unit tests of the QEMU guest's build (pure parts) and of the QEMU command line. No root, no QEMU."""
+"""Unit tests of the QEMU guest's build (pure parts), of the QEMU command line and of reading its console. No root, no QEMU."""
 
 import gzip
+import os
+import tempfile
 import unittest
 
-from cloudroam_lab import guest, qemu
+from cloudroam_lab import guest, lab, qemu
 from cloudroam_lab.topology import LabError, LabSpec, controller_config
 
 
@@ -88,15 +90,8 @@ class QemuCommandTest(unittest.TestCase):
             LabSpec(3, 6, qemu_vms=5).validate()
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class ConsoleTest(unittest.TestCase):
     def test_the_last_oops_is_found_from_its_first_line(self):
-        import os
-        import tempfile
-        from cloudroam_lab import lab
         with tempfile.TemporaryDirectory() as rundir:
             self.assertEqual("", lab._oops(rundir))
             lines = ["[ 1.0] Linux version 6.1", "[ 2.0] BUG: kernel NULL pointer dereference, address: 0000000000000010",
@@ -109,3 +104,7 @@ class ConsoleTest(unittest.TestCase):
             self.assertEqual(12, len(oops))
             self.assertIn("general protection fault", oops[0])
             self.assertIn("udp_recvmsg", oops[1])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -112,6 +112,7 @@ final class FabricCore implements Timers {
             case FabricEvent.PhaseDone done -> flows.phaseDone(done.migration(), done.phase(), done.failure());
             case FabricEvent.SwitchReconnected reconnected -> flows.forget(reconnected.datapathId());
             case FabricEvent.Request<?> request -> throw new IllegalStateException("requests are the loop's");
+            case FabricEvent.Due due -> throw new IllegalStateException("delayed inputs are the loop's");
         }
     }
 

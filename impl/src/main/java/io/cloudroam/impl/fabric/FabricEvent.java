@@ -20,6 +20,7 @@ import io.cloudroam.impl.topology.LatencyProbes;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * Every input of the fabric's state, as its one thread takes them in ({@link FabricLoop}). Whatever
@@ -132,6 +133,17 @@ sealed interface FabricEvent {
      * @param datapathId the switch
      */
     record SwitchReconnected(long datapathId) implements FabricEvent {
+    }
+
+    /**
+     * An input that arrived after a delay ({@link FabricLoop#after}); it is taken only if its deadline
+     * was not cancelled meanwhile: a timer can fire, and queue its input, just before the
+     * verification it ends is decided by an input queued earlier.
+     *
+     * @param event the input
+     * @param cancelled whether its deadline was cancelled
+     */
+    record Due(FabricEvent event, BooleanSupplier cancelled) implements FabricEvent {
     }
 
     /**

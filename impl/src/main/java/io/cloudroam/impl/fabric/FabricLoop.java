@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -94,6 +95,10 @@ final class FabricLoop implements AutoCloseable {
                 try {
                     if (event instanceof FabricEvent.Request<?> request) {
                         answer(request);
+                    } else if (event instanceof FabricEvent.Due due) {
+                        if (!due.cancelled().getAsBoolean()) {
+                            handler.accept(due.event());
+                        }
                     } else {
                         handler.accept(event);
                     }
@@ -193,9 +198,14 @@ final class FabricLoop implements AutoCloseable {
      */
     Timers.Deadline after(final Duration delay, final FabricEvent event) {
         try {
-            final ScheduledFuture<?> scheduled = executor.schedule(() -> post(event), delay.toNanos(),
-                TimeUnit.NANOSECONDS);
-            return () -> scheduled.cancel(false);
+            // cancelling after the timer fired must still keep its input from the handler
+            final var cancelled = new AtomicBoolean();
+            final ScheduledFuture<?> scheduled = executor.schedule(
+                () -> post(new FabricEvent.Due(event, cancelled::get)), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> {
+                cancelled.set(true);
+                scheduled.cancel(false);
+            };
         } catch (RejectedExecutionException e) {
             LOG.debug("fabric closed: {} not scheduled", event, e);
             return () -> { };
