@@ -56,20 +56,21 @@ def main(argv=None):
         movers = [v for v in vms if (int(v["name"][2:]) - 1) % args.clouds == 0]  # c1's
         macs = {v["mac"] for v in movers}
         # baseline: one at a time, each awaited
-        singles, records_single, missed_single = [], [], 0
+        moves, records_single = [], []
         lab.flow_events_start()
         try:
             for v in movers:
                 move = move_timed(v, "c3")
+                moves.append(move)
                 if move["record"]:
                     records_single.append(_reconverged_ms(move["record"]))
-                    singles.append(move)
-                else:
-                    missed_single += 1
         finally:
             events = lab.flow_events_stop(with_events=True)["clouds"]
-        single_ms = [ms for move, ms in zip(singles, switch_clocks(events, singles))
-                     if ms is not None]
+        # every move's window ends where the next one starts, a missed one's too
+        singles = [move for move in moves if move["record"]]
+        missed_single = len(moves) - len(singles)
+        single_ms = [ms for move, ms in zip(moves, switch_clocks(events, moves))
+                     if move["record"] and ms is not None]
         storms = []
         at = "c3"
         for _ in range(args.rounds):
