@@ -45,6 +45,10 @@ CLOUDROAM_RPC = "cloudroam:locate-vm"
 # a start without RESTCONF this long, AAA's encryption service never started and nothing else
 # recognised, is the unexplained hang (a normal start logs that line within about a minute here)
 HANG_PATIENCE_S = 150
+# the same hang recognised sooner: cloudroam started (so the datastore is up), and AAA's encryption
+# service, which follows the datastore within a second or two in a normal start, still missing this
+# long after it (2026-12-02: three starts of four cold CI runs hung so, each cost HANG_PATIENCE_S)
+AAA_AFTER_CLOUDROAM_S = 45
 # how often one wait starts Karaf again before it gives up
 MAX_RESTARTS = 3
 STATE_FILE = ".cloudroam-supervisor.json"
@@ -54,6 +58,7 @@ SHARDS_DIR = os.path.join("state", "odl.cluster.server", "shards")
 KEEP_IN_SHARD = ("TermInfo.properties",)
 
 AAA_STARTED = "Encryption Service enabled"
+CLOUDROAM_STARTED = "cloudroam started on "
 SHARD = r"member-\d+-shard-[A-Za-z0-9_.-]+?-(?:config|operational)"
 JOURNAL_APPEND = re.compile(rf"(?P<shard>{SHARD}): Cannot append new entry - new index (?P<index>\d+) is not "
                             r"greater than the last index (?P<last>\d+)")
@@ -71,12 +76,15 @@ class KarafError(LabError):
 def findings(lines):
     """What lines of karaf.log say about a start: a dict with 'journal' (shard name -> the line
     that names it; '*' when a recovery failed and no line named its shard), 'downed' (the first
-    such line or None) and 'aaa' (how often AAA's encryption service started)."""
-    result = {"journal": {}, "downed": None, "aaa": 0}
+    such line or None), 'aaa' (how often AAA's encryption service started) and 'cloudroam' (how
+    often cloudroam started)."""
+    result = {"journal": {}, "downed": None, "aaa": 0, "cloudroam": 0}
     unnamed_failure = None
     for line in lines:
         if AAA_STARTED in line:
             result["aaa"] += 1
+        if CLOUDROAM_STARTED in line:
+            result["cloudroam"] += 1
         match = JOURNAL_APPEND.search(line)
         if match:
             # the replicated log's warning names the shard; the exception after it does not
@@ -316,6 +324,7 @@ class Supervision:
         self.started = time.monotonic()
         self.watch, ago = _last_start(home)
         self.since = self.started - ago  # when Karaf was started, for the hang's patience
+        self.cloudroam_seen = None  # when this supervision first saw cloudroam started since the start
         self.restarts = []
 
     def _again(self, reason, **details):
@@ -326,6 +335,7 @@ class Supervision:
         start(self.home, self.host, ports=())
         self.watch, _ = _last_start(self.home)
         self.since = time.monotonic()
+        self.cloudroam_seen = None
 
     def step(self):
         """Acts on what the log says since the (re)start: sets a member's broken journal aside and
@@ -361,13 +371,19 @@ class Supervision:
             return
         if not pids(home):
             raise KarafError(f"Karaf in {home} exited during start-up; log tail:\n{_log_tail(home)}")
-        if (time.monotonic() - self.since > HANG_PATIENCE_S and seen["aaa"] == 0
+        now = time.monotonic()
+        if seen["cloudroam"] and self.cloudroam_seen is None:
+            self.cloudroam_seen = now
+        waited = now - self.since
+        after_cloudroam = now - self.cloudroam_seen if self.cloudroam_seen is not None else 0
+        if (seen["aaa"] == 0 and (waited > HANG_PATIENCE_S or after_cloudroam > AAA_AFTER_CLOUDROAM_S)
                 and not any(r["reason"] == "hang" for r in self.restarts)):
             dump = _thread_dump(home)
             stop(home, grace=30)
-            _say(f"{home}: no RESTCONF {HANG_PATIENCE_S} s after the start and AAA's encryption service never "
-                 f"started (the hang of docs/cluster.md); thread dump {dump}; starting again once")
-            self._again("hang", thread_dump=dump)
+            _say(f"{home}: AAA's encryption service never started, {round(waited)} s after the start"
+                 + (f" and {round(after_cloudroam)} s after cloudroam started" if self.cloudroam_seen else "")
+                 + f" (the hang of docs/cluster.md); thread dump {dump}; starting again once")
+            self._again("hang", thread_dump=dump, after_cloudroam_s=round(after_cloudroam, 1))
 
     def result(self):
         return {"seconds": round(time.monotonic() - self.started, 1), "restarts": self.restarts}

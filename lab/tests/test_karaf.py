@@ -66,7 +66,7 @@ class FindingsTest(unittest.TestCase):
 
     def test_a_normal_start_says_nothing(self):
         seen = karaf.findings([AAA, OTHER_SHARD])
-        self.assertEqual({"journal": {}, "downed": None, "aaa": 1}, seen)
+        self.assertEqual({"journal": {}, "downed": None, "aaa": 1, "cloudroam": 0}, seen)
 
     def test_only_the_log_since_the_start_counts(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -178,6 +178,32 @@ class SupervisionTest(unittest.TestCase):
         self.log(DOWNED)
         member.step()
         self.assertEqual(["downed"], [r["reason"] for r in member.restarts])
+
+    def test_aaa_missing_long_after_cloudroam_started_is_the_hang_and_is_restarted_once(self):
+        karaf.start(self.home, ports=())
+        supervision = karaf.Supervision(self.home, member=False)
+        self.log("2026-12-02T04:34:28,333 | INFO  | x | CloudroamProvider | 57 - io.cloudroam.impl | cloudroam started on rest")
+        supervision.step()
+        self.assertEqual([], supervision.restarts)  # just started: AAA follows
+        supervision.cloudroam_seen -= karaf.AAA_AFTER_CLOUDROAM_S + 1
+        supervision.step()
+        self.assertEqual(["hang"], [r["reason"] for r in supervision.restarts])
+        self.assertTrue(karaf.pids(self.home))
+        self.log("... cloudroam started on rest")  # the new start: the clock starts again
+        supervision.step()
+        self.assertEqual(1, len(supervision.restarts))
+        supervision.cloudroam_seen -= karaf.AAA_AFTER_CLOUDROAM_S + 1
+        supervision.step()
+        self.assertEqual(1, len(supervision.restarts), "a hang is restarted once")
+
+    def test_aaa_started_is_no_hang(self):
+        karaf.start(self.home, ports=())
+        supervision = karaf.Supervision(self.home, member=False)
+        self.log("cloudroam started on rest", "OSGiEncryptionServiceConfigurator | Encryption Service enabled")
+        supervision.step()
+        supervision.cloudroam_seen -= karaf.AAA_AFTER_CLOUDROAM_S + 1
+        supervision.step()
+        self.assertEqual([], supervision.restarts)
 
     def test_a_home_whose_karaf_exited_is_an_error(self):
         karaf.start(self.home, ports=())
