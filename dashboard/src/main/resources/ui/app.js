@@ -42,6 +42,8 @@
     }
   }
 
+  function mtu(bytes) { return bytes === undefined ? '' : ', carries MTU ' + bytes; }
+
   function renderMap() {
     const clouds = doc.clouds.filter(c => filter.value === ''
       || (doc.networks.find(n => String(n.vni) === filter.value) || { clouds: [] }).clouds.includes(c.id));
@@ -66,7 +68,8 @@
         lineStyle: { color: COLORS[edge.state] || COLORS.unknown, width: 4, type: edge.state === 'down' ? 'dashed' : 'solid' },
         label: { show: true, formatter: label, fontSize: 11 },
         tooltip: { formatter: edge.a + ' ↔ ' + edge.b + ': ' + edge.state + '<br>' + edge.a + ' → ' + edge.b + ' '
-          + ms(edge.abLatencyMs) + '<br>' + edge.b + ' → ' + edge.a + ' ' + ms(edge.baLatencyMs) } });
+          + ms(edge.abLatencyMs) + mtu(edge.abOverlayMtu) + '<br>' + edge.b + ' → ' + edge.a + ' '
+          + ms(edge.baLatencyMs) + mtu(edge.baOverlayMtu) } });
     }
     const byCloud = new Map();
     for (const vm of doc.vms) {
@@ -158,7 +161,9 @@
   function renderNetworks() {
     const rows = doc.networks.map(n => el('tr', { 'data-vni': String(n.vni) },
       el('td', {}, n.vni), el('td', {}, n.name), el('td', {}, n.mode), el('td', {}, n.clouds.join(', ')),
-      el('td', {}, n.vms)));
+      el('td', {}, n.vms), el('td', { class: n.narrowTunnels && n.narrowTunnels.length ? 'warn' : '' },
+        n.mtu === undefined ? '–' : n.mtu + ' (' + n.mtuSource + ')'
+          + (n.narrowTunnels && n.narrowTunnels.length ? '; too narrow: ' + n.narrowTunnels.join(', ') : ''))));
     document.querySelector('#vni-table tbody').replaceChildren(...rows);
   }
 

@@ -16,6 +16,7 @@ import io.cloudroam.dashboard.Snapshot.Conflict;
 import io.cloudroam.dashboard.Snapshot.Link;
 import io.cloudroam.dashboard.Snapshot.Migration;
 import io.cloudroam.dashboard.Snapshot.Network;
+import io.cloudroam.dashboard.Snapshot.NetworkMtu;
 import io.cloudroam.dashboard.Snapshot.Route;
 import io.cloudroam.dashboard.Snapshot.Tunnel;
 import io.cloudroam.dashboard.Snapshot.Vm;
@@ -47,6 +48,7 @@ public final class DashboardModel {
     private final Map<Long, JsonArray> pathsByMigration = new HashMap<>();
     private List<Cloud> clouds = List.of();
     private List<Network> networks = List.of();
+    private List<NetworkMtu> networkMtus = List.of();
     private List<Tunnel> tunnels = List.of();
     private List<Link> links = List.of();
     private List<Route> routes = List.of();
@@ -74,6 +76,16 @@ public final class DashboardModel {
     public synchronized void config(final List<Cloud> newClouds, final List<Network> newNetworks) {
         clouds = List.copyOf(newClouds);
         networks = List.copyOf(newNetworks);
+        version++;
+    }
+
+    /**
+     * Replaces the networks' MTUs in force.
+     *
+     * @param newMtus one per configured network
+     */
+    public synchronized void networkMtus(final List<NetworkMtu> newMtus) {
+        networkMtus = List.copyOf(newMtus);
         version++;
     }
 
@@ -184,6 +196,11 @@ public final class DashboardModel {
             obj.addProperty("mode", network.mode());
             obj.add("clouds", strings(network.clouds()));
             obj.addProperty("vms", vms.stream().filter(vm -> vm.vni() == network.vni()).count());
+            networkMtus.stream().filter(mtu -> mtu.vni() == network.vni()).findFirst().ifPresent(mtu -> {
+                obj.addProperty("mtu", mtu.mtu());
+                obj.addProperty("mtuSource", mtu.source());
+                obj.add("narrowTunnels", strings(mtu.narrow()));
+            });
             networkArray.add(obj);
         }
         doc.add("networks", networkArray);
@@ -232,6 +249,9 @@ public final class DashboardModel {
         for (var tunnel : tunnels) {
             final var edge = edge(byPair, tunnel.cloud(), tunnel.remoteCloud());
             edge.addProperty(side(edge, tunnel.cloud()) + "State", tunnel.state());
+            if (tunnel.overlayMtu() > 0) {
+                edge.addProperty(side(edge, tunnel.cloud()) + "OverlayMtu", tunnel.overlayMtu());
+            }
         }
         for (var link : links) {
             final var edge = edge(byPair, link.cloud(), link.remoteCloud());

@@ -13,6 +13,7 @@ import io.cloudroam.dashboard.Snapshot.Conflict;
 import io.cloudroam.dashboard.Snapshot.Link;
 import io.cloudroam.dashboard.Snapshot.Migration;
 import io.cloudroam.dashboard.Snapshot.Network;
+import io.cloudroam.dashboard.Snapshot.NetworkMtu;
 import io.cloudroam.dashboard.Snapshot.Route;
 import io.cloudroam.dashboard.Snapshot.Tunnel;
 import io.cloudroam.dashboard.Snapshot.Vm;
@@ -36,6 +37,7 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Locat
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Migrations;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.OverlayRouting;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Tunnels;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VirtualNetworkMtus;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocations;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.VirtualNetwork;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IpAddress;
@@ -66,7 +68,15 @@ final class DatastoreFeed implements AutoCloseable {
             listen(broker, LogicalDatastoreType.OPERATIONAL, root(Tunnels.class), data -> model.tunnels(
                 values(data == null ? null : data.getTunnel()).stream().map(tunnel -> new Tunnel(
                     tunnel.requireCloud().getValue(), tunnel.requireRemoteCloud().getValue(),
-                    tunnel.getPortName() == null ? "" : tunnel.getPortName(), name(tunnel.getState(), "unknown")))
+                    tunnel.getPortName() == null ? "" : tunnel.getPortName(), name(tunnel.getState(), "unknown"),
+                    tunnel.getOverlayMtu() == null ? 0 : tunnel.getOverlayMtu().intValue()))
+                    .toList()), hub),
+            listen(broker, LogicalDatastoreType.OPERATIONAL, root(VirtualNetworkMtus.class), data -> model.networkMtus(
+                values(data == null ? null : data.getVirtualNetwork()).stream().map(network -> new NetworkMtu(
+                    network.requireVni().getValue().longValue(),
+                    network.getMtu() == null ? 0 : network.getMtu().intValue(), name(network.getSource(), "default"),
+                    values(network.getNarrowTunnel()).stream().map(narrow -> narrow.requireCloud().getValue()
+                        + "→" + narrow.requireRemoteCloud().getValue() + " " + narrow.getOverlayMtu()).toList()))
                     .toList()), hub),
             listen(broker, LogicalDatastoreType.OPERATIONAL, root(OverlayRouting.class), data -> model.routing(
                 values(data == null ? null : data.getLink()).stream().map(link -> new Link(

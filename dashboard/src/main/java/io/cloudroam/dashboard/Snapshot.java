@@ -53,8 +53,37 @@ public final class Snapshot {
      * @param remoteCloud the other end
      * @param portName the OVS port
      * @param state up, down or unknown
+     * @param overlayMtu the largest VM IP packet it carries, 0 until measured
      */
-    public record Tunnel(String cloud, String remoteCloud, String portName, String state) {
+    public record Tunnel(String cloud, String remoteCloud, String portName, String state, int overlayMtu) {
+        /**
+         * A tunnel whose path MTU is not measured.
+         *
+         * @param cloud the cloud holding the port
+         * @param remoteCloud the other end
+         * @param portName the OVS port
+         * @param state up, down or unknown
+         */
+        public Tunnel(final String cloud, final String remoteCloud, final String portName, final String state) {
+            this(cloud, remoteCloud, portName, state, 0);
+        }
+    }
+
+    /**
+     * A virtual network's MTU in force (operational /virtual-network-mtus).
+     *
+     * @param vni the network
+     * @param mtu what its VMs should use
+     * @param source configured, derived or default
+     * @param narrow the tunnels that carry less, as "from→to overlay-mtu"
+     */
+    public record NetworkMtu(long vni, int mtu, String source, List<String> narrow) {
+        /**
+         * Freezes the list.
+         */
+        public NetworkMtu {
+            narrow = List.copyOf(narrow);
+        }
     }
 
     /**

@@ -23,6 +23,7 @@ import io.cloudroam.impl.migration.MigrationRecord;
 import io.cloudroam.impl.southbound.PacketInListener;
 import io.cloudroam.impl.southbound.PacketInRelay;
 import io.cloudroam.impl.southbound.SwitchReconciler;
+import io.cloudroam.impl.topology.NetworkMtus;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -96,7 +97,11 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
             @Reference final ReconciliationManager reconciliation,
             @Reference final ClusterSingletonServiceProvider singletons) {
         member = System.getProperty("karaf.name", "root");
-        cohortRegistration = ConfigCohort.register(domBroker, codec);
+        cohortRegistration = ConfigCohort.register(domBroker, codec, (before, after) -> {
+            // the member where cloudroam is active measured the paths; a standby's cohort has nothing to add
+            final var here = active;
+            return here != null ? here.fabric().mtuRefusals(before, after) : List.of();
+        });
         reconciler = new SwitchReconciler(dataBroker, rpcService);
         reconcilerRegistration = reconciliation.registerService(reconciler);
         relay = new PacketInRelay(rpcService, dataBroker);
@@ -217,6 +222,12 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     public List<TunnelState> tunnels() {
         final var here = active;
         return here != null ? here.fabric().tunnels() : List.of();
+    }
+
+    @Override
+    public List<NetworkMtus.Network> networkMtus() {
+        final var here = active;
+        return here != null ? here.fabric().networkMtus() : List.of();
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.migration.ConflictRecord;
 import io.cloudroam.impl.migration.MigrationRecord;
+import io.cloudroam.impl.topology.NetworkMtus;
 import java.util.List;
 import java.util.Map;
 
@@ -66,6 +67,13 @@ public interface CloudroamState {
      * @return the tunnels
      */
     List<TunnelState> tunnels();
+
+    /**
+     * Each virtual network's MTU and the tunnels too narrow for it.
+     *
+     * @return by VNI
+     */
+    List<NetworkMtus.Network> networkMtus();
 
     /**
      * The flows cloudroam has sent to a switch (its desired state there).

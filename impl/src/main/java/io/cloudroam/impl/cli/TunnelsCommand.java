@@ -8,6 +8,7 @@
 package io.cloudroam.impl.cli;
 
 import io.cloudroam.impl.CloudroamState;
+import io.cloudroam.impl.fabric.TunnelState;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -19,7 +20,8 @@ import org.apache.karaf.shell.api.console.Session;
  * {@code cloudroam:tunnels}: the VXLAN ports cloudroam created and their state.
  */
 @Service
-@Command(scope = "cloudroam", name = "tunnels", description = "Lists the tunnels between clouds and their state")
+@Command(scope = "cloudroam", name = "tunnels",
+    description = "Lists the tunnels between clouds, their state and path MTU")
 public final class TunnelsCommand implements Action {
     @Reference
     private CloudroamState state;
@@ -32,10 +34,20 @@ public final class TunnelsCommand implements Action {
         final List<List<?>> rows = state.tunnels().stream()
             .<List<?>>map(tunnel -> List.of(tunnel.cloud(), tunnel.remoteCloud(), tunnel.portName(),
                 tunnel.ofport().map(String::valueOf).orElse("-"), tunnel.remoteIp(), tunnel.state(),
-                tunnel.bfdState().isEmpty() ? "-" : tunnel.bfdState()))
+                tunnel.bfdState().isEmpty() ? "-" : tunnel.bfdState(), pathMtu(tunnel),
+                tunnel.overlayMtu() > 0 ? String.valueOf(tunnel.overlayMtu()) : "-"))
             .toList();
         Tables.print(session.getConsole(), List.of("Cloud", "Remote", "Port", "OF port", "Remote IP", "State",
-            "BFD"), rows, "no tunnels");
+            "BFD", "Path MTU", "Overlay MTU"), rows, "no tunnels");
         return null;
+    }
+
+    private static String pathMtu(final TunnelState tunnel) {
+        final var estimate = tunnel.pathMtu();
+        return switch (estimate.state()) {
+            case UNKNOWN -> "-";
+            case SEARCHING -> estimate.known() ? ">= " + estimate.pathMtu() + " (searching)" : "searching";
+            case MEASURED -> String.valueOf(estimate.pathMtu());
+        };
     }
 }

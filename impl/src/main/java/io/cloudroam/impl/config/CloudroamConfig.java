@@ -31,6 +31,10 @@ import java.util.TreeSet;
 public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Integer, VirtualNetworkSpec> networks,
         List<PortBindingSpec> bindings, FlowProgramming flowProgramming, Duration locationIdleTimeout,
         Mobility mobility, Routing routing) {
+    /** The smallest MTU a virtual network may have (the IPv4 minimum datagram every host accepts). */
+    public static final int MTU_MIN = 576;
+    /** The largest MTU a virtual network may have (jumbo frames). */
+    public static final int MTU_MAX = 9000;
     /** The configuration before anything is configured. */
     public static final CloudroamConfig EMPTY = new CloudroamConfig(new TreeMap<>(), new TreeMap<>(), List.of(),
         FlowProgramming.DATASTORE, Duration.ZERO, Mobility.DEFAULT, Routing.DEFAULT);
@@ -201,6 +205,10 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
                 if (!clouds.containsKey(cloud)) {
                     problems.add("virtual-network " + network.vni() + ": unknown cloud '" + cloud + "'");
                 }
+            }
+            if (network.mtu() != 0 && (network.mtu() < MTU_MIN || network.mtu() > MTU_MAX)) {
+                problems.add("virtual-network " + network.vni() + ": mtu " + network.mtu() + " is outside "
+                    + MTU_MIN + ".." + MTU_MAX);
             }
         }
         for (var binding : bindings) {

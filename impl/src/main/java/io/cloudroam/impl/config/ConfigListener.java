@@ -100,7 +100,7 @@ public final class ConfigListener implements DataListener<Cloudroam> {
                 case Triangle -> VirtualNetworkSpec.Mode.TRIANGLE;
                 case Reactive -> VirtualNetworkSpec.Mode.REACTIVE;
                 case Optimal -> VirtualNetworkSpec.Mode.OPTIMAL;
-            });
+            }, network.getMtu() == null ? 0 : network.getMtu().intValue());
     }
 
     private static CloudroamConfig.Mobility toMobility(final @Nullable Mobility mobility) {

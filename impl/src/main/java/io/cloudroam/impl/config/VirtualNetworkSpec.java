@@ -18,8 +18,9 @@ import java.util.List;
  * @param name human-readable name, may be empty
  * @param clouds clouds it spans
  * @param mode how traffic reaches VMs that migrated
+ * @param mtu the configured MTU of its VMs, 0 when it is derived from the tunnels
  */
-public record VirtualNetworkSpec(int vni, String name, List<String> clouds, Mode mode) {
+public record VirtualNetworkSpec(int vni, String name, List<String> clouds, Mode mode, int mtu) {
     /**
      * How traffic reaches VMs that migrated.
      */
@@ -39,6 +40,18 @@ public record VirtualNetworkSpec(int vni, String name, List<String> clouds, Mode
         requireNonNull(name, "name");
         clouds = List.copyOf(clouds);
         requireNonNull(mode, "mode");
+    }
+
+    /**
+     * A virtual network whose MTU is derived from its tunnels.
+     *
+     * @param vni the VNI
+     * @param name its name
+     * @param clouds the clouds it lists
+     * @param mode how traffic reaches VMs that migrated
+     */
+    public VirtualNetworkSpec(final int vni, final String name, final List<String> clouds, final Mode mode) {
+        this(vni, name, clouds, mode, 0);
     }
 
     /**

@@ -22,6 +22,7 @@ import io.cloudroam.impl.migration.ConflictRecord;
 import io.cloudroam.impl.migration.MigrationRecord;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
+import io.cloudroam.impl.topology.NetworkMtus;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -168,6 +169,29 @@ public final class Fabric implements AutoCloseable {
      */
     public List<TunnelState> tunnels() {
         return loop.ask("the tunnels", () -> core.overlay().tunnels(), PATIENCE);
+    }
+
+    /**
+     * Each virtual network's MTU and the tunnels too narrow for it.
+     *
+     * @return by VNI
+     * @throws FabricUnavailableException when the fabric does not answer
+     */
+    public List<NetworkMtus.Network> networkMtus() {
+        return loop.ask("the networks' MTUs", core::networkMtus, PATIENCE);
+    }
+
+    /**
+     * A network whose MTU a change sets larger than a measured tunnel of it carries (read without
+     * waiting for the fabric's thread: a commit check must not block).
+     *
+     * @param before the configuration in force
+     * @param after the one being committed
+     * @return the problems, one sentence each
+     */
+    public List<String> mtuRefusals(final CloudroamConfig before, final CloudroamConfig after) {
+        final var view = core.mtuView();
+        return NetworkMtus.refusals(before, after, view.estimates(), view.routes());
     }
 
     /**

@@ -17,8 +17,13 @@ import io.cloudroam.impl.location.VmKey;
 import io.cloudroam.impl.migration.AddressClaims;
 import io.cloudroam.impl.migration.MigrationHistory;
 import io.cloudroam.impl.migration.Timers;
+import io.cloudroam.impl.topology.LatencyProbes;
+import io.cloudroam.impl.topology.NetworkMtus;
+import io.cloudroam.impl.topology.NextHops;
+import io.cloudroam.impl.topology.PathMtu;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.Function;
@@ -42,8 +47,21 @@ final class FabricCore implements Timers {
     private final FlowSync flows;
     private final Mobility mobility;
     private final MigrationHistory history;
+    private final StatePublisher publisher;
     private Deadline probing;
     private Duration probeInterval = Duration.ZERO;
+    private List<NetworkMtus.Network> networkMtus = List.of();
+    /** What the commit check of a virtual network's MTU reads, from any thread. */
+    private volatile MtuView mtuView = new MtuView(Map.of(), NextHops.DIRECT);
+
+    /**
+     * The measured paths and the routes over them, as of the last change.
+     *
+     * @param estimates path MTU estimates by direction
+     * @param routes the routes in force
+     */
+    record MtuView(Map<LatencyProbes.Link, PathMtu.Estimate> estimates, NextHops routes) {
+    }
 
     /**
      * The parts, wired.
@@ -54,8 +72,9 @@ final class FabricCore implements Timers {
     FabricCore(final FabricLoop loop, final Parts parts) {
         this.loop = loop;
         this.table = parts.table();
-        overlay = new Overlay(parts.sessions(), parts.publisher(), loop::post, parts.clock());
         routing = new Routing(parts.sender(), parts.publisher(), parts.token(), parts.nanos());
+        overlay = new Overlay(parts.sessions(), parts.publisher(), loop::post, parts.clock(), routing::pathMtu);
+        publisher = parts.publisher();
         history = new MigrationHistory(parts.publisher());
         final var holder = new Mobility[1];
         flows = new FlowSync(parts.programmers(), parts.engine(), () -> inputs(holder[0]), loop::post, history,
@@ -103,6 +122,7 @@ final class FabricCore implements Timers {
                 if (routing.probeAnswered(answered.probe(), answered.cloud(), answered.arrivalNanos())) {
                     reroute();
                 }
+                pathMtusChanged();
             }
             case FabricEvent.MoveDeadline deadline -> mobility.moveDeadline(deadline.vm());
             case FabricEvent.ClaimDeadline deadline -> mobility.claimDeadline(deadline.claimed());
@@ -130,6 +150,8 @@ final class FabricCore implements Timers {
         flows.retain(overlay.configuredSwitches());
         routing.refresh(overlay.config(), overlay.ports());
         flows.dirty().all();
+        overlay.publishTunnels(); // the encapsulation, and so each tunnel's overlay MTU, follows the endpoints
+        refreshMtus();
     }
 
     private void view(final FabricEvent.ViewArrived arrived) {
@@ -148,11 +170,59 @@ final class FabricCore implements Timers {
         });
     }
 
-    /** The next hops again: when they change, every VM's flows may. */
+    /** The next hops again: when they change, every VM's flows may, and the tunnels each network crosses. */
     private void reroute() {
         if (routing.refresh(overlay.config(), overlay.ports())) {
             flows.dirty().all();
+            refreshMtus();
         }
+    }
+
+    /** When path MTU discovery learned something: the tunnels and the networks' MTUs again. */
+    private void pathMtusChanged() {
+        if (routing.pathMtuChanged()) {
+            overlay.publishTunnels();
+            refreshMtus();
+        }
+    }
+
+    /** Each network's MTU and the tunnels too narrow for it; publishes what changed. */
+    private void refreshMtus() {
+        final var estimates = routing.pathMtus();
+        final var routes = routing.nextHops();
+        mtuView = new MtuView(Map.copyOf(estimates), routes);
+        final var now = NetworkMtus.compute(overlay.config(), estimates, routes);
+        if (now.equals(networkMtus)) {
+            return;
+        }
+        final var problems = NetworkMtus.problems(networkMtus, now);
+        for (var before : networkMtus) {
+            now.stream().filter(after -> after.vni() == before.vni() && after.mtu() != before.mtu()).findFirst()
+                .ifPresent(after -> LOG.warn("Virtual network {}: MTU {} ({}), was {}: its VMs need the new MTU",
+                    after.vni(), after.mtu(), after.source(), before.mtu()));
+        }
+        for (var problem : problems) {
+            if (problem.resolved()) {
+                LOG.info("Virtual network {}: tunnel {} -> {} carries its MTU {} again", problem.vni(),
+                    problem.narrow().from(), problem.narrow().to(), problem.mtu());
+            } else {
+                LOG.warn("Virtual network {}: tunnel {} -> {} carries {} bytes, less than its MTU {}: full-size "
+                    + "packets on it are lost", problem.vni(), problem.narrow().from(), problem.narrow().to(),
+                    problem.narrow().overlayMtu(), problem.mtu());
+            }
+        }
+        networkMtus = now;
+        publisher.networkMtus(now, problems);
+    }
+
+    /** Each network's MTU state, as last published. */
+    List<NetworkMtus.Network> networkMtus() {
+        return networkMtus;
+    }
+
+    /** The measured paths and routes the commit check of an MTU reads; from any thread. */
+    MtuView mtuView() {
+        return mtuView;
     }
 
     private void scheduleProbes(final Duration interval) {
@@ -175,6 +245,7 @@ final class FabricCore implements Timers {
     void probeRound() {
         routing.probeRound(overlay.config(), overlay.views(), overlay.ports());
         reroute();
+        pathMtusChanged();
     }
 
     /**

@@ -12,7 +12,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.ovsdb.SwitchView;
+import io.cloudroam.impl.topology.Encapsulation;
 import io.cloudroam.impl.topology.LatencyProbes;
+import io.cloudroam.impl.topology.PathMtu;
 import io.cloudroam.impl.topology.Routes;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the latency probe rounds over every tunnel and feeds what comes back into the routes.
+ * Sends the latency probe rounds over every tunnel and feeds what comes back into the routes; the
+ * path MTU probes ride along with each round.
  * Confined to the fabric thread, except {@link #parse}.
  */
 final class LatencyMonitor {
@@ -51,6 +54,7 @@ final class LatencyMonitor {
     private final PacketSender sender;
     private final Routes routes;
     private final LatencyProbes probes;
+    private final PathMtu pathMtu = new PathMtu();
     private final LongSupplier nanos;
 
     LatencyMonitor(final PacketSender sender, final Routes routes, final long token, final LongSupplier nanos) {
@@ -100,12 +104,18 @@ final class LatencyMonitor {
                 changed = true;
             }
         }
-        probes.nextRound();
+        final long round = probes.nextRound();
         for (var port : ports) {
             sender.inject(port.datapathId(), port.port(),
                 probes.frame(LatencyProbes.Kind.LOOP, port.cloud(), port.remote(), nanos.getAsLong()));
             sender.send(port.datapathId(), port.port(),
                 probes.frame(LatencyProbes.Kind.CROSS, port.cloud(), port.remote(), nanos.getAsLong()));
+            final int encapsulation = Encapsulation.of(config, port.cloud()).outer();
+            for (var size : pathMtu.sizes(new LatencyProbes.Link(port.cloud(), port.remote()), round,
+                    nanos.getAsLong())) {
+                sender.send(port.datapathId(), port.port(),
+                    probes.mtuFrame(port.cloud(), port.remote(), size, encapsulation, nanos.getAsLong()));
+            }
         }
         return changed;
     }
@@ -132,6 +142,14 @@ final class LatencyMonitor {
         if (!(probe.kind() == LatencyProbes.Kind.LOOP ? probe.from() : probe.to()).equals(cloud)) {
             LOG.debug("probe {} came back at {}: ignored", probe, cloud);
             return false;
+        }
+        final var link = new LatencyProbes.Link(probe.from(), probe.to());
+        if (probe.kind() == LatencyProbes.Kind.MTU) {
+            pathMtu.arrived(link, probe.size());
+            return false;
+        }
+        if (probe.kind() == LatencyProbes.Kind.CROSS) {
+            pathMtu.alive(link, probe.round());
         }
         LOG.debug("probe {} {} -> {} round {}: {} us", probe.kind(), probe.from(), probe.to(), probe.round(),
             (arrivalNanos - probe.sentNanos()) / 1000);
@@ -162,12 +180,41 @@ final class LatencyMonitor {
     }
 
     /**
+     * What path MTU discovery knows of a direction.
+     *
+     * @param link the direction
+     * @return the estimate
+     */
+    PathMtu.Estimate pathMtu(final LatencyProbes.Link link) {
+        return pathMtu.estimate(link);
+    }
+
+    /**
+     * Every direction's path MTU estimate.
+     *
+     * @return by direction
+     */
+    Map<LatencyProbes.Link, PathMtu.Estimate> pathMtus() {
+        return pathMtu.estimates();
+    }
+
+    /**
+     * Whether a path MTU estimate changed since the last call.
+     *
+     * @return true once per change
+     */
+    boolean pathMtuChanged() {
+        return pathMtu.takeChanged();
+    }
+
+    /**
      * Forgets a cloud's probe state.
      *
      * @param cloud the cloud
      */
     void forget(final String cloud) {
         probes.forget(cloud);
+        pathMtu.forget(cloud);
         routes.forget(cloud);
     }
 }

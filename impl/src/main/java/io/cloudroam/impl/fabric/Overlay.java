@@ -19,6 +19,9 @@ import io.cloudroam.impl.migration.Announcement;
 import io.cloudroam.impl.migration.PortEvidence;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
+import io.cloudroam.impl.topology.LatencyProbes;
+import io.cloudroam.impl.topology.NetworkMtus;
+import io.cloudroam.impl.topology.PathMtu;
 import io.cloudroam.impl.tunnel.TunnelPlanner;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,10 +90,12 @@ final class Overlay {
     private final Map<Long, BridgePorts> ports = new HashMap<>();
     private final PluggedPorts plugged = new PluggedPorts();
     private final Clock clock;
+    private final Function<LatencyProbes.Link, PathMtu.Estimate> pathMtus;
     private volatile Lookup lookup = Lookup.EMPTY;
 
     Overlay(final Fabric.SessionFactory sessions, final StatePublisher publisher, final Consumer<FabricEvent> post,
-            final Clock clock) {
+            final Clock clock, final Function<LatencyProbes.Link, PathMtu.Estimate> pathMtus) {
+        this.pathMtus = requireNonNull(pathMtus);
         this.sessions = requireNonNull(sessions);
         this.publisher = requireNonNull(publisher);
         this.post = requireNonNull(post);
@@ -273,7 +279,19 @@ final class Overlay {
     }
 
     private void publishTunnels(final String cloud) {
-        publisher.tunnels(cloud, tunnelStates(cloud, views.getOrDefault(cloud, SwitchView.EMPTY)).toList());
+        publisher.tunnels(cloud, tunnelStates(cloud, views.getOrDefault(cloud, SwitchView.EMPTY))
+            .map(this::measured).toList());
+    }
+
+    /** Publishes every cloud's tunnels again (what path MTU discovery knows of them changed). */
+    void publishTunnels() {
+        views.keySet().stream().sorted().forEach(this::publishTunnels);
+    }
+
+    private TunnelState measured(final TunnelState tunnel) {
+        final var link = new LatencyProbes.Link(tunnel.cloud(), tunnel.remoteCloud());
+        final var estimate = pathMtus.apply(link);
+        return tunnel.withPathMtu(estimate, NetworkMtus.overlayMtu(config, link, estimate));
     }
 
     /** The tunnel ports of one cloud's switch view, with their state. */
@@ -286,7 +304,7 @@ final class Overlay {
     /** Every tunnel port cloudroam created, by cloud then remote cloud. */
     List<TunnelState> tunnels() {
         return views.entrySet().stream().sorted(Map.Entry.comparingByKey())
-            .flatMap(view -> tunnelStates(view.getKey(), view.getValue())
+            .flatMap(view -> tunnelStates(view.getKey(), view.getValue()).map(this::measured)
                 .sorted(Comparator.comparing(TunnelState::remoteCloud)))
             .toList();
     }

@@ -14,6 +14,7 @@ import io.cloudroam.impl.flow.BridgePorts;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.topology.LatencyProbes;
 import io.cloudroam.impl.topology.NextHops;
+import io.cloudroam.impl.topology.PathMtu;
 import io.cloudroam.impl.topology.Routes;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -164,6 +165,34 @@ final class Routing {
         final var links = links(config, ports);
         publisher.routing(routes.links(links), routes.paths(links));
         latency.round(config, views); // a link silent for probe-loss rounds is avoided: refresh() follows
+    }
+
+    /**
+     * What path MTU discovery knows of a direction.
+     *
+     * @param link the direction
+     * @return the estimate
+     */
+    PathMtu.Estimate pathMtu(final LatencyProbes.Link link) {
+        return latency.pathMtu(link);
+    }
+
+    /**
+     * Every direction's path MTU estimate.
+     *
+     * @return by direction
+     */
+    Map<LatencyProbes.Link, PathMtu.Estimate> pathMtus() {
+        return latency.pathMtus();
+    }
+
+    /**
+     * Whether a path MTU estimate changed since the last call.
+     *
+     * @return true once per change
+     */
+    boolean pathMtuChanged() {
+        return latency.pathMtuChanged();
     }
 
     /**

@@ -9,6 +9,7 @@ package io.cloudroam.impl.fabric;
 
 import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.migration.MigrationEvents;
+import io.cloudroam.impl.topology.NetworkMtus;
 import io.cloudroam.impl.topology.Routes;
 import java.util.Collection;
 import java.util.List;
@@ -48,4 +49,14 @@ public interface StatePublisher extends MigrationEvents {
      * @param paths for each destination cloud, how each other cloud reaches it
      */
     void routing(List<Routes.LinkState> links, Map<String, Map<String, Routes.Hop>> paths);
+
+    /**
+     * Each virtual network's MTU and the tunnels too narrow for it, whenever that changes.
+     *
+     * @param networks every configured network
+     * @param problems tunnels that became too narrow for a network, or no longer are
+     */
+    default void networkMtus(final List<NetworkMtus.Network> networks, final List<NetworkMtus.Problem> problems) {
+        // a publisher without a place for them (a test's) ignores them
+    }
 }

@@ -8,6 +8,7 @@
 package io.cloudroam.impl.fabric;
 
 import io.cloudroam.impl.ovsdb.SwitchView;
+import io.cloudroam.impl.topology.PathMtu;
 import java.util.Optional;
 
 /**
@@ -20,9 +21,22 @@ import java.util.Optional;
  * @param remoteIp remote tunnel endpoint
  * @param state "up", "down" or "unknown"
  * @param bfdState BFD state as reported, or empty
+ * @param pathMtu what path MTU discovery knows of the direction cloud to remote cloud
+ * @param overlayMtu the largest VM IP packet it carries, 0 until measured
  */
 public record TunnelState(String cloud, String remoteCloud, String portName, Optional<Long> ofport, String remoteIp,
-        String state, String bfdState) {
+        String state, String bfdState, PathMtu.Estimate pathMtu, int overlayMtu) {
+    /**
+     * The same tunnel with what path MTU discovery knows of it.
+     *
+     * @param estimate the estimate
+     * @param overlay the overlay MTU that gives
+     * @return the tunnel state
+     */
+    public TunnelState withPathMtu(final PathMtu.Estimate estimate, final int overlay) {
+        return new TunnelState(cloud, remoteCloud, portName, ofport, remoteIp, state, bfdState, estimate, overlay);
+    }
+
     /**
      * Reads one from an interface of a cloud's view.
      *
@@ -41,6 +55,6 @@ public record TunnelState(String cloud, String remoteCloud, String portName, Opt
             state = "unknown";
         }
         return new TunnelState(cloud, iface.remoteCloud().orElseThrow(), iface.name(), iface.usablePort(),
-            iface.options().getOrDefault("remote_ip", ""), state, bfd);
+            iface.options().getOrDefault("remote_ip", ""), state, bfd, PathMtu.Estimate.UNKNOWN, 0);
     }
 }

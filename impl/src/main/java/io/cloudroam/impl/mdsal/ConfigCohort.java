@@ -12,7 +12,10 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.util.concurrent.FluentFuture;
 import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.ConfigListener;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.opendaylight.mdsal.common.api.DataValidationFailedException;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
@@ -35,17 +38,21 @@ import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
 /**
  * Takes part in every commit that touches {@code /cloudroam} in the configuration datastore and
  * vetoes one whose result is inconsistent (unknown cloud or virtual network, endpoint or switch
- * used twice): the commit fails with every problem in its message, and nothing of it is stored.
+ * used twice, an MTU outside its range or larger than a measured tunnel of the network carries):
+ * the commit fails with every problem in its message, and nothing of it is stored.
  * RESTCONF turns the veto into a {@code 400 invalid-value} reply whose message lists the problems.
  */
 public final class ConfigCohort implements DOMDataTreeCommitCohort {
     private final BindingNormalizedNodeSerializer codec;
     private final Function<Cloudroam, CloudroamConfig> convert;
+    private final BiFunction<CloudroamConfig, CloudroamConfig, List<String>> measured;
 
     private ConfigCohort(final BindingNormalizedNodeSerializer codec,
-            final Function<Cloudroam, CloudroamConfig> convert) {
+            final Function<Cloudroam, CloudroamConfig> convert,
+            final BiFunction<CloudroamConfig, CloudroamConfig, List<String>> measured) {
         this.codec = requireNonNull(codec);
         this.convert = requireNonNull(convert);
+        this.measured = requireNonNull(measured);
     }
 
     /**
@@ -53,16 +60,19 @@ public final class ConfigCohort implements DOMDataTreeCommitCohort {
      *
      * @param broker the DOM data broker, which must support commit cohorts
      * @param codec converts the candidate data to bindings
+     * @param measured what the network measured says against a change (the configuration before, the
+     *        one being committed): problems, one sentence each
      * @return the registration
      * @throws IllegalStateException when the broker does not support commit cohorts
      */
-    public static Registration register(final DOMDataBroker broker, final BindingNormalizedNodeSerializer codec) {
+    public static Registration register(final DOMDataBroker broker, final BindingNormalizedNodeSerializer codec,
+            final BiFunction<CloudroamConfig, CloudroamConfig, List<String>> measured) {
         final var cohorts = broker.extension(DOMDataBroker.CommitCohortExtension.class);
         if (cohorts == null) {
             throw new IllegalStateException("the data broker does not accept commit cohorts");
         }
         return cohorts.registerCommitCohort(DOMDataTreeIdentifier.of(LogicalDatastoreType.CONFIGURATION,
-            YangInstanceIdentifier.of(Cloudroam.QNAME)), new ConfigCohort(codec, ConfigListener::toConfig));
+            YangInstanceIdentifier.of(Cloudroam.QNAME)), new ConfigCohort(codec, ConfigListener::toConfig, measured));
     }
 
     @Override
@@ -78,7 +88,11 @@ public final class ConfigCohort implements DOMDataTreeCommitCohort {
             if (binding == null || !(binding.getValue() instanceof Cloudroam cloudroam)) {
                 continue;
             }
-            final var problems = convert.apply(cloudroam).problems();
+            final var config = convert.apply(cloudroam);
+            final var problems = new ArrayList<>(config.problems());
+            if (problems.isEmpty()) {
+                problems.addAll(measured.apply(before(candidate, path), config));
+            }
             if (!problems.isEmpty()) {
                 final var message = "invalid cloudroam configuration: " + String.join("; ", problems);
                 // RESTCONF looks for a NetconfDocumentedException among the causes of a failed commit
@@ -89,5 +103,12 @@ public final class ConfigCohort implements DOMDataTreeCommitCohort {
             }
         }
         return PostCanCommitStep.NOOP_SUCCESSFUL_FUTURE;
+    }
+
+    private CloudroamConfig before(final DOMDataTreeCandidate candidate, final YangInstanceIdentifier path) {
+        final var before = candidate.getRootNode().dataBefore();
+        final var binding = before == null ? null : codec.fromNormalizedNode(path, before);
+        return binding != null && binding.getValue() instanceof Cloudroam cloudroam ? convert.apply(cloudroam)
+            : CloudroamConfig.EMPTY;
     }
 }

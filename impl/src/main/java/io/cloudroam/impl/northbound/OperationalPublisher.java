@@ -16,6 +16,7 @@ import io.cloudroam.impl.mdsal.ChainedWriter;
 import io.cloudroam.impl.migration.ConflictRecord;
 import io.cloudroam.impl.migration.MigrationRecord;
 import io.cloudroam.impl.migration.PortEvidence;
+import io.cloudroam.impl.topology.NetworkMtus;
 import io.cloudroam.impl.topology.Routes;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,11 +40,14 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Locat
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflicts;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Migrations;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.MobilityTrigger;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.MtuProblemBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.OverlayRouting;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.OverlayRoutingBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.TunnelStateChanged;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.TunnelStateChangedBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Tunnels;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VirtualNetworkMtus;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VirtualNetworkMtusBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmFlappingBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocationFields;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocations;
@@ -62,6 +66,9 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.overl
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.Tunnel;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.TunnelBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.tunnels.TunnelKey;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.virtual.network.mtus.VirtualNetwork;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.virtual.network.mtus.VirtualNetworkBuilder;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.virtual.network.mtus.virtual.network.NarrowTunnelBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.vm.locations.VmLocation;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.vm.locations.VmLocationBuilder;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IpAddress;
@@ -70,6 +77,7 @@ import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.MacAddress;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 import org.opendaylight.yangtools.binding.util.BindingMap;
+import org.opendaylight.yangtools.yang.common.Uint16;
 import org.opendaylight.yangtools.yang.common.Uint32;
 import org.opendaylight.yangtools.yang.common.Uint64;
 
@@ -180,6 +188,17 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                 })
                 .setBfdState(tunnel.bfdState());
             tunnel.ofport().ifPresent(port -> builder.setOfport(Uint32.valueOf(port)));
+            builder.setPathMtuState(switch (tunnel.pathMtu().state()) {
+                case UNKNOWN -> Tunnel.PathMtuState.Unknown;
+                case SEARCHING -> Tunnel.PathMtuState.Searching;
+                case MEASURED -> Tunnel.PathMtuState.Measured;
+            });
+            if (tunnel.pathMtu().known()) {
+                builder.setPathMtu(Uint16.valueOf(tunnel.pathMtu().pathMtu()));
+            }
+            if (tunnel.overlayMtu() > 0) {
+                builder.setOverlayMtu(Uint16.valueOf(tunnel.overlayMtu()));
+            }
             if (!tunnel.remoteIp().isEmpty()) {
                 builder.setRemoteIp(LocateVmRpc.ipAddress(tunnel.remoteIp()));
             }
@@ -357,6 +376,35 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             .setRoute(BindingMap.of(routeEntries)).build();
         writer.write("overlay routing", tx -> tx.put(LogicalDatastoreType.OPERATIONAL,
             DataObjectIdentifier.builder(OverlayRouting.class).build(), container));
+    }
+
+    @Override
+    public void networkMtus(final List<NetworkMtus.Network> networks, final List<NetworkMtus.Problem> problems) {
+        final var entries = new ArrayList<VirtualNetwork>();
+        for (var network : networks) {
+            entries.add(new VirtualNetworkBuilder().setVni(new Vni(Uint32.valueOf(network.vni())))
+                .setMtu(Uint16.valueOf(network.mtu()))
+                .setSource(switch (network.source()) {
+                    case CONFIGURED -> VirtualNetwork.Source.Configured;
+                    case DERIVED -> VirtualNetwork.Source.Derived;
+                    case DEFAULT -> VirtualNetwork.Source.Default;
+                })
+                .setFits(network.fits())
+                .setNarrowTunnel(BindingMap.of(network.narrow().stream().map(narrow -> new NarrowTunnelBuilder()
+                    .setCloud(new CloudId(narrow.from())).setRemoteCloud(new CloudId(narrow.to()))
+                    .setOverlayMtu(Uint16.valueOf(narrow.overlayMtu())).build()).toList()))
+                .build());
+        }
+        final var container = new VirtualNetworkMtusBuilder().setVirtualNetwork(BindingMap.of(entries)).build();
+        writer.write("virtual network MTUs", tx -> tx.put(LogicalDatastoreType.OPERATIONAL,
+            DataObjectIdentifier.builder(VirtualNetworkMtus.class).build(), container));
+        for (var problem : problems) {
+            notifications.offerNotification(new MtuProblemBuilder().setVni(new Vni(Uint32.valueOf(problem.vni())))
+                .setMtu(Uint16.valueOf(problem.mtu())).setCloud(new CloudId(problem.narrow().from()))
+                .setRemoteCloud(new CloudId(problem.narrow().to()))
+                .setOverlayMtu(Uint16.valueOf(problem.narrow().overlayMtu())).setResolved(problem.resolved())
+                .build());
+        }
     }
 
     private static Uint32 micros32(final long micros) {

@@ -60,7 +60,9 @@ public final class LatencyProbes {
         /** Over a tunnel, from one cloud to another. */
         CROSS,
         /** Back into the sending switch: the controller's own share of the cross probe it is paired with. */
-        LOOP
+        LOOP,
+        /** Over a tunnel, padded to a size: path MTU discovery ({@link PathMtu}). */
+        MTU
     }
 
     /**
@@ -71,8 +73,21 @@ public final class LatencyProbes {
      * @param sentNanos departure time, controller clock
      * @param from sending cloud
      * @param to receiving cloud (for a loop probe, that of the cross probe it is paired with)
+     * @param size for a path MTU probe, the underlay packet size it stands for; 0 otherwise
      */
-    public record Probe(Kind kind, long round, long sentNanos, String from, String to) {
+    public record Probe(Kind kind, long round, long sentNanos, String from, String to, int size) {
+        /**
+         * A latency probe (no size).
+         *
+         * @param kind what it measures
+         * @param round the round it was sent in
+         * @param sentNanos departure time, controller clock
+         * @param from sending cloud
+         * @param to receiving cloud
+         */
+        public Probe(final Kind kind, final long round, final long sentNanos, final String from, final String to) {
+            this(kind, round, sentNanos, from, to, 0);
+        }
     }
 
     /**
@@ -138,6 +153,30 @@ public final class LatencyProbes {
      * @return the Ethernet frame
      */
     public byte[] frame(final Kind kind, final String from, final String to, final long sentNanos) {
+        if (kind == Kind.MTU) {
+            throw new IllegalArgumentException("a path MTU probe has a size: mtuFrame");
+        }
+        return build(kind, from, to, sentNanos, 0, 0);
+    }
+
+    /**
+     * The frame of a path MTU probe of the current round, padded so that its encapsulation is
+     * {@code size} bytes long.
+     *
+     * @param from sending cloud
+     * @param to receiving cloud
+     * @param size the underlay IP packet size it stands for
+     * @param encapsulation what the tunnel adds to a frame (outer IP, UDP and VXLAN headers)
+     * @param sentNanos departure time
+     * @return the Ethernet frame, {@code size - encapsulation} bytes long
+     */
+    public byte[] mtuFrame(final String from, final String to, final int size, final int encapsulation,
+            final long sentNanos) {
+        return build(Kind.MTU, from, to, sentNanos, size, size - encapsulation);
+    }
+
+    private byte[] build(final Kind kind, final String from, final String to, final long sentNanos,
+            final int size, final int length) {
         final var fromBytes = from.getBytes(StandardCharsets.UTF_8);
         final var toBytes = to.getBytes(StandardCharsets.UTF_8);
         if (fromBytes.length > 255 || toBytes.length > 255) {
@@ -146,12 +185,18 @@ public final class LatencyProbes {
         if (kind == Kind.CROSS) {
             firstSent.putIfAbsent(new Link(from, to), round);
         }
-        final var buffer = ByteBuffer.allocate(Math.max(MIN_FRAME,
-            HEADER + 4 + 1 + 8 + 8 + 8 + 2 + fromBytes.length + toBytes.length));
+        final int needed = HEADER + 4 + 1 + 8 + 8 + 8 + 2 + fromBytes.length + toBytes.length + (size > 0 ? 2 : 0);
+        if (size > 0 && length < needed) {
+            throw new IllegalArgumentException("a probe of " + size + " bytes is too short for its contents");
+        }
+        final var buffer = ByteBuffer.allocate(Math.max(Math.max(MIN_FRAME, needed), length));
         putMac(buffer, DESTINATION);
         putMac(buffer, SOURCE);
         buffer.putShort((short) ETHER_TYPE).putInt(MAGIC).put((byte) kind.ordinal()).putLong(token).putLong(round)
             .putLong(sentNanos).put((byte) fromBytes.length).put(fromBytes).put((byte) toBytes.length).put(toBytes);
+        if (size > 0) {
+            buffer.putShort((short) size);
+        }
         return buffer.array();
     }
 
@@ -181,8 +226,17 @@ public final class LatencyProbes {
         final long sent = buffer.getLong();
         final var from = string(buffer);
         final var to = from == null ? null : string(buffer);
-        return to == null || from.isEmpty() || to.isEmpty() ? Optional.empty()
-            : Optional.of(new Probe(Kind.values()[kind], sentRound, sent, from, to));
+        if (to == null || from.isEmpty() || to.isEmpty()) {
+            return Optional.empty();
+        }
+        int size = 0;
+        if (kind == Kind.MTU.ordinal()) {
+            if (buffer.remaining() < 2) {
+                return Optional.empty();
+            }
+            size = buffer.getShort() & 0xFFFF;
+        }
+        return Optional.of(new Probe(Kind.values()[kind], sentRound, sent, from, to, size));
     }
 
     private static String string(final ByteBuffer buffer) {

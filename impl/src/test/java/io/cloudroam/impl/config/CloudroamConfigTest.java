@@ -41,6 +41,15 @@ class CloudroamConfigTest {
     }
 
     @Test
+    void anMtuOutsideItsRangeIsAProblem() {
+        for (int mtu : List.of(575, 9001)) {
+            final var config = CloudroamConfig.of(List.of(cloud("c1", "192.0.2.1", 1L)),
+                List.of(new VirtualNetworkSpec(100, "blue", List.of("c1"), VirtualNetworkSpec.Mode.OPTIMAL, mtu)));
+            assertEquals(List.of("virtual-network 100: mtu " + mtu + " is outside 576..9000"), config.problems());
+        }
+    }
+
+    @Test
     void printsDatapathIdsUnsigned() {
         final var config = CloudroamConfig.of(List.of(cloud("a", "192.0.2.1", -1L), cloud("b", "192.0.2.2", -1L)),
             List.of());

@@ -40,7 +40,10 @@ import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
 import io.cloudroam.impl.packet.FrameDecoder;
 import io.cloudroam.impl.packet.FuzzFrames;
+import io.cloudroam.impl.topology.Encapsulation;
 import io.cloudroam.impl.topology.LatencyProbes;
+import io.cloudroam.impl.topology.NetworkMtus;
+import io.cloudroam.impl.topology.PathMtu;
 import io.cloudroam.impl.topology.Routes;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -100,6 +103,7 @@ class FabricTest {
     private final Map<Long, Map<String, FlowSpec>> switches = new HashMap<>();
     private final List<Sent> packetOuts = new CopyOnWriteArrayList<>();
     private final List<Sent> probesOut = new CopyOnWriteArrayList<>();
+    private final List<Sent> mtuProbesOut = new CopyOnWriteArrayList<>();
     private final List<Long> applyOrder = new CopyOnWriteArrayList<>();
     /** Every flow sent to switch 2, in order. */
     private final List<FlowSpec> sentToC2 = new CopyOnWriteArrayList<>();
@@ -173,7 +177,9 @@ class FabricTest {
         final PacketSender sender = new PacketSender() {
             @Override
             public void send(final long datapathId, final long port, final byte[] frame) {
-                (LatencyProbes.isProbe(frame) ? probesOut : packetOuts).add(new Sent(datapathId, port, frame));
+                final boolean mtu = LatencyProbes.isProbe(frame) && frame[14 + 4] == LatencyProbes.Kind.MTU.ordinal();
+                (mtu ? mtuProbesOut : LatencyProbes.isProbe(frame) ? probesOut : packetOuts)
+                    .add(new Sent(datapathId, port, frame));
             }
 
             @Override
@@ -779,6 +785,36 @@ class FabricTest {
                 answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from), after);
             }
         }
+    }
+
+    @Test
+    void pathMtuProbesFindWhatEachTunnelCarriesAndTheNetworksFollow() {
+        feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        // the WAN carries 1500-byte packets, but c1 -> c3 only 1400
+        for (int round = 0; round < 15; round++) {
+            nanos.addAndGet(1_000_000_000L);
+            mtuProbesOut.clear();
+            probeRound(FabricTest::fixtureMillis);
+            for (var probe : List.copyOf(mtuProbesOut)) {
+                final var from = "c" + probe.datapathId();
+                final var to = remoteOf(from, probe.port());
+                final int size = probe.frame().length + Encapsulation.VXLAN_IPV4.outer();
+                if (size <= (from.equals("c1") && to.equals("c3") ? 1400 : 1500)) {
+                    answer(probe, Long.parseLong(to.substring(1)), TUNNEL_PORTS.get(to + "-" + from), 10);
+                }
+            }
+        }
+        final var tunnels = fabric.tunnels();
+        final var c1c3 = tunnels.stream().filter(t -> t.cloud().equals("c1") && t.remoteCloud().equals("c3"))
+            .findFirst().orElseThrow();
+        assertEquals(new PathMtu.Estimate(PathMtu.State.MEASURED, 1400), c1c3.pathMtu());
+        assertEquals(1350, c1c3.overlayMtu());
+        assertTrue(tunnels.stream().filter(t -> t != c1c3)
+            .allMatch(t -> t.pathMtu().pathMtu() == 1500 && t.overlayMtu() == 1450), tunnels::toString);
+        // blue spans c1, c2 and c3 and crosses c1 -> c3: derived 1350; so does red (c1, c2), whose
+        // traffic from c1 to c2 goes through c3 (20 ms, not 40)
+        assertEquals(List.of(new NetworkMtus.Network(100, 1350, NetworkMtus.Source.DERIVED, List.of()),
+            new NetworkMtus.Network(300, 1350, NetworkMtus.Source.DERIVED, List.of())), fabric.networkMtus());
     }
 
     @Test

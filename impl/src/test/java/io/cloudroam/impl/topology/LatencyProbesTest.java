@@ -35,6 +35,18 @@ class LatencyProbesTest {
     }
 
     @Test
+    void aPathMtuProbeIsPaddedToItsSizeLessTheEncapsulationAndCarriesTheSize() {
+        final var probes = new LatencyProbes(42);
+        probes.nextRound();
+        final var frame = probes.mtuFrame("c1", "c2", 1500, Encapsulation.VXLAN_IPV4.outer(), 7);
+        assertEquals(1464, frame.length, "1500 bytes once VXLAN over IPv4 wraps it");
+        assertEquals(new LatencyProbes.Probe(LatencyProbes.Kind.MTU, 1, 7, "c1", "c2", 1500),
+            probes.parse(frame).orElseThrow());
+        assertTrue(probes.parse(Arrays.copyOf(frame, 14 + 4 + 1 + 8 + 8 + 8 + 2 + 2 + 2)).isEmpty(),
+            "a truncated size is no probe");
+    }
+
+    @Test
     void framesOfAnotherControllerOrTruncatedOnesAreNotProbes() {
         final var frame = new LatencyProbes(42).frame(LatencyProbes.Kind.LOOP, "c1", "c1", 5);
         assertTrue(new LatencyProbes(43).parse(frame).isEmpty(), "another token");
