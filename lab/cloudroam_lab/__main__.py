@@ -91,6 +91,14 @@ def build_parser():
     b.add_argument("--delay", default="20ms")
     b.add_argument("--count", type=int, default=5000)
 
+    p = sub.add_parser("tcp", help="a bulk TCP transfer between two VMs (or two clouds' namespaces: --underlay)")
+    p.add_argument("src")
+    p.add_argument("dst")
+    p.add_argument("--bytes", type=int, default=50_000_000)
+    p.add_argument("--port", type=int, default=7800)
+    p.add_argument("--stall-seconds", type=float, default=15.0)
+    p.add_argument("--underlay", action="store_true", help="between the clouds SRC and DST, without the overlay")
+
     p = sub.add_parser("capture", help="count frames on a VM's eth0 or on the WAN (VXLAN looked into)")
     p.add_argument("where", help="a VM name or 'wan'")
     p.add_argument("--seconds", type=float, default=2.0)
@@ -148,6 +156,8 @@ def dispatch(args):
             return {"rules": lab.status()["wan"]}
         from .wanbench import bench
         return bench(parse_duration_ms(args.delay), args.count)
+    if args.cmd == "tcp":
+        return lab.tcp(args.src, args.dst, args.bytes, args.port, args.stall_seconds, args.underlay)
     if args.cmd == "capture":
         return lab.capture(args.where, args.seconds)
     if args.cmd in ("vsctl", "ofctl"):

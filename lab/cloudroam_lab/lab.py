@@ -170,6 +170,7 @@ def _vm_up(spec, vm):
          "netns", cloud.netns])
     run(["ip", "link", "set", "eth0", "address", vm.mac], ns=vm.netns)
     run(["ip", "addr", "add", f"{vm.ip}/16", "dev", "eth0"], ns=vm.netns)
+    run(["ip", "link", "set", "eth0", "mtu", str(vm.mtu)], ns=vm.netns)  # the network's MTU, as DHCP gives it
     # IPv4 only: a guest's IPv6 link-up chatter (MLD reports, DAD, router solicitations, sent after
     # random delays) would race the migration announcements and make the trigger cloudroam sees
     # depend on chance
@@ -350,7 +351,7 @@ def _joined(commands):
 
 def _wan_up(spec):
     ports = ",".join(f"{c.name}={c.index}" for c in spec.cloud_list())
-    rules = {f"{a}-{b}": [r.delay_ms, r.jitter_ms, r.loss] for (a, b), r in spec.wan.items()}
+    rules = {f"{a}-{b}": [r.delay_ms, r.jitter_ms, r.loss, r.mtu] for (a, b), r in spec.wan.items()}
     system.spawn(_py("wan", "serve", "--ports", ports, "--rules", json.dumps(rules), "--control", WAN_CONTROL),
                  f"{STATE_DIR}/wan.log", f"{STATE_DIR}/wan.pid", ns=WAN_NS, env=_env())
     system.wait_for(lambda: os.path.exists(WAN_CONTROL), 10, "the WAN emulator")
@@ -542,6 +543,7 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
                 run(["ip", "link", "add", "eth1", "netns", vm.netns, "type", "veth", "peer", "name", vm.port,
                      "netns", new.netns])
                 run(["ip", "link", "set", "eth1", "address", vm.mac], ns=vm.netns)
+                run(["ip", "link", "set", "eth1", "mtu", str(vm.mtu)], ns=vm.netns)  # the guest keeps its MTU
                 run(["sysctl", "-qw", "net.ipv6.conf.eth1.disable_ipv6=1"], ns=vm.netns)
                 _no_offloads(vm.netns, "eth1")
                 _prepare_port(new, vm)
@@ -764,6 +766,43 @@ def stream(a, b, pps=1000, seconds=5.0, port=7777):
     return result
 
 
+def tcp(a, b, nbytes=50_000_000, port=7800, stall_s=15.0, underlay=False):
+    """A bulk TCP transfer of nbytes from VM a to VM b (namespace VMs: Python sockets at the guests'
+    MTU), or with underlay=True between two clouds' own namespaces over their WAN addresses: the
+    same emulated WAN without the overlay, the rate the WAN allows. Reports what arrived, how fast,
+    and whether it stalled (nothing for stall_s: the black hole of a too-large MTU)."""
+    spec, _ = load()
+    if not 1 <= nbytes <= 10_000_000_000 or not 0 < stall_s <= 600:
+        raise LabError("--bytes must be 1..10000000000 and --stall-seconds 0..600")
+    if underlay:
+        clouds = {c.name: c for c in spec.cloud_list()}
+        if a not in clouds or b not in clouds or a == b:
+            raise LabError(f"--underlay takes two different clouds (c1..c{spec.clouds}), got '{a}' and '{b}'")
+        src_ns, dst_ns, dst_ip = clouds[a].netns, clouds[b].netns, clouds[b].underlay_ip
+    else:
+        src, dst = _vm(spec, a), _vm(spec, b)
+        if src.kind != "netns" or dst.kind != "netns":
+            raise LabError("a TCP transfer runs between namespace VMs (a QEMU guest has no Python)")
+        src_ns, dst_ns, dst_ip = src.netns, dst.netns, dst.ip
+    sink = subprocess.Popen(system.in_ns(dst_ns, _py("vmtools", "tcp-sink", "--port", str(port),
+                                                     "--stall-seconds", str(stall_s))),
+                            stdout=subprocess.PIPE, text=True, env=_env())
+    try:
+        if not sink.stdout.readline():  # {"ready": true}
+            raise LabError(f"the TCP sink in {b} did not start")
+        sent = json.loads(run(_py("vmtools", "tcp-send", "--dst", dst_ip, "--port", str(port), "--bytes",
+                                  str(nbytes), "--stall-seconds", str(stall_s)), ns=src_ns, env=_env(),
+                              timeout=nbytes / 100_000 + 2 * stall_s + 60))
+        got = json.loads(sink.stdout.readline() or "{}")
+    finally:
+        sink.kill()
+        sink.wait()
+    return {"from": a, "to": b, "underlay": underlay, "bytes": nbytes, "sent": sent["sent"],
+            "received": got.get("received", 0), "complete": got.get("received") == nbytes,
+            "stalled": bool(sent["stalled"] or got.get("stalled", True)), "seconds": got.get("seconds", 0.0),
+            "mbit_per_s": got.get("mbit_per_s", 0.0), "mss": got.get("mss", 0)}
+
+
 def flood(vm_name, to=None, pps=50_000, seconds=10.0, macs=65536):
     """A VM floods its switch port with frames from random unknown source MACs (see vmtools.flood),
     addressed to `to` (a VM; by default the flooding VM itself, so the frames reach no other VM)."""
@@ -918,7 +957,7 @@ def restart_switch(cloud_name):
 def wan_apply(a, b, rule):
     """Sends one pair's rule to the running WAN emulator; returns its answer (rules, counters)."""
     reply = control_request(WAN_CONTROL, {"cmd": "set", "a": a, "b": b, "delay_ms": rule.delay_ms,
-                                          "jitter_ms": rule.jitter_ms, "loss": rule.loss})
+                                          "jitter_ms": rule.jitter_ms, "loss": rule.loss, "mtu": rule.mtu})
     if not reply.get("ok"):
         raise LabError(f"WAN emulator refused: {reply.get('error')}")
     return reply
@@ -929,7 +968,7 @@ def wan_set(pair, words):
     a, b = parse_pair(pair)
     if b > spec.clouds:
         raise LabError(f"unknown cloud in '{pair}' (the lab has c1..c{spec.clouds})")
-    rule = parse_wan_rule(words)
+    rule = parse_wan_rule(words, spec.wan_rule(a, b))
     reply = wan_apply(a, b, rule)
     spec.wan[(a, b)] = rule
     save(spec, locations)

@@ -18,6 +18,12 @@ MAX_QEMU_VMS = 4
 OVSDB_BASE_PORT = 16640  # cloud i's OVSDB is relayed to 127.0.0.1:16640+i
 OPENFLOW_PORT = 6653
 VXLAN_PORT = 4789
+# Every WAN port (and the emulator's) carries 1500-byte IP packets; VXLAN over IPv4 takes 50 bytes
+# (outer IP 20, UDP 8, VXLAN 8, the guest's own Ethernet header 14): the guests get 1450
+UNDERLAY_MTU = 1500
+VXLAN_OVERHEAD = 50
+OVERLAY_MTU = UNDERLAY_MTU - VXLAN_OVERHEAD
+MIN_PATH_MTU = 576
 ANNOUNCE_GAPS_MS = (50, 150, 250, 350)  # QEMU announce_self: initial 50 ms, step 100 ms, 5 rounds
 
 
@@ -102,7 +108,7 @@ class Vm:
         return f"tap-{self.name}"  # the VM's veth end on its cloud's br-int
 
     kind = "netns"
-    mtu = 1500
+    mtu = OVERLAY_MTU
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ class QemuVm:
     home: int
 
     kind = "qemu"
-    mtu = 1500
+    mtu = OVERLAY_MTU
 
     @property
     def name(self):
@@ -139,13 +145,17 @@ class QemuVm:
 
 @dataclass(frozen=True)
 class WanRule:
-    """One-way delay, jitter and loss between two clouds (both directions)."""
+    """One-way delay, jitter and loss between two clouds (both directions), and the largest IP packet
+    the path carries (0: what the ports carry, UNDERLAY_MTU); a larger one is dropped silently, as a
+    router that filters ICMP would."""
     delay_ms: float = 0.0
     jitter_ms: float = 0.0
     loss: float = 0.0  # fraction, 0..1
+    mtu: int = 0
 
     def to_json(self):
-        return {"delay_ms": self.delay_ms, "jitter_ms": self.jitter_ms, "loss_percent": self.loss * 100}
+        return {"delay_ms": self.delay_ms, "jitter_ms": self.jitter_ms, "loss_percent": self.loss * 100,
+                "mtu": self.mtu or UNDERLAY_MTU}
 
 
 def parse_controllers(text):
@@ -229,7 +239,9 @@ class LabSpec:
                        qemu_vms=data.get("qemu_vms", 0))
         for pair, rule in data.get("wan", {}).items():
             a, b = parse_pair(pair)
-            spec.wan[(a, b)] = WanRule(rule["delay_ms"], rule["jitter_ms"], rule["loss_percent"] / 100)
+            mtu = rule.get("mtu", UNDERLAY_MTU)
+            spec.wan[(a, b)] = WanRule(rule["delay_ms"], rule["jitter_ms"], rule["loss_percent"] / 100,
+                                       0 if mtu == UNDERLAY_MTU else mtu)
         return spec
 
 
@@ -257,17 +269,28 @@ def parse_pair(text):
 
 
 def parse_wan_rule(words, base=None):
-    """Parses 'DELAY [jitter=J] [loss=L%]' (any order after the delay)."""
-    if not words:
-        raise LabError("a WAN rule needs at least a delay, like '80ms' or '80ms jitter=2ms loss=1%'")
-    rule = {"delay_ms": parse_duration_ms(words[0]), "jitter_ms": 0.0, "loss": 0.0}
-    if base is not None:
-        rule["jitter_ms"], rule["loss"] = base.jitter_ms, base.loss
-    for word in words[1:]:
+    """Parses 'DELAY [jitter=J] [loss=L%] [mtu=BYTES]' (any order after the delay). With a base rule
+    (the pair's rule in force) the delay may be left out and what is not given stays as it was."""
+    if not words or base is None and "=" in words[0]:
+        raise LabError("a WAN rule needs at least a delay, like '80ms' or '80ms jitter=2ms loss=1% mtu=1400'")
+    if "=" in words[0]:
+        rule = {"delay_ms": base.delay_ms, "jitter_ms": base.jitter_ms, "loss": base.loss, "mtu": base.mtu}
+        settings = words
+    else:
+        rule = {"delay_ms": parse_duration_ms(words[0]), "jitter_ms": 0.0, "loss": 0.0, "mtu": 0}
+        if base is not None:
+            rule["jitter_ms"], rule["loss"], rule["mtu"] = base.jitter_ms, base.loss, base.mtu
+        settings = words[1:]
+    for word in settings:
         key, sep, value = word.partition("=")
         if not sep:
-            raise LabError(f"expected jitter=DURATION or loss=PERCENT, got '{word}'")
-        if key == "jitter":
+            raise LabError(f"expected jitter=DURATION, loss=PERCENT or mtu=BYTES, got '{word}'")
+        if key == "mtu":
+            if not value.isdigit() or not MIN_PATH_MTU <= int(value) <= UNDERLAY_MTU:
+                raise LabError(f"mtu must be a whole number of bytes from {MIN_PATH_MTU} to {UNDERLAY_MTU} "
+                               f"(the WAN ports' MTU), got '{value}'")
+            rule["mtu"] = 0 if int(value) == UNDERLAY_MTU else int(value)
+        elif key == "jitter":
             rule["jitter_ms"] = parse_duration_ms(value)
         elif key == "loss":
             match = _PERCENT.match(value)
@@ -275,10 +298,10 @@ def parse_wan_rule(words, base=None):
                 raise LabError(f"loss must be a percentage from 0% to 100%, got '{value}'")
             rule["loss"] = float(match.group(1)) / 100
         else:
-            raise LabError(f"unknown WAN setting '{key}' (known: jitter, loss)")
+            raise LabError(f"unknown WAN setting '{key}' (known: jitter, loss, mtu)")
     if rule["jitter_ms"] > rule["delay_ms"]:
         raise LabError(f"jitter ({rule['jitter_ms']} ms) larger than the delay ({rule['delay_ms']} ms)")
-    return WanRule(rule["delay_ms"], rule["jitter_ms"], rule["loss"])
+    return WanRule(rule["delay_ms"], rule["jitter_ms"], rule["loss"], rule["mtu"])
 
 
 def parse_wan_spec(text, clouds):
@@ -343,11 +366,14 @@ def controller_config(spec):
     """The cloudroam configuration (RESTCONF JSON body for PUT /rests/data/cloudroam:cloudroam) that
     describes this lab: its clouds with tunnel endpoint, datapath id and OVSDB relay, one virtual
     network per VNI spanning every cloud, and a port binding per VM by its OVS iface-id (the VM name),
-    so a binding follows the VM wherever it migrates. A QEMU guest is bound by its tap's name too,
+    so a binding follows the VM wherever it migrates. Each network's MTU is set the way an orchestrator
+    sets it when it creates a network (Neutron: the underlay's MTU minus the overlay's headers), and
+    every guest gets it. A QEMU guest is bound by its tap's name too,
     for a port plugged without an orchestrator's marks (`lab migrate ... --identity none`)."""
     clouds = [{"id": c.name, "tunnel-endpoint": c.underlay_ip, "switch": [str(c.datapath_id)],
                "ovsdb": {"address": "127.0.0.1", "port": c.ovsdb_port}} for c in spec.cloud_list()]
-    networks = [{"vni": v, "name": f"vni-{v}", "cloud": [c.name for c in spec.cloud_list()]} for v in spec.vnis]
+    networks = [{"vni": v, "name": f"vni-{v}", "cloud": [c.name for c in spec.cloud_list()], "mtu": OVERLAY_MTU}
+                for v in spec.vnis]
     bindings = [{"cloud": c.name, "port": vm.name, "vni": vm.vni} for vm in spec.guests() for c in spec.cloud_list()]
     bindings += [{"cloud": c.name, "port": vm.port, "vni": vm.vni} for vm in spec.qemu_list() for c in spec.cloud_list()]
     return {"cloudroam:cloudroam": {"cloud": clouds, "virtual-network": networks, "port-binding": bindings}}

@@ -1,5 +1,5 @@
-"""Tools that run inside a VM's namespace: what a hypervisor announces after a migration, and a
-UDP stream with sequence numbers to measure loss, reordering and gaps."""
+"""Tools that run inside a VM's namespace: what a hypervisor announces after a migration, a UDP
+stream with sequence numbers to measure loss, reordering and gaps, and a bulk TCP transfer."""
 
 import argparse
 import json
@@ -235,6 +235,65 @@ def sniff(iface, ethertype, seconds):
         print(json.dumps(seen), flush=True)
 
 
+TCP_CHUNK = 64 * 1024
+
+
+def tcp_sink(port, stall_s):
+    """Accepts one TCP connection and reads it to the end; prints what arrived and how fast. Gives up
+    when nothing arrives for stall_s (a path that drops full-size segments delivers nothing)."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("0.0.0.0", port))
+    server.listen(1)
+    server.settimeout(stall_s)
+    print(json.dumps({"ready": True}), flush=True)
+    received, first, last, stalled, mss = 0, None, None, False, 0
+    try:
+        conn, _ = server.accept()
+    except socket.timeout:
+        print(json.dumps({"received": 0, "seconds": 0.0, "stalled": True, "connected": False}), flush=True)
+        return
+    with conn:
+        conn.settimeout(stall_s)
+        mss = conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)
+        while True:
+            try:
+                data = conn.recv(TCP_CHUNK)
+            except socket.timeout:
+                stalled = True
+                break
+            if not data:
+                break
+            now = time.monotonic()
+            first = first if first is not None else now
+            last = now
+            received += len(data)
+    seconds = (last - first) if first is not None and last is not None else 0.0
+    print(json.dumps({"received": received, "seconds": round(seconds, 3), "stalled": stalled, "connected": True,
+                      "mss": mss, "mbit_per_s": round(received * 8 / seconds / 1e6, 2) if seconds else 0.0}),
+          flush=True)
+
+
+def tcp_send(dst, port, count, stall_s):
+    """Connects and sends count bytes; prints how many went out and how long it took."""
+    sock = socket.create_connection((dst, port), timeout=stall_s)
+    sock.settimeout(stall_s)
+    chunk = bytes(random.getrandbits(8) for _ in range(256)) * (TCP_CHUNK // 256)
+    sent, stalled = 0, False
+    start = time.monotonic()
+    try:
+        while sent < count:
+            sent += sock.send(chunk[:min(len(chunk), count - sent)])
+        sock.shutdown(socket.SHUT_WR)
+        sock.recv(1)  # the sink closes once it read everything
+    except socket.timeout:
+        stalled = True
+    finally:
+        sock.close()
+    print(json.dumps({"sent": sent, "seconds": round(time.monotonic() - start, 3), "stalled": stalled}),
+          flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="cloudroam_lab.vmtools")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -266,8 +325,20 @@ def main(argv=None):
     c = sub.add_parser("capture")
     c.add_argument("--seconds", type=float, required=True)
     c.add_argument("--iface")
+    t = sub.add_parser("tcp-sink")
+    t.add_argument("--port", type=int, default=7800)
+    t.add_argument("--stall-seconds", type=float, default=15)
+    t = sub.add_parser("tcp-send")
+    t.add_argument("--dst", required=True)
+    t.add_argument("--port", type=int, default=7800)
+    t.add_argument("--bytes", type=int, required=True)
+    t.add_argument("--stall-seconds", type=float, default=15)
     args = parser.parse_args(argv)
-    if args.cmd == "announce":
+    if args.cmd == "tcp-sink":
+        tcp_sink(args.port, args.stall_seconds)
+    elif args.cmd == "tcp-send":
+        tcp_send(args.dst, args.port, args.bytes, args.stall_seconds)
+    elif args.cmd == "announce":
         gaps = tuple(float(g) for g in args.gaps_ms.split(",") if g)
         announce(args.iface, args.kind, args.mac, args.ip, gaps, args.wait_stdin)
     elif args.cmd == "sniff":

@@ -55,7 +55,7 @@ class Emulator:
         self.macs = {}  # source MAC -> interface
         self.heap = []
         self.seq = 0
-        self.counters = {"received": 0, "forwarded": 0, "lost": 0, "flooded": 0}
+        self.counters = {"received": 0, "forwarded": 0, "lost": 0, "flooded": 0, "too_big": 0}
         self.socks = {}
         for name in self.ports:
             sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
@@ -73,14 +73,16 @@ class Emulator:
         self.control.listen(8)
         self.control.setblocking(False)
 
-    def set_rule(self, a, b, delay_ms, jitter_ms, loss):
-        if a == b or delay_ms < 0 or jitter_ms < 0 or jitter_ms > delay_ms or not 0 <= loss <= 1:
-            raise ValueError(f"bad rule c{a}-c{b}: delay={delay_ms} jitter={jitter_ms} loss={loss}")
-        self.rules[(min(a, b), max(a, b))] = (delay_ms * 1e6, jitter_ms * 1e6, loss)
+    def set_rule(self, a, b, delay_ms, jitter_ms, loss, mtu=0):
+        if a == b or delay_ms < 0 or jitter_ms < 0 or jitter_ms > delay_ms or not 0 <= loss <= 1 \
+                or not (mtu == 0 or 68 <= mtu <= 65535):
+            raise ValueError(f"bad rule c{a}-c{b}: delay={delay_ms} jitter={jitter_ms} loss={loss} mtu={mtu}")
+        self.rules[(min(a, b), max(a, b))] = (delay_ms * 1e6, jitter_ms * 1e6, loss, mtu)
 
     def rule_json(self):
-        return {f"c{a}-c{b}": {"delay_ms": d / 1e6, "jitter_ms": j / 1e6, "loss_percent": loss * 100}
-                for (a, b), (d, j, loss) in sorted(self.rules.items())}
+        return {f"c{a}-c{b}": {"delay_ms": d / 1e6, "jitter_ms": j / 1e6, "loss_percent": loss * 100,
+                               **({"mtu": mtu} if mtu else {})}
+                for (a, b), (d, j, loss, mtu) in sorted(self.rules.items())}
 
     def forward(self, in_name, frame, now):
         self.counters["received"] += 1
@@ -98,8 +100,11 @@ class Emulator:
         src_cloud = self.ports[in_name]
         for name in outs:
             dst_cloud = self.ports[name]
-            delay, jitter, loss = self.rules.get((min(src_cloud, dst_cloud), max(src_cloud, dst_cloud)),
-                                                 (0.0, 0.0, 0.0))
+            delay, jitter, loss, mtu = self.rules.get((min(src_cloud, dst_cloud), max(src_cloud, dst_cloud)),
+                                                      (0.0, 0.0, 0.0, 0))
+            if mtu and len(frame) - 14 > mtu:
+                self.counters["too_big"] += 1  # a narrower hop that sends no ICMP back
+                continue
             if loss and self.random.random() < loss:
                 self.counters["lost"] += 1
                 continue
@@ -129,7 +134,7 @@ class Emulator:
                 request = json.loads(_read_line(conn))
                 if request["cmd"] == "set":
                     self.set_rule(request["a"], request["b"], request["delay_ms"], request["jitter_ms"],
-                                  request["loss"])
+                                  request["loss"], request.get("mtu", 0))
                 reply = {"ok": True, "rules": self.rule_json(), "counters": self.counters,
                          "queued": len(self.heap)}
             except (ValueError, KeyError, TypeError) as e:
@@ -247,7 +252,7 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="cmd", required=True)
     serve = sub.add_parser("serve")
     serve.add_argument("--ports", required=True, help="iface=cloud,... e.g. c1=1,c2=2")
-    serve.add_argument("--rules", default="{}", help="JSON {'a-b': [delay_ms, jitter_ms, loss]}")
+    serve.add_argument("--rules", default="{}", help="JSON {'a-b': [delay_ms, jitter_ms, loss, mtu]} (mtu 0: no limit)")
     serve.add_argument("--control", required=True)
     send = sub.add_parser("probe-send")
     send.add_argument("--iface", required=True)

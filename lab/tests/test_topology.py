@@ -29,6 +29,17 @@ class ParsingTest(unittest.TestCase):
             with self.assertRaises(LabError, msg=str(bad)):
                 parse_wan_rule(bad)
 
+    def test_path_mtu_of_a_wan_link(self):
+        self.assertEqual(parse_wan_rule(["40ms", "mtu=1400"]), WanRule(40.0, 0.0, 0.0, 1400))
+        # with the rule in force, settings alone change only what they name
+        base = WanRule(40.0, 1.0, 0.01, 0)
+        self.assertEqual(parse_wan_rule(["mtu=1400"], base), WanRule(40.0, 1.0, 0.01, 1400))
+        self.assertEqual(parse_wan_rule(["mtu=1500"], WanRule(40.0, 0.0, 0.0, 1400)), WanRule(40.0))
+        self.assertEqual(parse_wan_rule(["20ms"], WanRule(40.0, 0.0, 0.0, 1400)), WanRule(20.0, 0.0, 0.0, 1400))
+        for bad in (["mtu=1400"], ["40ms", "mtu=575"], ["40ms", "mtu=1501"], ["40ms", "mtu=big"]):
+            with self.assertRaises(LabError, msg=str(bad)):
+                parse_wan_rule(bad)
+
     def test_wan_spec_all_then_override(self):
         rules = parse_wan_spec("all 10ms, c1-c3 80ms loss=1%", 3)
         self.assertEqual(rules[(1, 2)], WanRule(10.0))

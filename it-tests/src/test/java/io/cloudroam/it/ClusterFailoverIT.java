@@ -57,6 +57,7 @@ class ClusterFailoverIT {
     /** A move not reconverged after this long counts as lost (the target is 2 s, reported). */
     private static final Duration MOVE_LIMIT = Duration.ofSeconds(30);
     private static final long MOVE_EVERY_MS = 2000;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     /** The VMs that move (VNI 100 and 200), each streaming to a VM that stays, and their peers. */
     private static final List<String> MOVERS = List.of("vm5", "vm4");
     private static final Map<String, String> MAC = Map.of("vm4", "02:c0:00:00:00:04", "vm5", "02:c0:00:00:00:05");
@@ -296,10 +297,20 @@ class ClusterFailoverIT {
             : response.json().getAsJsonObject("cloudroam-cluster:active-instance").get("member").getAsString();
     }
 
-    /** MAC -> cloud of every located VM. */
+    /**
+     * MAC -> cloud of every located VM; empty when the member did not answer within 10 s (a read
+     * can wait on a shard leader that just died: a fresh request gets the next one, and the move's
+     * own deadline still bounds the whole wait).
+     */
     private static Map<String, String> locations(final Restconf member) throws IOException, InterruptedException {
         final var result = new TreeMap<String, String>();
-        final var response = member.get("/rests/data/cloudroam:vm-locations");
+        final Restconf.Response response;
+        try {
+            response = member.withRequestTimeout(READ_TIMEOUT).get("/rests/data/cloudroam:vm-locations");
+        } catch (java.net.http.HttpTimeoutException e) {
+            LOG.warn("{}: no answer to a read of vm-locations within {}", member, READ_TIMEOUT);
+            return result;
+        }
         if (response.status() == 200) {
             for (var entry : response.json().getAsJsonObject("cloudroam:vm-locations").getAsJsonArray("vm-location")) {
                 final var object = entry.getAsJsonObject();

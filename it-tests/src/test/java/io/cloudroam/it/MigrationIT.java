@@ -480,6 +480,127 @@ class MigrationIT {
                 entry -> entry.getValue().getAsJsonObject().get("total").getAsInt())));
     }
 
+    /**
+     * Full-size TCP between clouds: the guests have the network's MTU (1450 on the lab's 1500-byte
+     * WAN), so 50 MB cross the direct tunnel and the path through a transit cloud, before and after
+     * a migration, at no less than a fifth of what the same WAN gives TCP without the overlay.
+     */
+    @Test
+    @Order(12)
+    void fullSizeTcpCrossesTheWanDirectAndThroughATransitCloudBeforeAndAfterAMigration() throws Exception {
+        for (var rule : List.of(List.of("c1-c2", "40ms"), List.of("c1-c3", "10ms"), List.of("c2-c3", "10ms"))) {
+            lab.run("wan", "set", rule.get(0), rule.get(1));
+        }
+        if (!"c1".equals(locate(VM1))) {
+            lab.migrate("vm1", "c1");
+            poll("vm1 back in c1", () -> "c1".equals(locate(VM1)));
+        }
+        poll("vm1 (c1) reached from c2 through c3", () -> "c3".equals(restconf.nextHop("c2", "c1")));
+        final var mtus = restconf.get("/rests/data/cloudroam:virtual-network-mtus/virtual-network=100");
+        assertEquals(200, mtus.status(), mtus::toString);
+        assertTrue(mtus.body().contains("\"mtu\":1450") && mtus.body().contains("\"source\":\"configured\""),
+            mtus::body);
+        // the guest's MTU: 1450-byte packets leave with DF set, 1451-byte ones do not
+        assertEquals(0, lab.run("exec", "vm5", "ping", "-M", "do", "-s", "1422", "-c", "2", "-W", "2", "10.0.0.3")
+            .get("exit").getAsInt(), "1450-byte packets vm5 -> vm3");
+        assertTrue(lab.run("exec", "vm5", "ping", "-M", "do", "-s", "1423", "-c", "1", "-W", "2", "10.0.0.3")
+            .get("output").getAsString().contains("mtu = 1450"), "1451 bytes are too many for the guest");
+        final var underlay = tcp("c2", "c3", "--underlay");
+        final var direct = tcp("vm5", "vm3");
+        final var transit = tcp("vm5", "vm1");
+        lab.migrate("vm1", "c3");
+        poll("vm1 in c3", () -> "c3".equals(locate(VM1)));
+        final var moved = tcp("vm5", "vm1");
+        lab.migrate("vm1", "c1");
+        poll("vm1 back in c1", () -> "c1".equals(locate(VM1)));
+        LOG.info("50 MB over TCP: underlay c2 -> c3 {} Mbit/s; vm5 (c2) -> vm3 (c3) {} Mbit/s; vm5 -> vm1 (c1, "
+            + "through c3) {} Mbit/s; after vm1 moved to c3 {} Mbit/s (MSS {})", underlay.get("mbit_per_s"),
+            direct.get("mbit_per_s"), transit.get("mbit_per_s"), moved.get("mbit_per_s"), direct.get("mss"));
+        final double floor = underlay.get("mbit_per_s").getAsDouble() / 5;
+        for (var transfer : List.of(direct, transit, moved)) {
+            assertTrue(transfer.get("complete").getAsBoolean() && !transfer.get("stalled").getAsBoolean(),
+                transfer::toString);
+            assertTrue(transfer.get("mbit_per_s").getAsDouble() >= floor,
+                () -> transfer + " slower than a fifth of the underlay's " + underlay);
+        }
+    }
+
+    /**
+     * A WAN hop narrower than the network's MTU: path MTU discovery finds it, /virtual-network-mtus
+     * shows the network does not fit and which tunnels, an mtu-problem notification says so, a
+     * commit of a larger MTU is refused naming the limit; the path widens again and all clears.
+     */
+    @Test
+    @Order(13)
+    void aPathNarrowerThanTheNetworksMtuIsFoundShownNotifiedAndRefused() throws Exception {
+        final var module = "(urn:cloudroam:yang:cloudroam?revision=2026-11-25)";
+        final var created = restconf.post("/rests/operations/sal-remote:create-notification-stream", Restconf.JSON,
+            "{\"input\": {\"notifications\": [\"" + module + "mtu-problem\"]}}");
+        assertEquals(200, created.status(), created::toString);
+        final var location = "/rests/streams/json/" + created.json().getAsJsonObject("sal-remote:output")
+            .get("notification-stream-identifier").getAsString();
+        poll("every tunnel measured at 1500", () -> tunnelMtus().values().stream().allMatch(mtu -> mtu == 1500)
+            && tunnelMtus().size() == 6);
+        try (var events = restconf.events(location)) {
+            lab.run("wan", "set", "c2-c3", "mtu=1400");
+            final var problem = events.next("\"remote-cloud\":\"c3\"", Duration.ofSeconds(60));
+            assertTrue(problem.contains("\"cloud\":\"c2\"") && problem.contains("\"overlay-mtu\":1350")
+                && problem.contains("\"resolved\":false"), problem);
+            poll("c2 <-> c3 measured at 1400", () -> tunnelMtus().get("c2->c3") == 1400
+                && tunnelMtus().get("c3->c2") == 1400);
+            final var state = restconf.get("/rests/data/cloudroam:virtual-network-mtus/virtual-network=100");
+            assertTrue(state.body().contains("\"fits\":false") && state.body().contains("\"overlay-mtu\":1350"),
+                state::body);
+            // the guests' 1450 no longer fits c2 -> c3: ping with DF loses, the smaller size passes
+            assertEquals(0, lab.run("exec", "vm5", "ping", "-M", "do", "-s", "1322", "-c", "2", "-W", "2",
+                "10.0.0.3").get("exit").getAsInt());
+            assertTrue(lab.run("exec", "vm5", "ping", "-M", "do", "-s", "1422", "-c", "2", "-W", "2", "10.0.0.3")
+                .get("exit").getAsInt() != 0, "1450 bytes crossed a 1400-byte path");
+            // a network MTU the path cannot carry is refused, naming the tunnel and the limit
+            final var refused = restconf.put("/rests/data/cloudroam:cloudroam/virtual-network=200",
+                com.google.gson.JsonParser.parseString("{\"cloudroam:virtual-network\": [{\"vni\": 200, "
+                    + "\"name\": \"vni-200\", \"cloud\": [\"c1\", \"c2\", \"c3\"], \"mtu\": 1400}]}"));
+            assertEquals(400, refused.status(), refused::toString);
+            assertTrue(refused.body().contains("mtu 1400 is larger than tunnel")
+                && refused.body().contains("(1350: path MTU 1400 measured"), refused::body);
+            final var outOfRange = restconf.put("/rests/data/cloudroam:cloudroam/virtual-network=200",
+                com.google.gson.JsonParser.parseString("{\"cloudroam:virtual-network\": [{\"vni\": 200, "
+                    + "\"cloud\": [\"c1\"], \"mtu\": 9001}]}"));
+            assertEquals(400, outOfRange.status(), outOfRange::toString);
+            assertTrue(outOfRange.body().contains("9001"), outOfRange::body);
+            final var kept = restconf.get("/rests/data/cloudroam:cloudroam/virtual-network=200");
+            assertTrue(kept.body().contains("\"mtu\":1450"), "nothing of a refused commit is stored: " + kept.body());
+            // the hop widens again: found by the probe one byte up, and the problem clears
+            lab.run("wan", "set", "c2-c3", "mtu=1500");
+            final var resolved = events.next("\"resolved\":true", Duration.ofSeconds(60));
+            assertTrue(resolved.contains("\"cloud\":\"c2\"") || resolved.contains("\"cloud\":\"c3\""), resolved);
+        }
+        poll("vni 100 fits again", () -> restconf.get("/rests/data/cloudroam:virtual-network-mtus/virtual-network=100")
+            .body().contains("\"fits\":true"));
+    }
+
+    private JsonObject tcp(final String from, final String to, final String... options) throws Exception {
+        final var args = new ArrayList<>(List.of("tcp", from, to, "--bytes", "50000000"));
+        args.addAll(List.of(options));
+        return lab.run(args.toArray(String[]::new));
+    }
+
+    /** "from->to" -> the measured path MTU of every tunnel direction that has one. */
+    private java.util.Map<String, Integer> tunnelMtus() throws Exception {
+        final var result = new java.util.TreeMap<String, Integer>();
+        final var response = restconf.get("/rests/data/cloudroam:tunnels");
+        if (response.status() == 200) {
+            for (var entry : response.json().getAsJsonObject("cloudroam:tunnels").getAsJsonArray("tunnel")) {
+                final var tunnel = entry.getAsJsonObject();
+                if (tunnel.has("path-mtu") && "measured".equals(tunnel.get("path-mtu-state").getAsString())) {
+                    result.put(tunnel.get("cloud").getAsString() + "->" + tunnel.get("remote-cloud").getAsString(),
+                        tunnel.get("path-mtu").getAsInt());
+                }
+            }
+        }
+        return result;
+    }
+
     private List<Long> migrationIdsOf(final String mac) throws Exception {
         final var response = restconf.get("/rests/data/cloudroam:migrations");
         assertEquals(200, response.status(), response::toString);

@@ -50,6 +50,7 @@ final class Restconf {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String authorization;
+    private final Duration requestTimeout;
 
     Restconf(final int port, final String user, final String password) {
         this("127.0.0.1", port, user, password);
@@ -57,14 +58,29 @@ final class Restconf {
 
     /** The RESTCONF of a controller at another address (a cluster member's). */
     Restconf(final String host, final int port, final String user, final String password) {
-        base = "http://" + host + ":" + port;
-        authorization = user == null ? null
-            : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this("http://" + host + ":" + port, user == null ? null
+            : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)),
+            Duration.ofSeconds(30));
+    }
+
+    private Restconf(final String base, final String authorization, final Duration requestTimeout) {
+        this.base = base;
+        this.authorization = authorization;
+        this.requestTimeout = requestTimeout;
     }
 
     Restconf withoutCredentials() {
-        final var uri = java.net.URI.create(base);
-        return new Restconf(uri.getHost(), uri.getPort(), null, null);
+        return new Restconf(base, null, requestTimeout);
+    }
+
+    @Override
+    public String toString() {
+        return base;
+    }
+
+    /** The same server, each request given up after {@code timeout} (HttpTimeoutException). */
+    Restconf withRequestTimeout(final Duration timeout) {
+        return new Restconf(base, authorization, timeout);
     }
 
     Response get(final String path) throws IOException, InterruptedException {
@@ -229,7 +245,7 @@ final class Restconf {
     }
 
     private HttpRequest.Builder request(final String path) {
-        final var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        final var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout);
         return authorization == null ? builder : builder.header("Authorization", authorization);
     }
 
