@@ -203,6 +203,21 @@ def main():
               f"  ({link['samples']} probes)")
     print("   c2 -> c1 and c1 -> c2 go through c3; the 40 ms link is not used")
 
+    _step("full-size packets cross: each tunnel's path MTU measured, guests at their network's MTU")
+    measured = _wait("every tunnel's path MTU measured", lambda: (lambda ts: ts if len(ts) == 6 and all(
+        t.get("path-mtu-state") == "measured" for t in ts) else None)(
+        (_call("GET", "/rests/data/cloudroam:tunnels")[1] or {}).get("cloudroam:tunnels", {}).get("tunnel", [])), 60)
+    for t in sorted(measured, key=lambda t: (t["cloud"], t["remote-cloud"])):
+        print(f"   {t['cloud']} -> {t['remote-cloud']}  path MTU {t['path-mtu']}, carries VM packets of "
+              f"{t['overlay-mtu']} bytes")
+    mtus = (_call("GET", "/rests/data/cloudroam:virtual-network-mtus")[1] or {}).get(
+        "cloudroam:virtual-network-mtus", {}).get("virtual-network", [])
+    for network in mtus:
+        print(f"   VNI {network['vni']}: MTU {network['mtu']} ({network['source']}), fits: {network['fits']}")
+    transfer = lab.tcp("vm5", "vm1", 20_000_000)
+    print(f"   TCP vm5 (c2) -> vm1 (c1, through c3): {transfer['received']:,} of {transfer['bytes']:,} bytes, "
+          f"{transfer['mbit_per_s']} Mbit/s, MSS {transfer['mss']}")
+
     rows = []
     rows.append(_move("optimal", spec, vm1, "c3"))
     _move_quietly(vm1, "c1")

@@ -164,6 +164,11 @@ class OverlayIT {
         assertTrue(!vms.contains("02:c0:00:00:00:01"), "VNI 100's vm1 listed under --vni 200:\n" + vms);
         final var tunnels = karaf.console("cloudroam:tunnels");
         assertEquals(6, tunnels.lines().filter(line -> line.contains("crv-c")).count(), tunnels);
+        final var networks = karaf.console("cloudroam:networks");
+        for (var vni : List.of("100", "200")) {
+            assertTrue(networks.lines().anyMatch(line -> line.contains(vni) && line.contains("1450")
+                && line.contains("configured") && line.contains("c1,c2,c3")), networks);
+        }
         // the shell lists exactly the flows c2's switch holds, in ovs-ofctl's own words
         final var listed = karaf.console("cloudroam:flows openflow:2").lines()
             .map(line -> line.split("\\s*\\|\\s*"))

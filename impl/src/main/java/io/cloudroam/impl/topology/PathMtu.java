@@ -40,8 +40,8 @@ public final class PathMtu {
     static final int PROBES_PER_STEP = 7;
     static final int CONFIRM_LOSSES = 3;
     static final int RAISE_EVERY = 10;
-    /** A probe is lost when it has not come back this long after it left. */
-    static final long LOST_AFTER_NANOS = 1_000_000_000L;
+    /** A probe is lost when it has not come back this long after it left (a round, at the default 1 s). */
+    static final long LOST_AFTER_NANOS = 900_000_000L;
     /** A probe still without a verdict after this long (the link said nothing) is dropped. */
     static final long GIVE_UP_NANOS = 10_000_000_000L;
 
