@@ -143,7 +143,8 @@ class DocsExamplesIT {
         // the RESTCONF surface the README lists: each path in at least one example that ran
         final var all = String.join("\n", examples.stream().map(Example::script).toList());
         for (var path : List.of("/rests/data/cloudroam:cloudroam", "/rests/data/cloudroam:vm-locations",
-                "/rests/data/cloudroam:tunnels", "/rests/data/cloudroam:migrations",
+                "/rests/data/cloudroam:tunnels", "/rests/data/cloudroam:virtual-network-mtus",
+                "/rests/data/cloudroam:migrations",
                 "/rests/data/cloudroam:location-conflicts", "/rests/data/cloudroam:overlay-routing",
                 "/rests/operations/cloudroam:locate-vm", "/rests/operations/cloudroam:announce-migration",
                 "/rests/operations/cloudroam:clear-quarantine", "/rests/streams/json/", "/cloudroam/api/state",
