@@ -269,17 +269,17 @@ def parse_pair(text):
 
 
 def parse_wan_rule(words, base=None):
-    """Parses 'DELAY [jitter=J] [loss=L%] [mtu=BYTES]' (any order after the delay). With a base rule
-    (the pair's rule in force) the delay may be left out and what is not given stays as it was."""
+    """Parses 'DELAY [jitter=J] [loss=L%] [mtu=BYTES]' (any order after the delay): a whole rule, what
+    it leaves out is off. With a base rule (the pair's rule in force) settings alone may be given
+    ('mtu=1400'): they change what they name and the rest stays as it was."""
     if not words or base is None and "=" in words[0]:
         raise LabError("a WAN rule needs at least a delay, like '80ms' or '80ms jitter=2ms loss=1% mtu=1400'")
     if "=" in words[0]:
         rule = {"delay_ms": base.delay_ms, "jitter_ms": base.jitter_ms, "loss": base.loss, "mtu": base.mtu}
         settings = words
     else:
+        # a rule that starts with its delay is the whole rule: what it leaves out is off
         rule = {"delay_ms": parse_duration_ms(words[0]), "jitter_ms": 0.0, "loss": 0.0, "mtu": 0}
-        if base is not None:
-            rule["jitter_ms"], rule["loss"], rule["mtu"] = base.jitter_ms, base.loss, base.mtu
         settings = words[1:]
     for word in settings:
         key, sep, value = word.partition("=")
