@@ -18,6 +18,7 @@ import io.cloudroam.dashboard.Snapshot.Cloud;
 import io.cloudroam.dashboard.Snapshot.Link;
 import io.cloudroam.dashboard.Snapshot.Migration;
 import io.cloudroam.dashboard.Snapshot.Network;
+import io.cloudroam.dashboard.Snapshot.NetworkMtu;
 import io.cloudroam.dashboard.Snapshot.Route;
 import io.cloudroam.dashboard.Snapshot.Tunnel;
 import io.cloudroam.dashboard.Snapshot.Vm;
@@ -140,6 +141,21 @@ class DashboardModelTest {
         assertEquals("unknown", edges.get(1).getAsJsonObject().get("state").getAsString());
         // both ends up, but probes stopped getting through one way
         assertEquals("down", edges.get(2).getAsJsonObject().get("state").getAsString());
+    }
+
+    @Test
+    void networksShowTheirMtuAndTunnelsWhatTheyCarry() {
+        threeClouds();
+        model.tunnels(List.of(new Tunnel("c1", "c2", "crt-c2", "up", 1350), new Tunnel("c2", "c1", "crt-c1", "up")));
+        model.networkMtus(List.of(new NetworkMtu(100, 1450, "configured", List.of("c1→c2 1350"))));
+        final var doc = doc();
+        final var network = doc.getAsJsonArray("networks").get(0).getAsJsonObject();
+        assertEquals(1450, network.get("mtu").getAsInt());
+        assertEquals("configured", network.get("mtuSource").getAsString());
+        assertEquals("c1→c2 1350", network.getAsJsonArray("narrowTunnels").get(0).getAsString());
+        final var edge = doc.getAsJsonArray("edges").get(0).getAsJsonObject();
+        assertEquals(1350, edge.get("abOverlayMtu").getAsInt());
+        assertFalse(edge.has("baOverlayMtu"), "not measured: not shown");
     }
 
     @Test
