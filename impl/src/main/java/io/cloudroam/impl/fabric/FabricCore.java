@@ -128,6 +128,9 @@ final class FabricCore implements Timers {
             case FabricEvent.ClaimDeadline deadline -> mobility.claimDeadline(deadline.claimed());
             case FabricEvent.Tick tick -> mobility.tick();
             case FabricEvent.ProbeRound round -> probeRound();
+            case FabricEvent.SyncPending pending -> {
+                // nothing to do here: batchDone() synchronises what is still dirty
+            }
             case FabricEvent.FlowsDone done -> flows.flowsDone(done.delta(), done.failure());
             case FabricEvent.PhaseDone done -> flows.phaseDone(done.migration(), done.phase(), done.failure());
             case FabricEvent.SwitchReconnected reconnected -> flows.forget(reconnected.datapathId());

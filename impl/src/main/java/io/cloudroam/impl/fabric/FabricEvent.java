@@ -108,6 +108,10 @@ sealed interface FabricEvent {
     record ProbeRound() implements FabricEvent {
     }
 
+    /** Flow synchronisation stopped after its rounds with work left: the next batch goes on with it. */
+    record SyncPending() implements FabricEvent {
+    }
+
     /**
      * A switch confirmed a delta, or did not.
      *

@@ -134,8 +134,10 @@ final class FlowSync {
             result.next().forEach(this::follow);
         }
         if (!dirty.isEmpty()) {
-            LOG.warn("Flow synchronisation still has {} after {} rounds; it goes on with the next input", dirty,
-                ROUNDS);
+            // other inputs get their turn first; the loop comes back to this work on its own
+            LOG.warn("Flow synchronisation still has {} after {} rounds; it goes on after the inputs waiting",
+                dirty, ROUNDS);
+            post.accept(new FabricEvent.SyncPending());
         }
     }
 
