@@ -118,6 +118,11 @@ public final class PathMtu {
                         result.add(size);
                     }
                 }
+                if (result.isEmpty()) {
+                    // nothing from MIN up crosses (a broken path): start over next round, so that the
+                    // path is found once it carries packets again
+                    search.lost = MAX + 1;
+                }
             }
         } else {
             if (!search.out.containsKey(search.arrived)) {

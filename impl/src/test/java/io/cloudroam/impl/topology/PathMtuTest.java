@@ -122,6 +122,17 @@ class PathMtuTest {
     }
 
     @Test
+    void aPathThatCarriesNothingFromTheMinimumUpKeepsBeingProbedUntilItDoes() {
+        final var wan = new Wan(500);
+        assertEquals(new PathMtu.Estimate(PathMtu.State.SEARCHING, 0), wan.rounds(30));
+        final int sent = wan.probes;
+        wan.rounds(5);
+        assertTrue(wan.probes > sent, "still probing");
+        wan.carries = 1500;
+        assertEquals(new PathMtu.Estimate(PathMtu.State.MEASURED, 1500), wan.rounds(12));
+    }
+
+    @Test
     void forgettingACloudForgetsItsDirections() {
         final var wan = new Wan(1500);
         wan.rounds(12);
