@@ -200,14 +200,12 @@ public final class NetworkMtus {
             final var previous = was.get(network.vni());
             final var old = previous == null ? List.<Narrow>of() : previous.narrow();
             for (var narrow : network.narrow()) {
-                if (previous == null || previous.mtu() != network.mtu() || old.stream()
-                        .noneMatch(other -> other.from().equals(narrow.from()) && other.to().equals(narrow.to()))) {
+                if (previous == null || previous.mtu() != network.mtu() || !sameTunnelIn(narrow, old)) {
                     result.add(new Problem(network.vni(), network.mtu(), narrow, false));
                 }
             }
             for (var narrow : old) {
-                if (network.narrow().stream()
-                        .noneMatch(other -> other.from().equals(narrow.from()) && other.to().equals(narrow.to()))) {
+                if (!sameTunnelIn(narrow, network.narrow())) {
                     result.add(new Problem(network.vni(), network.mtu(), narrow, true));
                 }
             }
@@ -219,6 +217,11 @@ public final class NetworkMtus {
             }
         }
         return result;
+    }
+
+    /** Whether a list has the same tunnel direction, whatever it carries now. */
+    private static boolean sameTunnelIn(final Narrow narrow, final List<Narrow> list) {
+        return list.stream().anyMatch(other -> other.from().equals(narrow.from()) && other.to().equals(narrow.to()));
     }
 
     /**
