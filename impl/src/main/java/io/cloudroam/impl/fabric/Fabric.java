@@ -57,8 +57,9 @@ public final class Fabric implements AutoCloseable {
 
     private final LocationTable table;
     private final Counters counters = new Counters();
-    private final FabricLoop loop;
-    private final FabricCore core;
+    // package-private: the tests' hooks (FabricHooks) reach the thread and the state through them
+    final FabricLoop loop;
+    final FabricCore core;
     private final PacketInPath packetIns;
 
     /**
@@ -279,31 +280,6 @@ public final class Fabric implements AutoCloseable {
      */
     public List<ConflictRecord> conflicts() {
         return loop.ask("the conflicts", () -> core.history().conflicts(), PATIENCE);
-    }
-
-    /**
-     * Waits until nothing waits on the fabric's thread or on a switch; for benchmarks.
-     *
-     * @param patience how long at most
-     * @throws IllegalStateException when the fabric did not get there in time
-     */
-    void settle(final Duration patience) {
-        loop.awaitTrue("idle", core::idle, patience);
-    }
-
-    /** Inputs the fabric failed on (each is logged); for tests. */
-    long taskFailures() {
-        return loop.failures();
-    }
-
-    /** The desired flows of every switch, compiled whole from the inputs in force; for tests. */
-    Map<Long, Map<FlowKey, FlowSpec>> desiredFlows() {
-        return loop.ask("the desired flows", core::desired, PATIENCE);
-    }
-
-    /** Takes an input now (a probe round, a tick) as if its time had come; for tests. */
-    void now(final FabricEvent event) {
-        loop.post(event);
     }
 
     @Override
