@@ -16,8 +16,11 @@ move starts 1 s in; the pause itself (about 100 ms: a packet per ms) is lost in 
 reported beside it; 'optimal' is compared to the 'reactive' baseline. Nearest-rank percentiles
 with their sample counts. Writes benchmarks/results/migration.json and prints Markdown tables.
 
+With --flow-programming datastore,direct every mode is measured with both methods in the same run
+(cases MODE@METHOD; --rounds 0 leaves the loss comparison out).
+
 Run: ./cloudroam bench migration [--migrations 200] [--rounds 3] [--clouds 4] [--vms 100]
-     [--modes optimal,triangle,reactive]
+     [--modes optimal,triangle,reactive] [--flow-programming datastore]
 """
 
 import argparse
@@ -124,7 +127,7 @@ def switch_clock_ms(events, mac, since, until, signal):
 STREAM_S, LEAD_S = 2.5, 0.7
 
 
-def _reconvergence(spec, count, modes):
+def _reconvergence(spec, count, modes, methods):
     """vm1 moves between c1 and c3 `count` times per mode while every other VM is located (its flows on
     every switch) and vm5 (c2) streams to it at 1 kpps (echoed): per move, the stream's outage beside
     the VM's pause, the switches' reconvergence (first announcement -> last flow added or changed for vm1 on any
@@ -137,7 +140,10 @@ def _reconvergence(spec, count, modes):
     vm = next(v for v in vms if v["name"] == "vm1")
     _locate_all(vms)
     samples = {}
-    for mode in modes:
+    for method, mode in ((method, mode) for method in methods for mode in modes):
+        if config["cloudroam:cloudroam"].get("flow-programming") != method:
+            config["cloudroam:cloudroam"]["flow-programming"] = method
+            _set("/rests/data/cloudroam:cloudroam", config)
         demo._set_mode(spec, mode)
         demo._wait("vm5 to reach vm1", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1, 60)
         at = demo._locate(vm["mac"])["cloud"]
@@ -170,7 +176,7 @@ def _reconvergence(spec, count, modes):
             move["switch_ms"] = ms
             move["first_announcement"] = move.pop("moved")["first_announcement"]
             move.pop("record")
-        samples[mode] = moves
+        samples[mode if len(methods) == 1 else f"{mode}@{method}"] = moves
     return vm, samples
 
 
@@ -196,28 +202,36 @@ def main(argv=None):
     parser.add_argument("--clouds", type=int, default=4)
     parser.add_argument("--vms", type=int, default=100)
     parser.add_argument("--modes", default="optimal,triangle,reactive", help="modes measured for reconvergence")
+    parser.add_argument("--flow-programming", default="datastore",
+                        help="flow programming methods, each measured with every mode in the same run "
+                             "(datastore, direct, rpc); with more than one a case is MODE@METHOD")
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
+    methods = [m for m in args.flow_programming.split(",") if m]
+    if not methods or any(m not in ("datastore", "direct", "rpc") for m in methods):
+        raise SystemExit(f"--flow-programming: datastore, direct or rpc, comma-separated (not {args.flow_programming!r})")
     spec = LabSpec(args.clouds, args.vms, (100,))  # one network: every cloud holds VMs of it
     spec.wan = parse_wan_spec(("all 20ms, " if args.clouds > 3 else "") + demo.WAN, args.clouds)
     try:
-        _, reconvergence = _reconvergence(spec, args.migrations, modes)
-        # the loss comparison on the demo's lab (vm5 in c2 streams to vm1), as in earlier runs
-        spec = LabSpec(3, 6)
-        spec.wan = parse_wan_spec(demo.WAN, 3)
-        up = lab.up(spec.validate())
-        config = controller_config(spec)
-        # vm1 just moved hundreds of times: the flap guard must not hold it now
-        config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
-        _set("/rests/data/cloudroam:cloudroam", config)
-        vm = next(v for v in up["vms"] if v["name"] == "vm1")
-        demo._wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
-                   and (lambda o: o is not None and o["cloud"] == "c1")(demo._locate(vm["mac"])), 60)
+        _, reconvergence = _reconvergence(spec, args.migrations, modes, methods)
         losses = {}
-        for _ in range(args.rounds):
-            for mode, announce in (("optimal", False), ("triangle", False), ("reactive", False), ("optimal", True)):
-                label = mode + (" + announce" if announce else "")
-                losses.setdefault(label, []).append(_loss(spec, vm, mode, announce))
+        if args.rounds > 0:
+            # the loss comparison on the demo's lab (vm5 in c2 streams to vm1), as in earlier runs
+            spec = LabSpec(3, 6)
+            spec.wan = parse_wan_spec(demo.WAN, 3)
+            up = lab.up(spec.validate())
+            config = controller_config(spec)
+            config["cloudroam:cloudroam"]["flow-programming"] = methods[-1]
+            # vm1 just moved hundreds of times: the flap guard must not hold it now
+            config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
+            _set("/rests/data/cloudroam:cloudroam", config)
+            vm = next(v for v in up["vms"] if v["name"] == "vm1")
+            demo._wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
+                       and (lambda o: o is not None and o["cloud"] == "c1")(demo._locate(vm["mac"])), 60)
+            for _ in range(args.rounds):
+                for mode, announce in (("optimal", False), ("triangle", False), ("reactive", False), ("optimal", True)):
+                    label = mode + (" + announce" if announce else "")
+                    losses.setdefault(label, []).append(_loss(spec, vm, mode, announce))
     finally:
         lab.down()
     summary = {}
@@ -239,7 +253,8 @@ def main(argv=None):
             for label, v in losses.items()}
     result = {"benchmark": "migration",
               "command": f"./cloudroam bench migration --migrations {args.migrations} --rounds {args.rounds} "
-                         f"--clouds {args.clouds} --vms {args.vms} --modes {args.modes}",
+                         f"--clouds {args.clouds} --vms {args.vms} --modes {args.modes} "
+                         f"--flow-programming {args.flow_programming}",
               "lab": f"reconvergence: {args.clouds} clouds, {args.vms} VMs on VNI 100, all located; loss: the demo's "
                      "3 clouds, 6 VMs",
               "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "environment": environment(),
@@ -255,13 +270,14 @@ def main(argv=None):
                                     "optimal_over_reactive_switch_p99": ratio(summary, "reconvergence_switch_ms",
                                                                               "p99")}
                                    if "optimal" in summary and "reactive" in summary else {})},
-              "loss": {"what": "1 kpps echo stream vm5 (c2) -> vm1 across vm1's move c1 <-> c3; lost packets and the "
-                               "longest gap between replies",
-                       "baseline": "reactive", **loss,
-                       "optimal_over_reactive_lost": round(statistics.mean(loss["optimal"]["lost"])
-                                                           / statistics.mean(loss["reactive"]["lost"]), 2),
-                       "reactive_minus_optimal_beyond_pause": round(loss["reactive"]["beyond_pause_mean"]
-                                                                    - loss["optimal"]["beyond_pause_mean"], 1)}}
+              **({"loss": {"what": "1 kpps echo stream vm5 (c2) -> vm1 across vm1's move c1 <-> c3; lost packets "
+                                   "and the longest gap between replies",
+                           "baseline": "reactive", **loss,
+                           "optimal_over_reactive_lost": round(statistics.mean(loss["optimal"]["lost"])
+                                                               / statistics.mean(loss["reactive"]["lost"]), 2),
+                           "reactive_minus_optimal_beyond_pause": round(loss["reactive"]["beyond_pause_mean"]
+                                                                        - loss["optimal"]["beyond_pause_mean"], 1)}}
+                 if loss else {})}
     out = write_result("migration", result)
     print("| mode | moves | switches' reconvergence p50 / p99 (n) | outage - pause p50 / p99 (n) | outage p50 | "
           "record p50 | verification |\n|---|---|---|---|---|---|---|")
@@ -269,13 +285,22 @@ def main(argv=None):
         print(f"| {mode} | {s['moves']} | {cell(s['reconvergence_switch_ms'])} ms | {cell(s['outage_minus_pause_ms'])} "
               f"ms | {s['outage_ms'].get('p50')} ms | {s['record_signal_to_confirmed_ms'].get('p50')} ms | "
               f"{', '.join(s['verifications'])} |")
-    print("\n| mode | moves | lost (each) | VM paused ms (each) | lost beyond the pause, mean | longest gap ms (each) "
-          "| gap beyond the pause ms (each) |\n|---|---|---|---|---|---|---|")
-    for label, s in loss.items():
-        print(f"| {label} | {s['moves']} | {s['lost']} | {s['paused_ms']} | {s['beyond_pause_mean']} | "
-              f"{s['longest_gap_ms']} | {s['gap_beyond_pause_ms']} |")
-    print(f"optimal / reactive (packets lost, mean): {result['loss']['optimal_over_reactive_lost']}; reactive loses "
-          f"{result['loss']['reactive_minus_optimal_beyond_pause']} more beyond the pause   -> {out}")
+    if loss:
+        print("\n| mode | moves | lost (each) | VM paused ms (each) | lost beyond the pause, mean | longest gap ms "
+              "(each) | gap beyond the pause ms (each) |\n|---|---|---|---|---|---|---|")
+        for label, s in loss.items():
+            print(f"| {label} | {s['moves']} | {s['lost']} | {s['paused_ms']} | {s['beyond_pause_mean']} | "
+                  f"{s['longest_gap_ms']} | {s['gap_beyond_pause_ms']} |")
+        print(f"optimal / reactive (packets lost, mean): {result['loss']['optimal_over_reactive_lost']}; reactive "
+              f"loses {result['loss']['reactive_minus_optimal_beyond_pause']} more beyond the pause")
+    if len(methods) > 1:
+        for mode in modes:
+            base, fast = summary.get(f"{mode}@{methods[0]}"), summary.get(f"{mode}@{methods[-1]}")
+            for figure in ("reconvergence_switch_ms", "outage_minus_pause_ms"):
+                b, f = base[figure].get("p50"), fast[figure].get("p50")
+                if b and f is not None:
+                    print(f"{mode}: {figure} p50 {methods[-1]} / {methods[0]} = {f / b:.2f}")
+    print(f"-> {out}")
     return 0
 
 

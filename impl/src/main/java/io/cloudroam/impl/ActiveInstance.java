@@ -7,7 +7,6 @@
  */
 package io.cloudroam.impl;
 
-import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.ConfigListener;
 import io.cloudroam.impl.config.ConfigTracker;
 import io.cloudroam.impl.fabric.Fabric;
@@ -20,6 +19,7 @@ import io.cloudroam.impl.northbound.OperationalPublisher;
 import io.cloudroam.impl.northbound.RelayPacketInRpc;
 import io.cloudroam.impl.northbound.StateRestore;
 import io.cloudroam.impl.ovsdb.OvsdbSession;
+import io.cloudroam.impl.southbound.DirectFlowProgrammer;
 import io.cloudroam.impl.southbound.FrmFlowProgrammer;
 import io.cloudroam.impl.southbound.RpcFlowProgrammer;
 import io.cloudroam.impl.southbound.RpcPacketSender;
@@ -63,7 +63,12 @@ final class ActiveInstance implements AutoCloseable {
         publisher = new OperationalPublisher(dataBroker, notificationPublisher);
         programmer = new FrmFlowProgrammer(dataBroker);
         final var rpcProgrammer = new RpcFlowProgrammer(rpcService);
-        fabric = new Fabric(method -> method == CloudroamConfig.FlowProgramming.RPC ? rpcProgrammer : programmer,
+        final var directProgrammer = new DirectFlowProgrammer(rpcProgrammer, programmer);
+        fabric = new Fabric(method -> switch (method) {
+            case RPC -> rpcProgrammer;
+            case DIRECT -> directProgrammer;
+            case DATASTORE -> programmer;
+        },
             new RpcPacketSender(rpcService), publisher,
             (cloud, onView) -> new OvsdbSession(cloud.ovsdbAddress().orElseThrow(), cloud.ovsdbPort(), onView),
             locations, Clock.systemUTC());

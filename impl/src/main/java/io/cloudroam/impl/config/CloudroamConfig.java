@@ -87,7 +87,18 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         /** Through the configuration datastore and the forwarding rules manager. */
         DATASTORE,
         /** Through flow RPCs, each batch closed by a barrier. */
-        RPC
+        RPC,
+        /** Through flow RPCs and a barrier, and recorded in the configuration datastore as well. */
+        DIRECT;
+
+        /**
+         * Whether the configuration datastore holds the flows.
+         *
+         * @return true for {@link #DATASTORE} and {@link #DIRECT}
+         */
+        public boolean recorded() {
+            return this != RPC;
+        }
     }
 
     /**

@@ -56,8 +56,12 @@ public final class ConfigListener implements DataListener<Cloudroam> {
         if (data == null) {
             return CloudroamConfig.EMPTY;
         }
-        final var method = data.getFlowProgramming() == Cloudroam.FlowProgramming.Rpc
-            ? CloudroamConfig.FlowProgramming.RPC : CloudroamConfig.FlowProgramming.DATASTORE;
+        final var method = switch (data.getFlowProgramming()) {
+            case null -> CloudroamConfig.EMPTY.flowProgramming();
+            case Rpc -> CloudroamConfig.FlowProgramming.RPC;
+            case Direct -> CloudroamConfig.FlowProgramming.DIRECT;
+            case Datastore -> CloudroamConfig.FlowProgramming.DATASTORE;
+        };
         return CloudroamConfig.of(
             data.nonnullCloud().values().stream().map(ConfigListener::toCloud).toList(),
             data.nonnullVirtualNetwork().values().stream().map(ConfigListener::toNetwork).toList(),

@@ -82,6 +82,12 @@ final class FlowSync {
         if (wanted == method) {
             return;
         }
+        if (method.recorded() && wanted.recorded()) {
+            // the same flows in the same record: the switches keep them, later changes take the new way
+            LOG.info("Flow programming switched from {} to {}; the flows stay", method, wanted);
+            method = wanted;
+            return;
+        }
         final var old = programmers.apply(method);
         for (var delta : engine.clear()) {
             old.apply(delta.datapathId(), List.of(), delta.removals().values());
@@ -150,9 +156,11 @@ final class FlowSync {
             counters.add(Counters.Kind.FLOW_CHANGES, delta.size());
             final var confirmation = programmer.apply(delta.datapathId(), delta.upserts().values(),
                 delta.removals().values());
-            confirmation.whenComplete((ok, failure) -> post.accept(new FabricEvent.FlowsDone(delta,
+            // the switch is taken to hold the delta once it is also recorded; a migration's next
+            // phase waits only for the switch
+            confirmation.both().whenComplete((ok, failure) -> post.accept(new FabricEvent.FlowsDone(delta,
                 Optional.ofNullable(failure).map(FlowSync::reason))));
-            sent.add(new MakeBeforeBreak.Sent(delta, confirmation));
+            sent.add(new MakeBeforeBreak.Sent(delta, confirmation.applied()));
         }
         return sent;
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +70,19 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
     record Adoption(List<FlowSpec> writes, List<Key> deletes, int kept) {
     }
 
+    /**
+     * What one batch changes in the datastore.
+     *
+     * @param writes flows to write
+     * @param removals flows the batch removes
+     * @param stale flows of an earlier run that are no longer wanted, as the datastore holds them
+     */
+    record Plan(Collection<FlowSpec> writes, Collection<FlowSpec> removals, Map<Key, Flow> stale) {
+        boolean isEmpty() {
+            return writes.isEmpty() && removals.isEmpty() && stale.isEmpty();
+        }
+    }
+
     private final DataBroker dataBroker;
     private final ChainedWriter writer;
     private final Set<Long> adopted = ConcurrentHashMap.newKeySet();
@@ -86,37 +100,61 @@ public final class FrmFlowProgrammer implements FlowProgrammer, AutoCloseable {
     /**
      * {@inheritDoc}
      *
-     * <p>The first batch for a switch after the controller started adopts what an earlier run left
-     * in the configuration datastore: flows already there exactly as wanted are not written again
-     * (the forwarding rules manager would send them to the switch), cloudroam's flows that are no
-     * longer wanted are deleted.
+     * <p>The first batch for a switch adopts what the datastore holds (see {@link #plan}).
      */
     @Override
-    public CompletableFuture<Void> apply(final long datapathId, final Collection<FlowSpec> upserts,
+    public Confirmations apply(final long datapathId, final Collection<FlowSpec> upserts,
             final Collection<FlowSpec> removals) {
-        final Collection<FlowSpec> writes;
-        final var deletes = new ArrayList<Key>();
-        removals.forEach(flow -> deletes.add(new Key(flow.table(), flow.id())));
-        if (adopted.add(datapathId)) {
-            final var adoption = adopt(datapathId, existing(datapathId), upserts, removals);
-            if (adoption.kept() > 0 || !adoption.deletes().isEmpty()) {
-                LOG.info("Switch {}: {} flows of an earlier run kept as they are, {} written, {} no longer wanted",
-                    datapathId, adoption.kept(), adoption.writes().size(), adoption.deletes().size());
-            }
-            writes = adoption.writes();
-            deletes.addAll(adoption.deletes());
-        } else {
-            writes = upserts;
+        return Confirmations.of(record(datapathId, plan(datapathId, upserts, removals)));
+    }
+
+    /**
+     * What a batch changes in the datastore. The first batch for a switch after the controller
+     * started (or after {@link #forget}) adopts what an earlier run left there: flows already there
+     * exactly as wanted are not written again (the forwarding rules manager would send them to the
+     * switch), cloudroam's flows that are no longer wanted are deleted.
+     *
+     * @param datapathId the switch
+     * @param upserts flows to add or replace
+     * @param removals flows to remove
+     * @return what to write and delete
+     */
+    Plan plan(final long datapathId, final Collection<FlowSpec> upserts, final Collection<FlowSpec> removals) {
+        if (!adopted.add(datapathId)) {
+            return new Plan(upserts, removals, Map.of());
         }
-        if (writes.isEmpty() && deletes.isEmpty()) {
+        final var existing = existing(datapathId);
+        final var adoption = adopt(datapathId, existing, upserts, removals);
+        if (adoption.kept() > 0 || !adoption.deletes().isEmpty()) {
+            LOG.info("Switch {}: {} flows of an earlier run kept as they are, {} written, {} no longer wanted",
+                datapathId, adoption.kept(), adoption.writes().size(), adoption.deletes().size());
+        }
+        final var stale = new LinkedHashMap<Key, Flow>();
+        adoption.deletes().forEach(key -> stale.put(key, existing.get(key)));
+        return new Plan(adoption.writes(), removals, stale);
+    }
+
+    /**
+     * Writes a plan: one transaction, so a switch's changes land together.
+     *
+     * @param datapathId the switch
+     * @param plan what {@link #plan} said
+     * @return completes when the transaction committed
+     */
+    CompletableFuture<Void> record(final long datapathId, final Plan plan) {
+        if (plan.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return writer.write("switch " + datapathId + ": " + writes.size() + " flows written, " + deletes.size()
+        final int deletes = plan.removals().size() + plan.stale().size();
+        return writer.write("switch " + datapathId + ": " + plan.writes().size() + " flows written, " + deletes
             + " removed", tx -> {
-                for (var key : deletes) {
+                for (var flow : plan.removals()) {
+                    tx.delete(LogicalDatastoreType.CONFIGURATION, path(datapathId, new Key(flow.table(), flow.id())));
+                }
+                for (var key : plan.stale().keySet()) {
                     tx.delete(LogicalDatastoreType.CONFIGURATION, path(datapathId, key));
                 }
-                for (var flow : writes) {
+                for (var flow : plan.writes()) {
                     tx.mergeParentStructurePut(LogicalDatastoreType.CONFIGURATION,
                         path(datapathId, new Key(flow.table(), flow.id())), FlowConverter.toFlow(datapathId, flow));
                 }

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.opendaylight.mdsal.binding.api.RpcService;
+import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.inventory.rev130819.tables.table.Flow;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.service.rev130819.AddFlow;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.service.rev130819.AddFlowInputBuilder;
 import org.opendaylight.yang.gen.v1.urn.opendaylight.flow.service.rev130819.RemoveFlow;
@@ -51,33 +52,56 @@ public final class RpcFlowProgrammer implements FlowProgrammer {
     }
 
     @Override
-    public CompletableFuture<Void> apply(final long datapathId, final Collection<FlowSpec> upserts,
+    public Confirmations apply(final long datapathId, final Collection<FlowSpec> upserts,
             final Collection<FlowSpec> removals) {
+        return Confirmations.of(send(datapathId,
+            upserts.stream().map(flow -> FlowConverter.toFlow(datapathId, flow)).toList(),
+            removals.stream().map(flow -> FlowConverter.toFlow(datapathId, flow)).toList()));
+    }
+
+    /**
+     * Sends flow-mods (removals first), then a barrier.
+     *
+     * @param datapathId the switch
+     * @param adds flows to add or replace
+     * @param removes flows to remove (strictly: by match and priority)
+     * @return completes at the barrier reply, exceptionally when a flow-mod or the barrier failed
+     */
+    CompletableFuture<Void> send(final long datapathId, final Collection<Flow> adds, final Collection<Flow> removes) {
         final var done = new CompletableFuture<Void>();
+        if (adds.isEmpty() && removes.isEmpty()) {
+            done.complete(null);
+            return done;
+        }
         final long started = System.nanoTime();
         final var node = new NodeRef(FrmFlowProgrammer.node(datapathId));
         final var sent = new ArrayList<ListenableFuture<? extends RpcResult<?>>>();
         final var remove = rpcService.getRpc(RemoveFlow.class);
-        for (var flow : removals) {
-            sent.add(remove.invoke(new RemoveFlowInputBuilder(FlowConverter.toFlow(datapathId, flow)).setNode(node)
-                .setStrict(Boolean.TRUE).build()));
+        for (var flow : removes) {
+            sent.add(remove.invoke(new RemoveFlowInputBuilder(flow).setNode(node).setStrict(Boolean.TRUE).build()));
         }
         final var add = rpcService.getRpc(AddFlow.class);
-        for (var flow : upserts) {
+        for (var flow : adds) {
             // OFPFC_ADD replaces a flow with the same match and priority
-            sent.add(add.invoke(new AddFlowInputBuilder(FlowConverter.toFlow(datapathId, flow)).setNode(node)
-                .build()));
+            sent.add(add.invoke(new AddFlowInputBuilder(flow).setNode(node).build()));
         }
         final int count = sent.size();
-        final var barrier = Futures.transformAsync(Futures.allAsList(sent), results -> {
+        // the barrier goes right behind the flow-mods, not after their replies: openflowplugin's
+        // outbound queue completes a flow-mod (which has no reply of its own) only at the next
+        // barrier, and sends one of its own only every 500 ms (barrier-interval-timeout-limit), so
+        // waiting for the flow-mods first cost a batch up to half a second
+        final var barrierSent = rpcService.getRpc(SendBarrier.class).invoke(
+            new SendBarrierInputBuilder().setNode(node).build());
+        final var barrier = Futures.transform(Futures.allAsList(sent), results -> {
             final List<Object> errors = results.stream().filter(result -> !result.isSuccessful())
                 .map(result -> (Object) result.getErrors()).toList();
             if (!errors.isEmpty()) {
                 throw new IllegalStateException(errors.size() + " flow-mods failed: " + errors);
             }
-            return rpcService.getRpc(SendBarrier.class).invoke(new SendBarrierInputBuilder().setNode(node).build());
+            return results;
         }, MoreExecutors.directExecutor());
-        Futures.addCallback(barrier, new FutureCallback<RpcResult<?>>() {
+        final var both = Futures.transformAsync(barrier, ignored -> barrierSent, MoreExecutors.directExecutor());
+        Futures.addCallback(both, new FutureCallback<RpcResult<?>>() {
             @Override
             public void onSuccess(final RpcResult<?> result) {
                 if (result.isSuccessful()) {

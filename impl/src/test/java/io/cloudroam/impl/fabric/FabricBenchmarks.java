@@ -83,10 +83,10 @@ class FabricBenchmarks {
         Harness() {
             final FlowProgrammer programmer = new FlowProgrammer() {
                 @Override
-                public CompletableFuture<Void> apply(final long dpid, final Collection<FlowSpec> upserts,
+                public Confirmations apply(final long dpid, final Collection<FlowSpec> upserts,
                         final Collection<FlowSpec> removals) {
                     flowMods.addAndGet(upserts.size() + removals.size());
-                    return CompletableFuture.completedFuture(null);
+                    return Confirmations.of(CompletableFuture.completedFuture(null));
                 }
 
                 @Override
@@ -225,7 +225,7 @@ class FabricBenchmarks {
 
         /** The fabric thread ran everything queued before, and what that queued. */
         boolean settled() {
-            fabric.settle(PATIENCE);
+            FabricHooks.settle(fabric, PATIENCE);
             return true;
         }
 

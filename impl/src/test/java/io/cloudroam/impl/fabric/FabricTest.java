@@ -124,7 +124,7 @@ class FabricTest {
     void start() {
         final FlowProgrammer programmer = new FlowProgrammer() {
             @Override
-            public CompletableFuture<Void> apply(final long dpid, final Collection<FlowSpec> upserts,
+            public Confirmations apply(final long dpid, final Collection<FlowSpec> upserts,
                     final Collection<FlowSpec> removals) {
                 synchronized (switches) {
                     applyOrder.add(dpid);
@@ -135,7 +135,7 @@ class FabricTest {
                         sentToC2.addAll(upserts);
                     }
                 }
-                return CompletableFuture.completedFuture(null);
+                return Confirmations.of(CompletableFuture.completedFuture(null));
             }
 
             @Override
@@ -549,7 +549,7 @@ class FabricTest {
         final int cases = Integer.getInteger("cloudroam.fuzz.fabric.cases", 20_000);
         final long seed = Long.getLong("cloudroam.fuzz.seed", 20261125L);
         final var random = new SplittableRandom(seed);
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         final var seeds = new ArrayList<byte[]>(List.of(arpRequest(VM1, "10.0.0.1", "10.0.0.5"), rarp(VM5),
             arpReply(VM1, "10.0.0.1"), arpRequest(VM5, "10.0.0.1", "10.0.0.1")));
         probesOut.forEach(probe -> seeds.add(probe.frame()));
@@ -569,7 +569,7 @@ class FabricTest {
             assertDoesNotThrow(() -> fabric.packetIn(dpid, port, tableId, frame), () -> "seed " + seed + " case "
                 + index + " threw on " + Arrays.toString(frame));
         }
-        assertEquals(0, fabric.taskFailures(), "a fabric task threw (see the log)");
+        assertEquals(0, FabricHooks.taskFailures(fabric), "a fabric task threw (see the log)");
         assertEquals(cases, fabric.counters().get(Counters.Kind.PACKET_INS));
         // still working: a VM it never saw, on a port the fuzzing did not use, is learned and gets its flows
         final var loop1 = Fixtures.probeLoop(1, 20, 21);
@@ -678,12 +678,12 @@ class FabricTest {
         fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
         flowsOf(1);
         clock.now = clock.now.plusSeconds(3600);
-        fabric.now(new FabricEvent.Tick());
+        FabricHooks.now(fabric, new FabricEvent.Tick());
         assertTrue(table.find(100, MacAddress.parse(VM1)).isPresent(), "aging is off by default");
 
         fabric.configure(Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100))
             .withLocationIdleTimeout(Duration.ofSeconds(300)));
-        fabric.now(new FabricEvent.Tick());
+        FabricHooks.now(fabric, new FabricEvent.Tick());
         assertTrue(table.find(100, MacAddress.parse(VM1)).isEmpty());
         assertEquals(MacAddress.parse(VM1), forgotten.get(0).mac());
         assertFalse(flowsOf(1).containsKey("10/vm-100-" + VM1), "its flows went with it");
@@ -698,7 +698,7 @@ class FabricTest {
         clock.now = clock.now.plusSeconds(200);
         fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
         clock.now = clock.now.plusSeconds(200);
-        fabric.now(new FabricEvent.Tick());
+        FabricHooks.now(fabric, new FabricEvent.Tick());
         assertTrue(table.find(100, MacAddress.parse(VM1)).isPresent(), "seen 200 s ago, timeout 300 s");
         assertTrue(CloudroamConfig.EMPTY.locationIdleTimeout().isZero());
     }
@@ -730,7 +730,7 @@ class FabricTest {
         for (int round = 0; round < 5; round++) {
             probesOut.clear();
             injected.clear();
-            fabric.now(new FabricEvent.ProbeRound());
+            FabricHooks.now(fabric, new FabricEvent.ProbeRound());
             assertEquals(6, probesOut.size(), "one probe per tunnel: " + probesOut);
             assertEquals(List.of(1L, 1L, 2L, 2L, 3L, 3L), injected.stream().map(Sent::datapathId).sorted().toList(),
                 "and a loop probe before each");
@@ -747,7 +747,7 @@ class FabricTest {
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
             flowsOf(3).get("30/vm-100-" + VM1 + "-relay").actions(), "c3 relays frames from c2 on to c1");
         // the next round publishes what was measured
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         final var links = routingPublished.get(routingPublished.size() - 1);
         assertEquals(6, links.size());
         final var c1c2 = links.stream().filter(l -> l.from().equals("c1") && l.to().equals("c2")).findFirst()
@@ -776,7 +776,7 @@ class FabricTest {
     private void probeRound(final java.util.function.BiFunction<String, String, Long> millis) {
         probesOut.clear();
         injected.clear();
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         for (var probe : List.copyOf(probesOut)) {
             final var from = "c" + probe.datapathId();
             final var to = remoteOf(from, probe.port());
@@ -823,7 +823,7 @@ class FabricTest {
         feed("c3", view(3, tunnel(3, 1, 10), new SwitchView.Interface("port-crv-c2", "crv-c2", "vxlan",
             Optional.of(11L), Map.of(SwitchView.REMOTE_CLOUD_KEY, "c2"), Map.of(), Map.of("state", "down"),
             Optional.of("up"))));
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         assertTrue(routingPublished.get(routingPublished.size() - 1).stream().allMatch(Routes.LinkState::reachable),
             "a new tunnel's BFD starting down marks nothing");
         feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
@@ -839,7 +839,7 @@ class FabricTest {
             Map.of("state", "down"), dead.linkState()), loop2[0], loop2[1]));
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
             flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 falls back on its direct tunnel to c1");
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         final var links = routingPublished.get(routingPublished.size() - 1);
         for (var direction : List.of(List.of("c2", "c3"), List.of("c3", "c2"))) {
             assertFalse(links.stream().filter(l -> l.from().equals(direction.get(0)) && l.to().equals(direction.get(1)))
@@ -856,7 +856,7 @@ class FabricTest {
             flowsOf(2).get("30/vm-100-" + VM1).actions(), "c2 goes through c3 again");
         // the next round comes before any probe sent since the link returned had time to come back:
         // the rounds lost in the outage must not mark it silent again (the route would flap)
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         assertTrue(routingPublished.get(routingPublished.size() - 1).stream().allMatch(Routes.LinkState::reachable),
             () -> "every link usable again: " + routingPublished.get(routingPublished.size() - 1));
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(11)),
@@ -867,12 +867,12 @@ class FabricTest {
     void aProbeHeldOnItsWayOutForSecondsIsNoSample() {
         feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
         measure();
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         final var before = routingPublished.get(routingPublished.size() - 1).stream()
             .filter(l -> l.from().equals("c2") && l.to().equals("c3")).findFirst().orElseThrow();
         // the next round's c2 -> c3 probe comes back 3 s later (a switch still connecting held it)
         probeRound((from, to) -> from.equals("c2") && to.equals("c3") ? 3_000L : fixtureMillis(from, to));
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         final var after = routingPublished.get(routingPublished.size() - 1).stream()
             .filter(l -> l.from().equals("c2") && l.to().equals("c3")).findFirst().orElseThrow();
         assertEquals(before.samples(), after.samples(), "the late probe gave no sample");
@@ -882,13 +882,13 @@ class FabricTest {
     @Test
     void aProbeWithAForeignTokenOrArrivingAtTheWrongCloudIsIgnored() {
         feed("c3", view(3, tunnel(3, 1, 10), tunnel(3, 2, 11)));
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         final var c1toC2 = probesOut.stream().filter(p -> p.datapathId() == 1 && p.port() == 10).findFirst()
             .orElseThrow();
         answer(c1toC2, 3, 10, 40); // delivered at c3 although sent toward c2
         final var forged = new LatencyProbes(7).frame(LatencyProbes.Kind.CROSS, "c1", "c2", System.nanoTime());
         fabric.packetIn(2, 10, Pipeline.CLASSIFY, forged);
-        fabric.now(new FabricEvent.ProbeRound());
+        FabricHooks.now(fabric, new FabricEvent.ProbeRound());
         final var links = routingPublished.get(routingPublished.size() - 1);
         assertTrue(links.stream().allMatch(link -> link.samples() == 0), links::toString);
     }
@@ -960,5 +960,24 @@ class FabricTest {
             flowsOf(1).get("30/vm-100-" + VM1).actions(), "c1 sends frames for vm1 on to c2");
         assertFalse(flowsOf(1).containsKey("10/vm-100-" + VM1),
             "c1's source entry for the old port is gone: the VM coming back there would be seen");
+    }
+
+    @Test
+    void switchingBetweenTheTwoMethodsThatRecordFlowsSendsNothingAndToRpcSendsEverythingAgain() {
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        final var before = flowsOf(1);
+        assertTrue(before.containsKey("10/vm-100-" + VM1));
+        final var config = Fixtures.config(new PortBindingSpec("c1", "vm1", 100),
+            new PortBindingSpec("c2", "vm5", 100), new PortBindingSpec("c2", "vm1", 100));
+        applyOrder.clear();
+        fabric.configure(config.withFlowProgramming(CloudroamConfig.FlowProgramming.DIRECT));
+        assertEquals(CloudroamConfig.FlowProgramming.DIRECT, fabric.config().flowProgramming());
+        assertEquals(List.of(), applyOrder, "datastore -> direct: the same record, the switches keep their flows");
+        assertEquals(before, flowsOf(1));
+        fabric.configure(config.withFlowProgramming(CloudroamConfig.FlowProgramming.RPC));
+        assertEquals(CloudroamConfig.FlowProgramming.RPC, fabric.config().flowProgramming());
+        assertTrue(applyOrder.contains(1L) && applyOrder.contains(2L),
+            "direct -> rpc: the recorded flows go, the new method sends them again: " + applyOrder);
+        assertEquals(before, flowsOf(1), "and the switch ends with the same flows");
     }
 }

@@ -104,10 +104,11 @@ class IncrementalFlowsPropertyTest {
         private SplittableRandom random = new SplittableRandom(1);
 
         @Override
-        public CompletableFuture<Void> apply(final long dpid, final Collection<FlowSpec> upserts,
+        public Confirmations apply(final long dpid, final Collection<FlowSpec> upserts,
                 final Collection<FlowSpec> removals) {
             if (failureRate > 0 && random.nextDouble() < failureRate) {
-                return CompletableFuture.failedFuture(new IllegalStateException("switch " + dpid + " said no"));
+                return Confirmations.of(CompletableFuture.failedFuture(
+                    new IllegalStateException("switch " + dpid + " said no")));
             }
             final var flows = held.computeIfAbsent(dpid, d -> new HashMap<>());
             if (adopting.remove(dpid)) {
@@ -115,7 +116,7 @@ class IncrementalFlowsPropertyTest {
             }
             removals.forEach(flow -> flows.remove(flow.table() + "/" + flow.id()));
             upserts.forEach(flow -> flows.put(flow.table() + "/" + flow.id(), flow));
-            return CompletableFuture.completedFuture(null);
+            return Confirmations.of(CompletableFuture.completedFuture(null));
         }
 
         @Override
@@ -369,8 +370,8 @@ class IncrementalFlowsPropertyTest {
                 note("idle timeout " + idleTimeout);
                 configure();
             } else if (choice < 72) {
-                method = method == CloudroamConfig.FlowProgramming.DATASTORE ? CloudroamConfig.FlowProgramming.RPC
-                    : CloudroamConfig.FlowProgramming.DATASTORE;
+                final var methods = CloudroamConfig.FlowProgramming.values();
+                method = methods[(method.ordinal() + 1 + random.nextInt(methods.length - 1)) % methods.length];
                 note("flow programming " + method);
                 configure();
             } else if (choice < 76) {
@@ -416,7 +417,7 @@ class IncrementalFlowsPropertyTest {
         void probeRound() {
             probes.clear();
             probePorts.clear();
-            fabric.now(new FabricEvent.ProbeRound());
+            FabricHooks.now(fabric, new FabricEvent.ProbeRound());
             for (int i = 0; i < probes.size(); i++) {
                 final var from = probePorts.get(i);
                 final int to = (int) (from[1] - 10);
@@ -444,7 +445,7 @@ class IncrementalFlowsPropertyTest {
 
         /** The property, after a step. */
         void check() {
-            final var desired = fabric.desiredFlows();
+            final var desired = FabricHooks.desiredFlows(fabric);
             final var installed = fabric.installedFlows();
             for (var dpid : desired.keySet()) {
                 final var want = desired.get(dpid);
@@ -485,7 +486,7 @@ class IncrementalFlowsPropertyTest {
                 world.step();
                 world.check();
             }
-            assertEquals(0, world.fabric.taskFailures(), "an input threw (see the log)");
+            assertEquals(0, FabricHooks.taskFailures(world.fabric), "an input threw (see the log)");
         }
     }
 
