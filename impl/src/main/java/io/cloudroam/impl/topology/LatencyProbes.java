@@ -54,6 +54,11 @@ public final class LatencyProbes {
     private static final int MIN_FRAME = 60;
     /** Rounds a sample is the minimum of. */
     static final int WINDOW = 5;
+    /**
+     * Rounds, after the first probe came back anywhere, before the silence of a cloud that has not
+     * answered once counts: a switch slow to connect is not routed around, a dead one is in the end.
+     */
+    public static final int UNPROVEN_ROUNDS = 20;
 
     /** What a probe measures. */
     public enum Kind {
@@ -114,6 +119,8 @@ public final class LatencyProbes {
     private long round;
     /** The round in which the first cross probe came back, -1 before. */
     private long firstAnswerRound = -1;
+    /** The round in which each cloud's switch first took part in a probe that came back. */
+    private final Map<String, Long> firstAnswerOf = new HashMap<>();
 
     /**
      * Creates one.
@@ -263,11 +270,14 @@ public final class LatencyProbes {
     public Optional<Long> received(final Probe probe, final long arrivalNanos) {
         final long elapsed = Math.max(0, arrivalNanos - probe.sentNanos());
         final var link = new Link(probe.from(), probe.to());
+        // a probe that came back shows the switches it passed connected: packet-out and packet-in work
+        firstAnswerOf.putIfAbsent(probe.from(), round);
         if (probe.kind() == Kind.LOOP) {
             // like the cross probes, the controller's share is only ever delayed: its minimum counts
             push(overheadNanos.computeIfAbsent(link, l -> new java.util.ArrayDeque<>()), elapsed);
             return Optional.empty();
         }
+        firstAnswerOf.putIfAbsent(probe.to(), round);
         lastAnswered.merge(link, probe.round(), Math::max);
         if (firstAnswerRound < 0) {
             firstAnswerRound = round;
@@ -301,9 +311,11 @@ public final class LatencyProbes {
 
     /**
      * The links, among those given, whose last {@code rounds} rounds of probes all went unanswered.
-     * Silence counts only once some probe came back: until then the probes may not have left at all
-     * (after a controller restart the switches connect a few seconds after the first round, and
-     * links known to work would be marked lost and routes would flap).
+     * Silence counts only once some probe came back, and for a link only once a probe of each of its
+     * two clouds came back: until then the probes may not have left at all (after a controller
+     * restart the switches connect one by one, seconds apart on a busy machine, and links known to
+     * work would be marked lost and routes would flap). A cloud whose switch never answers is given
+     * {@link #UNPROVEN_ROUNDS} rounds after the first answer anywhere; then its links' silence counts.
      *
      * @param links the links probed
      * @param rounds how many rounds in a row
@@ -319,7 +331,8 @@ public final class LatencyProbes {
             if (sent == null) {
                 continue;
             }
-            final long first = Math.max(sent, firstAnswerRound);
+            final long first = Math.max(Math.max(sent, firstAnswerRound),
+                Math.max(answeringSince(link.from()), answeringSince(link.to())));
             if (round - first < rounds) {
                 continue; // not probed long enough to tell
             }
@@ -328,6 +341,10 @@ public final class LatencyProbes {
             }
         }
         return result;
+    }
+
+    private long answeringSince(final String cloud) {
+        return firstAnswerOf.getOrDefault(cloud, firstAnswerRound + UNPROVEN_ROUNDS);
     }
 
     /**
@@ -361,6 +378,7 @@ public final class LatencyProbes {
      * @param cloud the cloud
      */
     public void forget(final String cloud) {
+        firstAnswerOf.remove(cloud);
         overheadNanos.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
         firstSent.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
         lastAnswered.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));

@@ -126,11 +126,50 @@ class LatencyProbesTest {
             probes.nextRound();
             probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0);
             probes.received(probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c3", 0)).orElseThrow(), MS);
+            // c2's switch is connected (its loop probe comes back): the tunnel is what is silent
+            probes.received(probes.parse(probes.frame(LatencyProbes.Kind.LOOP, "c2", "c1", 0)).orElseThrow(), MS);
             if (round < 9) {
                 assertTrue(probes.silent(links, 3).isEmpty(), "round " + round + ": counted from round 6");
             }
         }
         assertEquals(List.of(quiet), probes.silent(links, 3), "rounds 6 to 9 unanswered over c1-c2");
+    }
+
+    @Test
+    void aCloudWhoseSwitchConnectsLateIsNotRoutedAroundUntilItsGraceEnds() {
+        final var probes = new LatencyProbes(1);
+        final var toLate = new LatencyProbes.Link("c1", "c3");
+        final var fromLate = new LatencyProbes.Link("c3", "c2");
+        final var links = List.of(toLate, fromLate);
+        // c1 and c2 answer from round 1; c3's switch is still connecting: nothing of it comes back
+        int round = 0;
+        while (round < 1 + LatencyProbes.UNPROVEN_ROUNDS + 2) {
+            round++;
+            probes.nextRound();
+            probes.received(probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0)).orElseThrow(), MS);
+            probes.frame(LatencyProbes.Kind.CROSS, "c1", "c3", 0);
+            probes.frame(LatencyProbes.Kind.CROSS, "c3", "c2", 0);
+            assertTrue(probes.silent(links, 3).isEmpty(), "round " + round + ": c3 may still be connecting");
+        }
+        round++;
+        probes.nextRound();
+        probes.frame(LatencyProbes.Kind.CROSS, "c1", "c3", 0);
+        probes.frame(LatencyProbes.Kind.CROSS, "c3", "c2", 0);
+        assertEquals(links, probes.silent(links, 3), "round " + round + ": c3 never answered in its grace");
+
+        // the same, but c3 connects in round 8: its links count from then, and they work
+        final var again = new LatencyProbes(1);
+        for (round = 1; round <= 12; round++) {
+            again.nextRound();
+            again.received(again.parse(again.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0)).orElseThrow(), MS);
+            final var in = again.parse(again.frame(LatencyProbes.Kind.CROSS, "c1", "c3", 0)).orElseThrow();
+            final var out = again.parse(again.frame(LatencyProbes.Kind.CROSS, "c3", "c2", 0)).orElseThrow();
+            if (round >= 8) {
+                again.received(in, MS);
+                again.received(out, MS);
+            }
+            assertTrue(again.silent(links, 3).isEmpty(), "round " + round + ": c3 late, not lost");
+        }
     }
 
     @Test
