@@ -80,10 +80,15 @@ class LabSelfTestIT {
         }
     }
 
+    /**
+     * The fastest round trip is the WAN's delay plus the lab's own forwarding (two userspace switches
+     * and the emulator each way); the median also carries how busy the two cores are (a CI run saw
+     * p50 42.1 ms, min 41.1 ms for 40 ms configured), which is not what this test is about.
+     */
     private static void assertRtt(final JsonObject rtt, final double expectedMs) {
         assertEquals(0.0, rtt.get("loss_percent").getAsDouble(), rtt::toString);
-        final double p50 = rtt.getAsJsonObject("rtt_ms").get("p50").getAsDouble();
-        assertTrue(Math.abs(p50 - expectedMs) <= TOLERANCE_MS, () -> "RTT p50 " + p50 + " ms, expected "
+        final double min = rtt.getAsJsonObject("rtt_ms").get("min").getAsDouble();
+        assertTrue(Math.abs(min - expectedMs) <= TOLERANCE_MS, () -> "fastest RTT " + min + " ms, expected "
             + expectedMs + " ± " + TOLERANCE_MS + ": " + rtt);
     }
 
