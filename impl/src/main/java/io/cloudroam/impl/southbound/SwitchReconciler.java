@@ -21,9 +21,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.RpcService;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
@@ -78,8 +80,14 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
 
     private final DataBroker dataBroker;
     private final RpcService rpcService;
-    private final ScheduledExecutorService followUps = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("cloudroam-reconciler").factory());
+    private final ScheduledExecutorService followUps;
+    /**
+     * The connection in force per switch, numbered: a follow-up of a connection that ended (the
+     * switch went away, or came back as a new connection with follow-ups of its own) sends nothing.
+     * A request to a switch that is gone makes openflowplugin log an ERROR ("No queue present").
+     */
+    private final Map<Long, Long> connections = new ConcurrentHashMap<>();
+    private final AtomicLong connectionCount = new AtomicLong();
 
     /**
      * Creates one.
@@ -88,8 +96,22 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
      * @param rpcService the OpenFlow plugin's RPCs
      */
     public SwitchReconciler(final DataBroker dataBroker, final RpcService rpcService) {
+        this(dataBroker, rpcService, Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("cloudroam-reconciler").factory()));
+    }
+
+    /**
+     * Creates one that schedules its checks on the given executor, which it shuts down when closed.
+     *
+     * @param dataBroker where the desired flows are (configuration datastore)
+     * @param rpcService the OpenFlow plugin's RPCs
+     * @param followUps runs the checks after a connection
+     */
+    SwitchReconciler(final DataBroker dataBroker, final RpcService rpcService,
+            final ScheduledExecutorService followUps) {
         this.dataBroker = requireNonNull(dataBroker);
         this.rpcService = requireNonNull(rpcService);
+        this.followUps = requireNonNull(followUps);
     }
 
     /**
@@ -122,7 +144,10 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
     public ListenableFuture<Boolean> startReconciliation(final DeviceInfo device) {
         // compared once the connection is set up, not now: a statistics request at this point holds
         // up openflowplugin's own initialisation of the device, which then gives up after 9 s
-        followUp(device.getDatapathId().longValue(), FOLLOW_UPS, false, true);
+        final long datapathId = device.getDatapathId().longValue();
+        final long connection = connectionCount.incrementAndGet();
+        connections.put(datapathId, connection);
+        followUp(datapathId, connection, FOLLOW_UPS, false, true);
         return Futures.immediateFuture(Boolean.TRUE);
     }
 
@@ -130,12 +155,22 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
      * Compares the switch with the datastore a little later; a difference seen twice in a row (not a
      * change on its way) replaces the switch's cloudroam flows, which is checked again after.
      */
-    private void followUp(final long datapathId, final int remaining, final boolean differedBefore,
-            final boolean connecting) {
+    private void followUp(final long datapathId, final long connection, final int remaining,
+            final boolean differedBefore, final boolean connecting) {
         if (remaining == 0 || followUps.isShutdown()) {
             return;
         }
-        followUps.schedule(() -> Futures.addCallback(compare(datapathId), new FutureCallback<Comparison>() {
+        followUps.schedule(() -> check(datapathId, connection, remaining, differedBefore, connecting),
+            differedBefore ? RECHECK.toMillis() : FOLLOW_UP.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void check(final long datapathId, final long connection, final int remaining,
+            final boolean differedBefore, final boolean connecting) {
+        if (!connected(datapathId, connection)) {
+            LOG.debug("Switch {}: connection {} ended before its check", datapathId, connection);
+            return;
+        }
+        Futures.addCallback(compare(datapathId), new FutureCallback<Comparison>() {
             @Override
             public void onSuccess(final Comparison comparison) {
                 if (comparison.same()) {
@@ -146,22 +181,27 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
                     return;
                 }
                 if (!differedBefore) {
-                    followUp(datapathId, remaining - 1, true, connecting);
+                    followUp(datapathId, connection, remaining - 1, true, connecting);
                     return;
                 }
                 LOG.info("Switch {} {} {} cloudroam flows where {} are wanted: replacing them", datapathId,
                     connecting ? "connected holding" : "holds", comparison.held().size(), comparison.wanted().size());
                 resend(datapathId, comparison.wanted(), !comparison.held().isEmpty())
-                    .addListener(() -> followUp(datapathId, remaining - 1, false, false),
+                    .addListener(() -> followUp(datapathId, connection, remaining - 1, false, false),
                         MoreExecutors.directExecutor());
             }
 
             @Override
             public void onFailure(final Throwable cause) {
-                LOG.warn("Switch {}: its flows could not be compared with the datastore's", datapathId, cause);
+                if (connected(datapathId, connection)) {
+                    LOG.warn("Switch {}: its flows could not be compared with the datastore's", datapathId, cause);
+                }
             }
-        }, MoreExecutors.directExecutor()), differedBefore ? RECHECK.toMillis() : FOLLOW_UP.toMillis(),
-            TimeUnit.MILLISECONDS);
+        }, MoreExecutors.directExecutor());
+    }
+
+    private boolean connected(final long datapathId, final long connection) {
+        return Long.valueOf(connection).equals(connections.get(datapathId));
     }
 
     private ListenableFuture<Comparison> compare(final long datapathId) {
@@ -220,6 +260,8 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
 
     @Override
     public ListenableFuture<Boolean> endReconciliation(final DeviceInfo device) {
+        // openflowplugin calls this when the switch disconnects
+        connections.remove(device.getDatapathId().longValue());
         return Futures.immediateFuture(Boolean.TRUE);
     }
 
