@@ -40,6 +40,7 @@ public final class ClassVersionAgent {
     public static void premain(final String args, final Instrumentation instrumentation) {
         apply();
         SubjectBridge.install(instrumentation);
+        ClientStdinWatch.install(instrumentation);
         OpenFlowAddress.install(instrumentation);
     }
 

@@ -14,12 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.classfile.ClassFile;
+import java.lang.classfile.MethodModel;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.security.PrivilegedAction;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.security.auth.Subject;
 import org.junit.jupiter.api.Test;
@@ -80,18 +84,10 @@ class SubjectBridgeTest {
 
     @Test
     void getSubjectBecomesSubjectCurrent() throws Exception {
-        final byte[] original;
-        try (var jrt = FileSystems.newFileSystem(URI.create("jrt:/"), java.util.Map.of())) {
-            original = Files.readAllBytes(jrt.getPath("modules", "java.base", "javax/security/auth/Subject.class"));
-        }
+        final var original = subjectBytes();
         final var bytes = transform(SubjectBridge.SUBJECT, original);
         assertNotSame(original, bytes);
-        final var method = ClassFile.of().parse(bytes).methods().stream().filter(SubjectBridge::isGetSubject)
-            .findFirst().orElseThrow();
-        final var calls = method.code().orElseThrow().elementStream()
-            .filter(InvokeInstruction.class::isInstance).map(InvokeInstruction.class::cast)
-            .map(call -> call.owner().asInternalName() + "." + call.name().stringValue()).toList();
-        assertEquals(java.util.List.of("javax/security/auth/Subject.current"), calls);
+        assertEquals(List.of("javax/security/auth/Subject.current"), calls(bytes, SubjectBridge::isGetSubject));
     }
 
     @Test
@@ -99,9 +95,55 @@ class SubjectBridgeTest {
         assertNull(transform("org/example/Other", helperBytes()));
     }
 
+    @Test
+    void aThreadStartedInsideCallAsDoesNotSeeTheSubjectWithoutTheBridge() throws Exception {
+        final var seen = new java.util.concurrent.atomic.AtomicReference<>(Optional.of(new Subject()));
+        Subject.callAs(new Subject(), () -> {
+            final var thread = new Thread(() -> seen.set(Optional.ofNullable(Subject.current())));
+            thread.start();
+            thread.join();
+            return null;
+        });
+        assertEquals(Optional.empty(), seen.get(),
+            "Java changed: a new thread inherits the subject again, InheritedSubject may be unnecessary");
+    }
+
+    @Test
+    void subjectCurrentAndCallAsGoToTheInheritedSubject() throws Exception {
+        final var original = subjectBytes();
+        assertEquals(List.of("java/util/function/Supplier.get"),
+            calls(transform(SubjectBridge.SUBJECT, original), SubjectBridge::isCurrent));
+        assertEquals(List.of("java/util/function/BiFunction.apply"),
+            calls(transform(SubjectBridge.SUBJECT, original), SubjectBridge::isCallAs));
+        assertEquals(calls(original, SubjectBridge::isCurrent),
+            calls(new SubjectBridge(false).transform(null, null, SubjectBridge.SUBJECT, null, null, original),
+                SubjectBridge::isCurrent), "without the stub class, current() stays as it is");
+    }
+
+    @Test
+    void theStubHoldsTheTwoEntryPointsAndNothingElse() {
+        final var stub = ClassFile.of().parse(SubjectBridge.stubClass());
+        assertEquals(SubjectBridge.STUB, stub.thisClass().asSymbol().packageName() + "."
+            + stub.thisClass().asSymbol().displayName());
+        assertEquals(List.of("current Ljava/util/function/Supplier;", "callAs Ljava/util/function/BiFunction;"),
+            stub.fields().stream().map(field -> field.fieldName() + " " + field.fieldType()).toList());
+        assertEquals(List.of(), stub.methods());
+    }
+
+    private static byte[] subjectBytes() throws IOException {
+        try (var jrt = FileSystems.newFileSystem(URI.create("jrt:/"), java.util.Map.of())) {
+            return Files.readAllBytes(jrt.getPath("modules", "java.base", "javax/security/auth/Subject.class"));
+        }
+    }
+
+    private static List<String> calls(final byte[] bytes, final Predicate<MethodModel> which) {
+        final var method = ClassFile.of().parse(bytes).methods().stream().filter(which).findFirst().orElseThrow();
+        return method.code().orElseThrow().elementStream()
+            .filter(InvokeInstruction.class::isInstance).map(InvokeInstruction.class::cast)
+            .map(call -> call.owner().asInternalName() + "." + call.name().stringValue()).toList();
+    }
+
     private static byte[] transform(final String name, final byte[] bytes) throws Exception {
-        final var constructor = SubjectBridge.class.getDeclaredConstructor();
-        constructor.setAccessible(true);
-        return constructor.newInstance().transform(null, null, name, null, null, bytes);
+        return new SubjectBridge(true).transform(null, null, name, null, null, bytes);
     }
 }
