@@ -101,12 +101,7 @@ def settle(quiet=5, timeout=180):
 
 
 def stop_cloudroam():
-    """Stops cloudroam's bundle. On Java 25 a console session has no JAAS subject, so Karaf hides every
-    command its ACLs guard by role (bundle:stop among them, docs/java25.md): this throwaway install
-    drops the bundle commands' ACL first (Karaf's file watcher removes the configuration)."""
-    acl = os.path.join(os.environ["CLOUDROAM_KARAF_HOME"], "etc", "org.apache.karaf.command.acl.bundle.cfg")
-    if os.path.exists(acl):
-        os.remove(acl)
+    """Stops cloudroam's bundle (bundle:stop needs the manager role, which the console's user has)."""
 
     def stopped():
         console(f"bundle:stop {BUNDLE}")

@@ -120,6 +120,52 @@ class DistributionIT {
     }
 
     @Test
+    void oneShotConsoleCommandsRunAndKnowTheirUser() throws Exception {
+        // bin/client COMMAND with nothing on standard input, as from a script: the launch agent's
+        // ClientStdinWatch keeps the command alive, its SubjectBridge gives the command its user
+        final var whoami = karaf.oneShot("karaf", "karaf", "jaas:whoami");
+        assertEquals(0, whoami.exit(), whoami::toString);
+        assertTrue(Pattern.compile("(?m)^karaf\\s*$").matcher(whoami.output()).find(), whoami::toString);
+        final var unknown = karaf.oneShot("karaf", "karaf", "no-such:command");
+        assertTrue(unknown.exit() != 0 && unknown.output().contains("Command not found"), unknown::toString);
+        final var refused = karaf.oneShot("karaf", "not-the-password", "jaas:whoami");
+        assertTrue(refused.exit() != 0 && !refused.output().contains("Name"), refused::toString);
+    }
+
+    @Test
+    void roleGuardedCommandsRunForAnAdminAndAreRefusedToAViewer() throws Exception {
+        // bundle:stop and bundle:start need the manager role (etc/org.apache.karaf.command.acl.bundle.cfg)
+        final var stop = karaf.oneShot("karaf", "karaf", "bundle:stop io.cloudroam.dashboard");
+        assertEquals(0, stop.exit(), stop::toString);
+        try {
+            ControllerAndLab.poll("the dashboard gone", Duration.ofSeconds(30),
+                () -> restconf.get("/cloudroam/").status() == 404);
+        } finally {
+            final var start = karaf.oneShot("karaf", "karaf", "bundle:start io.cloudroam.dashboard");
+            assertEquals(0, start.exit(), start::toString);
+        }
+        ControllerAndLab.poll("the dashboard back", Duration.ofSeconds(30),
+            () -> restconf.get("/cloudroam/").status() == 200);
+
+        // a user with the viewer role only: the guarded command does not exist for them, the rest works
+        final var password = java.util.UUID.randomUUID().toString();
+        karaf.console("jaas:realm-manage --realm karaf\njaas:user-add observer " + password
+            + "\njaas:role-add observer viewer\njaas:role-add observer ssh\njaas:update");
+        try {
+            final var roles = karaf.oneShot("observer", password, "jaas:whoami -r");
+            assertTrue(roles.output().contains("viewer") && !roles.output().contains("manager"), roles::toString);
+            final var refused = karaf.oneShot("observer", password, "bundle:stop io.cloudroam.dashboard");
+            assertTrue(refused.exit() != 0 && refused.output().contains("Command not found: bundle:stop"),
+                refused::toString);
+            assertEquals(200, restconf.get("/cloudroam/").status(), "a viewer stopped the dashboard");
+            final var list = karaf.oneShot("observer", password, "bundle:list -s -t 0");
+            assertTrue(list.exit() == 0 && list.output().contains("io.cloudroam.dashboard"), list::toString);
+        } finally {
+            karaf.console("jaas:realm-manage --realm karaf\njaas:user-delete observer\njaas:update");
+        }
+    }
+
+    @Test
     void shellCommandsGoThroughTheRpcsAndTheDatastore() throws Exception {
         // the RPC commands answer as RESTCONF does (same RPC implementations, same checks)
         final var unknown = karaf.console("cloudroam:locate 02:00:00:00:00:99");

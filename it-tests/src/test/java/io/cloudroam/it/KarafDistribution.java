@@ -213,9 +213,44 @@ final class KarafDistribution implements AutoCloseable {
     }
 
     /**
+     * What a one-shot console command printed and its exit status.
+     *
+     * @param output standard output and error, colours removed
+     * @param exit the client's exit status
+     */
+    record OneShot(String output, int exit) {
+    }
+
+    /**
+     * Runs a console command the one-shot way, as an operator types it: {@code bin/client -u USER
+     * -p PASSWORD COMMAND} (Karaf's client sends it as an SSH exec request).
+     */
+    OneShot oneShot(final String user, final String password, final String command)
+            throws IOException, InterruptedException {
+        final var client = script("client", "-u", user, "-p", password, "-r", "10", "-d", "2", command).start();
+        client.getOutputStream().close();
+        final var output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .replaceAll("\u001B\\[[0-9;]*m", "");
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
+        });
+        if (!client.waitFor(120, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new IllegalStateException("console command did not finish: " + command);
+        }
+        try {
+            return new OneShot(output.get(10, TimeUnit.SECONDS), client.exitValue());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("console command's output not read: " + command, e);
+        }
+    }
+
+    /**
      * Runs a Karaf console command in an interactive shell over the loopback SSH console (the
      * command on stdin, then end of input) and returns what the shell printed, colours removed.
-     * The one-shot form ({@code bin/client COMMAND}) prints nothing on Java 25, see docs/java25.md.
      */
     String console(final String command) throws IOException, InterruptedException {
         final var client = script("client", "-u", "karaf", "-p", "karaf", "-r", "10", "-d", "2").start();
