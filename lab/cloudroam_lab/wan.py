@@ -132,11 +132,15 @@ class Emulator:
             conn.settimeout(2)
             try:
                 request = json.loads(_read_line(conn))
+                applied_at = None
                 if request["cmd"] == "set":
                     self.set_rule(request["a"], request["b"], request["delay_ms"], request["jitter_ms"],
                                   request["loss"], request.get("mtu", 0))
+                    applied_at = time.time()  # frames from now on follow the new rule
                 reply = {"ok": True, "rules": self.rule_json(), "counters": self.counters,
                          "queued": len(self.heap)}
+                if applied_at is not None:
+                    reply["applied_at"] = applied_at
             except (ValueError, KeyError, TypeError) as e:
                 reply = {"ok": False, "error": str(e)}
             conn.sendall(json.dumps(reply).encode() + b"\n")

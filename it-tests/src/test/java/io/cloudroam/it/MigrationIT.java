@@ -367,8 +367,10 @@ class MigrationIT {
         final var at = lab.attachedIn("vm1");
         // c2 reaches vm1's cloud over c2-c3 (directly to c3, or through c3 to c1)
         poll("c2 uses c2-c3", () -> "c3".equals(restconf.nextHop("c2", at)));
-        final long killed = System.nanoTime();
-        lab.run("wan", "set", "c2-c3", "10ms", "loss=100%");
+        // the clock starts when the emulator applied the rule (its wall clock, this machine's), not
+        // when the lab command started: the command's own start-up is no part of the detection
+        final double killedAt = lab.run("wan", "set", "c2-c3", "10ms", "loss=100%").get("applied_at").getAsDouble();
+        final long killed = System.nanoTime() - Math.round((nowEpochSeconds() - killedAt) * 1e9);
         try {
             final var down = ControllerAndLab.poll("BFD reports c2 -> c3 down", Duration.ofSeconds(10), () -> {
                 final var tunnels = restconf.get("/rests/data/cloudroam:tunnels");
@@ -408,6 +410,11 @@ class MigrationIT {
             Thread.sleep(250); // sampling interval, not synchronisation
         }
         assertTrue(hops.stream().allMatch("c3"::equals), () -> "the route flapped after the link returned: " + hops);
+    }
+
+    private static double nowEpochSeconds() {
+        final var now = java.time.Instant.now();
+        return now.getEpochSecond() + now.getNano() / 1e9;
     }
 
     @Test
