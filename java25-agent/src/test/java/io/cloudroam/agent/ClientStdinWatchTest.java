@@ -23,27 +23,6 @@ import org.junit.jupiter.api.Test;
 class ClientStdinWatchTest {
     private static final String MAIN = "org.apache.karaf.client.Main";
 
-    /** Loads the client's Main from given bytes, everything else from the parent. */
-    private static final class MainLoader extends ClassLoader {
-        private final byte[] bytes;
-
-        MainLoader(final byte[] bytes) {
-            super(ClientStdinWatchTest.class.getClassLoader());
-            this.bytes = bytes;
-        }
-
-        @Override
-        protected Class<?> loadClass(final String name, final boolean resolve) throws ClassNotFoundException {
-            if (MAIN.equals(name)) {
-                synchronized (getClassLoadingLock(name)) {
-                    final var loaded = findLoadedClass(name);
-                    return loaded != null ? loaded : defineClass(name, bytes, 0, bytes.length);
-                }
-            }
-            return super.loadClass(name, resolve);
-        }
-    }
-
     private static byte[] mainBytes() throws IOException {
         try (InputStream in = ClientStdinWatchTest.class.getResourceAsStream(
                 "/" + ClientStdinWatch.CLIENT_MAIN + ".class")) {
@@ -53,7 +32,7 @@ class ClientStdinWatchTest {
 
     /** Runs the stdin watcher of the given Main on an empty standard input. */
     private static boolean closedAtEndOfInput(final byte[] main) throws Exception {
-        final Class<?> loaded = new MainLoader(main).loadClass(MAIN);
+        final Class<?> loaded = new OneClassLoader(MAIN, main).loadClass(MAIN);
         final Method watch = java.util.Arrays.stream(loaded.getDeclaredMethods())
             .filter(method -> method.getName().startsWith("lambda$main$")).findFirst().orElseThrow();
         watch.setAccessible(true);

@@ -31,27 +31,6 @@ import org.junit.jupiter.api.Test;
 class SubjectBridgeTest {
     private static final String HELPER = "org.apache.karaf.util.jaas.JaasHelper";
 
-    /** Loads one class from given bytes, everything else from the parent. */
-    private static final class OneClassLoader extends ClassLoader {
-        private final byte[] bytes;
-
-        OneClassLoader(final byte[] bytes) {
-            super(SubjectBridgeTest.class.getClassLoader());
-            this.bytes = bytes;
-        }
-
-        @Override
-        protected Class<?> loadClass(final String name, final boolean resolve) throws ClassNotFoundException {
-            if (HELPER.equals(name)) {
-                synchronized (getClassLoadingLock(name)) {
-                    final var loaded = findLoadedClass(name);
-                    return loaded != null ? loaded : defineClass(name, bytes, 0, bytes.length);
-                }
-            }
-            return super.loadClass(name, resolve);
-        }
-    }
-
     private static byte[] helperBytes() throws IOException {
         try (InputStream in = SubjectBridgeTest.class.getResourceAsStream(
                 "/" + SubjectBridge.JAAS_HELPER + ".class")) {
@@ -68,7 +47,7 @@ class SubjectBridgeTest {
     @Test
     void withoutTheBridgeKarafDoAsBindsNoSubject() throws Exception {
         final var subject = new Subject();
-        assertNull(callDoAs(new OneClassLoader(helperBytes()).loadClass(HELPER), subject),
+        assertNull(callDoAs(new OneClassLoader(HELPER, helperBytes()).loadClass(HELPER), subject),
             "Java changed: the combiner binds a subject again, the bridge may be unnecessary");
     }
 
@@ -76,7 +55,7 @@ class SubjectBridgeTest {
     void bridgedKarafDoAsBindsTheSubjectForCurrent() throws Exception {
         final var bytes = transform(SubjectBridge.JAAS_HELPER, helperBytes());
         final var subject = new Subject();
-        final Class<?> helper = new OneClassLoader(bytes).loadClass(HELPER);
+        final Class<?> helper = new OneClassLoader(HELPER, bytes).loadClass(HELPER);
         assertEquals(subject, callDoAs(helper, subject));
         final Supplier<Subject> outside = Subject::current;
         assertNull(outside.get(), "the binding must end with doAs");
