@@ -101,10 +101,11 @@ final class SubjectBridge implements ClassFileTransformer {
         try {
             final var stub = MethodHandles.privateLookupIn(javax.security.auth.Subject.class, MethodHandles.lookup())
                 .defineClass(stubClass());
+            final var inStub = MethodHandles.privateLookupIn(stub, MethodHandles.lookup());
             final Supplier<javax.security.auth.Subject> current = InheritedSubject::current;
             final BiFunction<javax.security.auth.Subject, Callable<?>, Object> callAs = InheritedSubject::callAs;
-            stub.getField("current").set(null, current);
-            stub.getField("callAs").set(null, callAs);
+            inStub.findStaticVarHandle(stub, "current", Supplier.class).set(current);
+            inStub.findStaticVarHandle(stub, "callAs", BiFunction.class).set(callAs);
             return true;
         } catch (IllegalAccessException | NoSuchFieldException e) {
             // only on failure: the logging system is touched this early for nothing else
@@ -114,12 +115,16 @@ final class SubjectBridge implements ClassFileTransformer {
         }
     }
 
-    /** {@value #STUB}: two public static fields, nothing else. */
+    /**
+     * {@value #STUB}: two static fields, nothing else. The class and its fields are package-private:
+     * {@code javax.security.auth} is exported, and public fields there would let any code change
+     * whose subject {@code Subject.current()} answers.
+     */
     static byte[] stubClass() {
         return ClassFile.of().build(CD_STUB, cls -> cls
-            .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
-            .withField("current", CD_SUPPLIER, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC)
-            .withField("callAs", CD_BIFUNCTION, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC));
+            .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
+            .withField("current", CD_SUPPLIER, ClassFile.ACC_STATIC)
+            .withField("callAs", CD_BIFUNCTION, ClassFile.ACC_STATIC));
     }
 
     @Override

@@ -10,6 +10,7 @@ package io.cloudroam.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,6 +108,10 @@ class SubjectBridgeTest {
         assertEquals(List.of("current Ljava/util/function/Supplier;", "callAs Ljava/util/function/BiFunction;"),
             stub.fields().stream().map(field -> field.fieldName() + " " + field.fieldType()).toList());
         assertEquals(List.of(), stub.methods());
+        assertEquals(0, stub.flags().flagsMask() & java.lang.classfile.ClassFile.ACC_PUBLIC, "the class is not public");
+        assertTrue(stub.fields().stream().allMatch(field -> (field.flags().flagsMask()
+            & (java.lang.classfile.ClassFile.ACC_PUBLIC | java.lang.classfile.ClassFile.ACC_PROTECTED)) == 0),
+            "no field reachable from outside javax.security.auth");
     }
 
     private static byte[] subjectBytes() throws IOException {
