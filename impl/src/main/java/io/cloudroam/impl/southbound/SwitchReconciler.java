@@ -83,8 +83,9 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
     private final ScheduledExecutorService followUps;
     /**
      * The connection in force per switch, numbered: a follow-up of a connection that ended (the
-     * switch went away, or came back as a new connection with follow-ups of its own) sends nothing.
-     * A request to a switch that is gone makes openflowplugin log an ERROR ("No queue present").
+     * switch went away, or came back as a new connection with follow-ups of its own) sends nothing,
+     * nor does one for a switch no longer in the operational inventory. A request to a switch that
+     * is gone makes openflowplugin log an ERROR ("No queue present").
      */
     private final Map<Long, Long> connections = new ConcurrentHashMap<>();
     private final AtomicLong connectionCount = new AtomicLong();
@@ -170,6 +171,35 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
             LOG.debug("Switch {}: connection {} ended before its check", datapathId, connection);
             return;
         }
+        // openflowplugin tells a disconnection (endReconciliation) only while a reconciliation is
+        // under way, which ours is not for long; the switch's operational node goes when it disconnects
+        Futures.addCallback(inInventory(datapathId), new FutureCallback<Boolean>() {
+            @Override
+            public void onSuccess(final Boolean present) {
+                if (present) {
+                    compareAndRepair(datapathId, connection, remaining, differedBefore, connecting);
+                } else {
+                    connections.remove(datapathId, connection);
+                    LOG.debug("Switch {}: gone before its check", datapathId);
+                }
+            }
+
+            @Override
+            public void onFailure(final Throwable cause) {
+                LOG.warn("Switch {}: the inventory could not be read before its check", datapathId, cause);
+            }
+        }, MoreExecutors.directExecutor());
+    }
+
+    private ListenableFuture<Boolean> inInventory(final long datapathId) {
+        try (var tx = dataBroker.newReadOnlyTransaction()) {
+            return Futures.transform(tx.read(LogicalDatastoreType.OPERATIONAL, FrmFlowProgrammer.node(datapathId)),
+                java.util.Optional::isPresent, MoreExecutors.directExecutor());
+        }
+    }
+
+    private void compareAndRepair(final long datapathId, final long connection, final int remaining,
+            final boolean differedBefore, final boolean connecting) {
         Futures.addCallback(compare(datapathId), new FutureCallback<Comparison>() {
             @Override
             public void onSuccess(final Comparison comparison) {

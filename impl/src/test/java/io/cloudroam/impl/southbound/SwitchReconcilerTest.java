@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.ReadTransaction;
 import org.opendaylight.mdsal.binding.api.RpcService;
+import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.openflowplugin.api.openflow.device.DeviceInfo;
+import org.opendaylight.yang.gen.v1.urn.opendaylight.inventory.rev130819.nodes.Node;
 import org.opendaylight.yangtools.yang.common.Uint64;
 
 /**
@@ -33,6 +35,10 @@ class SwitchReconcilerTest {
     private final ManualScheduler scheduler = new ManualScheduler();
     /** Every RPC asked for, by its simple name. */
     private final List<String> requested = new ArrayList<>();
+
+    /** Switches in the operational inventory; the configuration datastore holds no flows. */
+    private final java.util.Set<Long> inInventory = new java.util.HashSet<>(List.of(1L, 2L));
+
     private final SwitchReconciler reconciler = new SwitchReconciler(dataBroker(), rpcService(), scheduler);
 
     private static <T> T fake(final Class<T> type, final java.util.function.Function<String, Object> answer) {
@@ -40,10 +46,19 @@ class SwitchReconcilerTest {
             (proxy, method, args) -> answer.apply(method.getName())));
     }
 
-    private static DataBroker dataBroker() {
-        final var empty = fake(ReadTransaction.class,
-            method -> "read".equals(method) ? FluentFuture.from(Futures.immediateFuture(Optional.empty())) : null);
-        return fake(DataBroker.class, method -> "newReadOnlyTransaction".equals(method) ? empty : null);
+    private DataBroker dataBroker() {
+        final var tx = (ReadTransaction) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {ReadTransaction.class}, (proxy, method, args) -> {
+                if (!"read".equals(method.getName())) {
+                    return null;
+                }
+                final boolean operational = args[0] == LogicalDatastoreType.OPERATIONAL;
+                final boolean present = operational && inInventory.stream()
+                    .anyMatch(dpid -> FrmFlowProgrammer.node(dpid).equals(args[1]));
+                return FluentFuture.from(Futures.immediateFuture(present
+                    ? Optional.of(fake(Node.class, name -> null)) : Optional.empty()));
+            });
+        return fake(DataBroker.class, method -> "newReadOnlyTransaction".equals(method) ? tx : null);
     }
 
     private RpcService rpcService() {
@@ -74,6 +89,14 @@ class SwitchReconcilerTest {
     void aSwitchThatDisconnectedBeforeItsCheckIsAskedNothing() {
         reconciler.startReconciliation(device(1));
         reconciler.endReconciliation(device(1));
+        scheduler.advance(Duration.ofSeconds(10));
+        assertEquals(List.of(), requested);
+    }
+
+    @Test
+    void aSwitchGoneFromTheInventoryIsAskedNothingThoughOpenflowpluginDidNotSaySo() {
+        reconciler.startReconciliation(device(1));
+        inInventory.remove(1L);
         scheduler.advance(Duration.ofSeconds(10));
         assertEquals(List.of(), requested);
     }
