@@ -467,7 +467,7 @@ class DistributionIT {
             if (line.contains("| ERROR |") && !KNOWN_UPSTREAM_ERROR.matcher(line).find()
                     && !(line.contains("| CommitCohort ") && line.endsWith("failed to prepare") && i + 1 < log.size()
                         && log.get(i + 1).startsWith(OUR_VETO))
-                    && !masteredLater(log, i)) {
+                    && !masteredLater(log, i) && !checkAsTheSwitchLeft(log, i)) {
                 unexpected.add(line);
             }
         }
@@ -475,6 +475,29 @@ class DistributionIT {
     }
 
     /** Whether log line {@code at} is openflowplugin's failed mastering of a switch that became master afterwards. */
+    /**
+     * cloudroam's reconciler checks a switch 3 s after it connects, only while the switch is still
+     * connected and in the inventory; this test's lab leaves about 3 s after connecting. When the
+     * switch leaves in the very moment of the check (seen once in 2026-12-06's runs: the same
+     * millisecond), openflowplugin fails the request with an ERROR. Excused only within a second of
+     * a disconnection.
+     */
+    private static boolean checkAsTheSwitchLeft(final List<String> log, final int at) {
+        if (!log.get(at).contains("| cloudroam-reconciler | OutboundQueueProviderImpl ")
+                || !log.get(at).endsWith("No queue present, failing request")) {
+            return false;
+        }
+        final var when = loggedAt(log.get(at));
+        return log.subList(Math.max(0, at - 10), Math.min(log.size(), at + 10)).stream()
+            .filter(line -> line.contains("| ContextChainHolderImpl ") && line.endsWith(" disconnected."))
+            .anyMatch(line -> Math.abs(Duration.between(when, loggedAt(line)).toMillis()) <= 1000);
+    }
+
+    private static java.time.LocalDateTime loggedAt(final String line) {
+        // Karaf's log lines start with 2026-12-06T22:22:35,553
+        return java.time.LocalDateTime.parse(line.substring(0, 23).replace(',', '.'));
+    }
+
     private static boolean masteredLater(final List<String> log, final int at) {
         final var failed = RECOVERED_MASTERING_ERROR.matcher(log.get(at));
         if (!failed.find()) {
