@@ -290,7 +290,8 @@ public final class SwitchReconciler implements ReconciliationNotificationListene
 
     @Override
     public ListenableFuture<Boolean> endReconciliation(final DeviceInfo device) {
-        // openflowplugin calls this when the switch disconnects
+        // openflowplugin calls this on a disconnection only while a reconciliation is under way (ours
+        // completes at once), so the checks also look at the inventory
         connections.remove(device.getDatapathId().longValue());
         return Futures.immediateFuture(Boolean.TRUE);
     }
