@@ -37,6 +37,13 @@ import java.util.Optional;
  * its direction, and a direction gives samples only once it has {@value #WINDOW} (at start and after
  * a loss): a latency increase shows after {@value #WINDOW} rounds, a decrease at once.
  *
+ * <p>The first {@value #WARM_UP} rounds a direction answers in are no samples, of either kind: while
+ * a controller starts (or takes over) and its switches connect, openflowplugin delays packet-outs
+ * and packet-ins by tens of milliseconds, unevenly, so a loop probe can take longer than the cross
+ * probe it is paired with and the difference says a 40 ms link has none (seen after restarts:
+ * samples of 0 and of 43 ms on links of 40 and 10 ms, which moved routes for a few seconds). Until
+ * then the latencies of an earlier run, when restored, stand.
+ *
  * <p>Frames carry a random per-controller token and use the local experimental EtherType
  * {@value #ETHER_TYPE} with tunnel id 0, which no VM traffic has (every VM frame crosses tunnels with
  * its VNI). Not thread-safe: one owner.
@@ -53,12 +60,14 @@ public final class LatencyProbes {
     private static final int HEADER = 14;
     private static final int MIN_FRAME = 60;
     /** Rounds a sample is the minimum of. */
-    static final int WINDOW = 5;
+    public static final int WINDOW = 5;
     /**
      * Rounds, after the first probe came back anywhere, before the silence of a cloud that has not
      * answered once counts: a switch slow to connect is not routed around, a dead one is in the end.
      */
     public static final int UNPROVEN_ROUNDS = 20;
+    /** Rounds, from a direction's first answer, whose answers show it works but are no samples. */
+    public static final int WARM_UP = 5;
 
     /** What a probe measures. */
     public enum Kind {
@@ -121,6 +130,9 @@ public final class LatencyProbes {
     private long firstAnswerRound = -1;
     /** The round in which each cloud's switch first took part in a probe that came back. */
     private final Map<String, Long> firstAnswerOf = new HashMap<>();
+    /** Per direction and kind of probe, the round of the first answer: the warm-up counts from it. */
+    private final Map<Link, Long> firstCross = new HashMap<>();
+    private final Map<Link, Long> firstLoop = new HashMap<>();
 
     /**
      * Creates one.
@@ -274,7 +286,9 @@ public final class LatencyProbes {
         firstAnswerOf.putIfAbsent(probe.from(), round);
         if (probe.kind() == Kind.LOOP) {
             // like the cross probes, the controller's share is only ever delayed: its minimum counts
-            push(overheadNanos.computeIfAbsent(link, l -> new java.util.ArrayDeque<>()), elapsed);
+            if (warm(firstLoop, link, probe)) {
+                push(overheadNanos.computeIfAbsent(link, l -> new java.util.ArrayDeque<>()), elapsed);
+            }
             return Optional.empty();
         }
         firstAnswerOf.putIfAbsent(probe.to(), round);
@@ -282,10 +296,18 @@ public final class LatencyProbes {
         if (firstAnswerRound < 0) {
             firstAnswerRound = round;
         }
+        if (!warm(firstCross, link, probe)) {
+            return Optional.empty();
+        }
         final long overhead = minimum(overheadNanos.get(link)).orElse(0L);
         final var window = recent.computeIfAbsent(link, l -> new java.util.ArrayDeque<>());
         push(window, Math.max(0, Math.round((elapsed - overhead) / 1000.0)));
         return window.size() < WINDOW ? Optional.empty() : minimum(window);
+    }
+
+    /** Whether a probe came back after its direction's warm-up (which starts with its first answer). */
+    private static boolean warm(final Map<Link, Long> first, final Link link, final Probe probe) {
+        return probe.round() >= first.computeIfAbsent(link, l -> probe.round()) + WARM_UP;
     }
 
     private static void push(final java.util.ArrayDeque<Long> window, final long value) {
@@ -379,6 +401,8 @@ public final class LatencyProbes {
      */
     public void forget(final String cloud) {
         firstAnswerOf.remove(cloud);
+        firstCross.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
+        firstLoop.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
         overheadNanos.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
         firstSent.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));
         lastAnswered.keySet().removeIf(link -> link.from().equals(cloud) || link.to().equals(cloud));

@@ -726,8 +726,8 @@ class FabricTest {
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
             flowsOf(2).get("30/vm-100-" + VM1).actions(), "unmeasured: c2 uses its direct tunnel to c1");
         // the switches send the probes back to the controller; c1-c2 40 ms, c1-c3 and c2-c3 10 ms; a
-        // direction gives samples once it has a full window of rounds
-        for (int round = 0; round < 5; round++) {
+        // direction gives samples once its warm-up is over and it has a full window of rounds
+        for (int round = 0; round < LatencyProbes.WARM_UP + LatencyProbes.WINDOW; round++) {
             probesOut.clear();
             injected.clear();
             FabricHooks.now(fabric, new FabricEvent.ProbeRound());
@@ -757,9 +757,12 @@ class FabricTest {
         assertTrue(c1c2.reachable());
     }
 
-    /** Five probe rounds over the fixture's tunnels: c1-c2 40 ms, c1-c3 and c2-c3 10 ms. */
+    /**
+     * Probe rounds over the fixture's tunnels (c1-c2 40 ms, c1-c3 and c2-c3 10 ms) until every
+     * direction gave its first sample: the warm-up, then a full window.
+     */
     private void measure() {
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < LatencyProbes.WARM_UP + LatencyProbes.WINDOW; round++) {
             probeRound(FabricTest::fixtureMillis);
         }
     }

@@ -67,18 +67,39 @@ class LatencyProbesTest {
         return probes.received(probe, millis * MS);
     }
 
+    /** The warm-up of c1 -> {@code to}: answers that are no samples, however far off. */
+    private static void warmUp(final LatencyProbes probes, final String to) {
+        for (int round = 0; round < LatencyProbes.WARM_UP; round++) {
+            assertTrue(cross(probes, to, round % 2 == 0 ? 0 : 300).isEmpty(), "no sample in the warm-up");
+        }
+    }
+
+    private static void loop(final LatencyProbes probes, final long round, final String to, final long millis) {
+        probes.received(new LatencyProbes.Probe(LatencyProbes.Kind.LOOP, round, 0, "c1", to), millis * MS);
+    }
+
     @Test
     void theControllersOwnShareMeasuredByThePairedLoopProbeIsTakenOff() {
         final var probes = new LatencyProbes(1);
+        warmUp(probes, "c2");
         for (int round = 1; round < LatencyProbes.WINDOW; round++) {
             assertTrue(cross(probes, "c2", 12).isEmpty(), "no sample before a full window");
         }
         assertEquals(12_000L, cross(probes, "c2", 12).orElseThrow(), "no loop measured yet: raw");
-        // the loop probe sent at c1 just before the c1 -> c2 probe took 2 ms; the one before c1 -> c3, 5 ms
-        assertTrue(probes.received(new LatencyProbes.Probe(LatencyProbes.Kind.LOOP, 1, 0, "c1", "c2"), 2 * MS)
-            .isEmpty());
-        probes.received(new LatencyProbes.Probe(LatencyProbes.Kind.LOOP, 1, 0, "c1", "c3"), 5 * MS);
-        probes.received(new LatencyProbes.Probe(LatencyProbes.Kind.LOOP, 2, 0, "c1", "c2"), 20 * MS);
+        // loop probes of a starting controller: slower than the cross probes they pair with, no share
+        final long first = 100;
+        for (long round = first; round < first + LatencyProbes.WARM_UP; round++) {
+            loop(probes, round, "c2", 45);
+        }
+        assertTrue(probes.overheadMicros(new LatencyProbes.Link("c1", "c2")).isEmpty(), "the loops' warm-up");
+        assertEquals(12_000L, cross(probes, "c2", 12).orElseThrow());
+        // then the loop probe sent at c1 just before the c1 -> c2 probe took 2 ms; the one before c1 -> c3, 5 ms
+        final long warm = first + LatencyProbes.WARM_UP;
+        loop(probes, warm, "c2", 2);
+        for (long round = warm - LatencyProbes.WARM_UP; round <= warm; round++) {
+            loop(probes, round, "c3", 5);
+        }
+        loop(probes, warm + 1, "c2", 20);
         assertEquals(2_000L, probes.overheadMicros(new LatencyProbes.Link("c1", "c2")).orElseThrow(),
             "a late loop probe does not count: the share is the minimum of the recent ones");
         assertEquals(10_000L, cross(probes, "c2", 12).orElseThrow());
@@ -199,6 +220,7 @@ class LatencyProbesTest {
     @Test
     void aSampleIsTheMinimumOfTheLastRoundsSoLateDeliveriesDoNotCount() {
         final var probes = new LatencyProbes(1);
+        warmUp(probes, "c3");
         final var got = new java.util.ArrayList<Long>();
         for (long millis : new long[] {10, 42, 11, 43, 12, 200, 200, 200, 200, 200, 12}) {
             cross(probes, "c3", millis).ifPresent(sample -> got.add(sample / 1000));
@@ -210,5 +232,24 @@ class LatencyProbesTest {
             assertTrue(cross(probes, "c3", 300).isEmpty(), "after a restart, a full window again");
         }
         assertEquals(300L, cross(probes, "c3", 300).orElseThrow() / 1000);
+    }
+
+    @Test
+    void whileAControllerStartsItsProbesAreNoSamplesSoARouteIsNotMovedByItsDelays() {
+        // seen after restarts: loop probes slower than the cross probes paired with them made a
+        // 40 ms link measure 0 ms (and routes moved onto it for a few seconds)
+        final var probes = new LatencyProbes(1);
+        final var link = new LatencyProbes.Link("c1", "c2");
+        final var got = new java.util.ArrayList<Long>();
+        for (int round = 1; round <= LatencyProbes.WARM_UP + LatencyProbes.WINDOW; round++) {
+            final boolean starting = round <= LatencyProbes.WARM_UP;
+            probes.nextRound();
+            loop(probes, round, "c2", starting ? 45 : 2);
+            final var cross = probes.parse(probes.frame(LatencyProbes.Kind.CROSS, "c1", "c2", 0)).orElseThrow();
+            probes.received(cross, 42 * MS).ifPresent(sample -> got.add(sample / 1000));
+        }
+        assertEquals(List.of(40L), got, "one sample, once the warm-up and a full window are behind");
+        assertEquals(2_000L, probes.overheadMicros(link).orElseThrow());
+        assertFalse(probes.silent(List.of(link), 3).contains(link), "the warm-up's answers show the link works");
     }
 }
