@@ -8,6 +8,7 @@
   const map = echarts.init(document.getElementById('map'));
   const chart = echarts.init(document.getElementById('chart'));
   const filter = document.getElementById('vni-filter');
+  const vmFilter = document.getElementById('vm-filter');
   let doc = null;
   let seenMigrations = null;
   const recentlyMoved = new Map(); // "vni/mac" -> time the dashboard saw it move
@@ -42,12 +43,103 @@
     }
   }
 
+  function selectedVm() {
+    return vmFilter.value === '' ? null : doc.vms.find(vm => vmKey(vm.vni, vm.mac) === vmFilter.value) || null;
+  }
+
+  function vmLabel(vm) {
+    const ip = vm.ips.find(a => !a.includes(':'));
+    return vm.mac + (ip ? ' ' + ip : '') + ' (VNI ' + vm.vni + ', ' + vm.cloud + ')';
+  }
+
+  function renderVmFilter() {
+    const vms = doc.vms.filter(vm => visible(vm.vni))
+      .sort((a, b) => a.vni - b.vni || a.mac.localeCompare(b.mac));
+    const current = vmFilter.value;
+    vmFilter.replaceChildren(el('option', { value: '' }, 'all'));
+    for (const vm of vms) vmFilter.append(el('option', { value: vmKey(vm.vni, vm.mac) }, vmLabel(vm)));
+    vmFilter.value = vms.some(vm => vmKey(vm.vni, vm.mac) === current) ? current : '';
+  }
+
+  // The traffic of the selection, as (from cloud, to cloud) pairs: for one VM, between its cloud and
+  // every other cloud holding a VM of its network; otherwise, per shown network, between every two
+  // clouds holding its VMs.
+  function trafficPairs() {
+    const pairs = new Map();
+    const add = (a, b) => { if (a !== b) pairs.set(a + '>' + b, [a, b]); };
+    const vm = selectedVm();
+    if (vm !== null) {
+      for (const peer of doc.vms) {
+        if (peer.vni === vm.vni) { add(vm.cloud, peer.cloud); add(peer.cloud, vm.cloud); }
+      }
+      return Array.from(pairs.values());
+    }
+    const byVni = new Map();
+    for (const each of doc.vms) {
+      if (!visible(each.vni)) continue;
+      if (!byVni.has(each.vni)) byVni.set(each.vni, new Set());
+      byVni.get(each.vni).add(each.cloud);
+    }
+    for (const clouds of byVni.values()) {
+      for (const a of clouds) for (const b of clouds) add(a, b);
+    }
+    return Array.from(pairs.values());
+  }
+
+  function edgeKey(a, b) { return a < b ? a + '-' + b : b + '-' + a; }
+
+  // Which tunnels carry the selection's traffic and which clouds relay it, by the routes in force
+  // (the document's paths: the clouds traffic from one cloud to VMs in another crosses).
+  function traffic() {
+    const used = new Map(); // edge key -> the paths over it
+    const transit = new Map(); // cloud -> the paths it relays
+    for (const [from, to] of trafficPairs()) {
+      const known = (doc.paths || []).find(p => p.from === from && p.to === to);
+      const clouds = known ? known.clouds : [from, to];
+      const text = clouds.join(' → ');
+      for (let i = 0; i + 1 < clouds.length; i++) {
+        const key = edgeKey(clouds[i], clouds[i + 1]);
+        if (!used.has(key)) used.set(key, []);
+        used.get(key).push(text);
+      }
+      for (const middle of clouds.slice(1, -1)) {
+        if (!transit.has(middle)) transit.set(middle, []);
+        transit.get(middle).push(text);
+      }
+    }
+    return { used: used, transit: transit };
+  }
+
+  function selectionText() {
+    const vm = selectedVm();
+    if (vm !== null) return 'VM ' + vmLabel(vm);
+    return filter.value === '' ? 'all virtual networks' : 'virtual network ' + filter.value;
+  }
+
+  function renderPaths(flows) {
+    document.getElementById('path-scope').textContent = selectionText();
+    const items = [];
+    for (const edge of doc.edges) {
+      const key = edgeKey(edge.a, edge.b);
+      const over = flows.used.get(key);
+      items.push(el('li', { 'data-link': key, 'data-used': String(over !== undefined),
+          class: over !== undefined ? 'used' : 'unused' },
+        edge.a + ' – ' + edge.b + ': ' + (over !== undefined ? over.join(', ') : 'unused')));
+    }
+    for (const [cloud, over] of flows.transit) {
+      items.push(el('li', { 'data-transit': cloud, class: 'transit' }, cloud + ' relays ' + over.join(', ')));
+    }
+    document.getElementById('path-list').replaceChildren(...items);
+  }
+
   function mtu(bytes) { return bytes === undefined ? '' : ', carries MTU ' + bytes; }
 
   function renderMap() {
     const clouds = doc.clouds.filter(c => filter.value === ''
       || (doc.networks.find(n => String(n.vni) === filter.value) || { clouds: [] }).clouds.includes(c.id));
     const cloudIds = new Set(clouds.map(c => c.id));
+    const flows = traffic();
+    renderPaths(flows);
     const nodes = [];
     const links = [];
     const radius = 160;
@@ -55,23 +147,32 @@
       const angle = -Math.PI / 2 + 2 * Math.PI * i / Math.max(clouds.length, 1);
       cloud.x = 300 + radius * Math.cos(angle);
       cloud.y = 230 + radius * Math.sin(angle);
+      const relays = flows.transit.get(cloud.id);
       nodes.push({ id: 'cloud:' + cloud.id, name: cloud.id, kind: 'cloud', cloud: cloud.id, x: cloud.x, y: cloud.y,
-        symbolSize: 58, itemStyle: { color: '#14324a' },
+        transit: relays !== undefined, symbolSize: 58,
+        itemStyle: relays !== undefined ? { color: '#14324a', borderColor: '#f9a825', borderWidth: 6 } : { color: '#14324a' },
         label: { show: true, color: '#fff', fontWeight: 'bold', formatter: cloud.id },
         tooltip: { formatter: cloud.id + (cloud.description ? ' – ' + cloud.description : '')
-          + '<br>tunnel endpoint ' + cloud.tunnelEndpoint + '<br>' + cloud.vms + ' VMs' } });
+          + '<br>tunnel endpoint ' + cloud.tunnelEndpoint + '<br>' + cloud.vms + ' VMs'
+          + (relays !== undefined ? '<br>relays ' + relays.join(', ') : '') } });
     });
     for (const edge of doc.edges) {
       if (!cloudIds.has(edge.a) || !cloudIds.has(edge.b)) continue;
-      const label = ms(edge.abLatencyMs) + ' → / ← ' + ms(edge.baLatencyMs);
+      const over = flows.used.get(edgeKey(edge.a, edge.b));
+      const label = ms(edge.abLatencyMs) + ' → / ← ' + ms(edge.baLatencyMs) + (over === undefined ? ' · unused' : '');
+      // a tunnel carrying the selection's traffic is drawn thick, one it does not use thin and faint
       links.push({ source: 'cloud:' + edge.a, target: 'cloud:' + edge.b, kind: 'tunnel', state: edge.state,
-        lineStyle: { color: COLORS[edge.state] || COLORS.unknown, width: 4, type: edge.state === 'down' ? 'dashed' : 'solid' },
+        used: over !== undefined,
+        lineStyle: { color: COLORS[edge.state] || COLORS.unknown, width: over !== undefined ? 6 : 2,
+          opacity: over !== undefined ? 1 : 0.4, type: edge.state === 'down' ? 'dashed' : 'solid' },
         label: { show: true, formatter: label, fontSize: 11 },
         tooltip: { formatter: edge.a + ' ↔ ' + edge.b + ': ' + edge.state + '<br>' + edge.a + ' → ' + edge.b + ' '
           + ms(edge.abLatencyMs) + mtu(edge.abOverlayMtu) + '<br>' + edge.b + ' → ' + edge.a + ' '
-          + ms(edge.baLatencyMs) + mtu(edge.baOverlayMtu) } });
+          + ms(edge.baLatencyMs) + mtu(edge.baOverlayMtu) + '<br>'
+          + (over === undefined ? 'carries none of the selection\'s traffic' : 'carries ' + over.join(', ')) } });
     }
     const byCloud = new Map();
+    const chosen = selectedVm();
     for (const vm of doc.vms) {
       if (!visible(vm.vni) || !cloudIds.has(vm.cloud)) continue;
       if (!byCloud.has(vm.cloud)) byCloud.set(vm.cloud, []);
@@ -85,10 +186,11 @@
         const spread = Math.min(Math.PI * 1.4, 0.6 * vms.length);
         const angle = outward + (vms.length === 1 ? 0 : -spread / 2 + spread * j / (vms.length - 1));
         const moved = now - (recentlyMoved.get(vmKey(vm.vni, vm.mac)) || 0) < 10000;
+        const picked = chosen !== null && chosen.mac === vm.mac && chosen.vni === vm.vni;
         const id = 'vm:' + vmKey(vm.vni, vm.mac);
         nodes.push({ id: id, name: vm.mac, kind: 'vm', cloud: vm.cloud, vni: vm.vni, mac: vm.mac,
-          x: cloud.x + 85 * Math.cos(angle), y: cloud.y + 85 * Math.sin(angle), symbolSize: moved ? 20 : 14,
-          itemStyle: { color: moved ? '#f9a825' : '#5c8fbf' },
+          x: cloud.x + 85 * Math.cos(angle), y: cloud.y + 85 * Math.sin(angle), symbolSize: moved || picked ? 20 : 14,
+          itemStyle: { color: moved ? '#f9a825' : '#5c8fbf', borderColor: '#14324a', borderWidth: picked ? 3 : 0 },
           label: { show: true, position: 'right', fontSize: 10,
             formatter: vm.ips.find(ip => !ip.includes(':')) || vm.mac },
           tooltip: { formatter: vm.mac + '<br>VNI ' + vm.vni + ', ' + vm.cloud + ' port ' + vm.port
@@ -109,13 +211,22 @@
   function renderVmTable() {
     const rows = doc.vms.filter(vm => visible(vm.vni))
       .sort((a, b) => a.cloud.localeCompare(b.cloud) || a.vni - b.vni || a.mac.localeCompare(b.mac))
-      .map(vm => el('tr', { 'data-mac': vm.mac, 'data-vni': String(vm.vni), 'data-cloud': vm.cloud },
+      .map(vm => el('tr', { 'data-mac': vm.mac, 'data-vni': String(vm.vni), 'data-cloud': vm.cloud,
+          class: vmFilter.value === vmKey(vm.vni, vm.mac) ? 'picked' : '', title: 'show this VM\'s paths' },
         el('td', {}, vm.cloud), el('td', {}, vm.vni), el('td', { class: 'mono' }, vm.mac),
         el('td', { class: 'mono' }, vm.ips.join(', ')), el('td', {}, vm.port)));
     document.querySelector('#vm-table tbody').replaceChildren(...rows);
   }
 
   function pathText(path) { return path.join(' → '); }
+
+  // each phase of a migration as the time since its signal: the evidence (trigger, verification)
+  // is on the line above
+  function phasesText(m) {
+    const at = value => value === undefined ? '…' : '+' + value.toFixed(1) + ' ms';
+    return 'signal seen ' + time(m.signalSeen) + ' · verified ' + at(m.verifiedMs) + ' · flows sent '
+      + at(m.flowsSentMs) + ' · confirmed ' + at(m.reconvergenceMs);
+  }
 
   function renderTimeline() {
     const migrations = doc.migrations.filter(m => visible(m.vni));
@@ -128,10 +239,11 @@
       const li = el('li', { 'data-id': String(m.id), 'data-mac': m.mac, 'data-vni': String(m.vni),
           'data-from': m.fromCloud, 'data-to': m.toCloud },
         el('div', { class: 'what' }, '#' + m.id + ' ' + m.mac + ' (VNI ' + m.vni + ') ' + m.fromCloud + ' → ' + m.toCloud),
-        el('div', {}, time(m.signalSeen) + ' · ' + m.trigger + ', ' + m.verification + ' · reconverged in '
+        el('div', {}, time(m.signalSeen) + ' · evidence: ' + m.trigger + ', ' + m.verification + ' · reconverged in '
           + (m.reconvergenceMs === undefined ? '…' : m.reconvergenceMs.toFixed(1) + ' ms') + ' (' + m.confirmedBy
           + ', ' + m.flowsChanged + (m.flowsChanged === 1 ? ' flow' : ' flows') + ' on ' + m.switches
           + (m.switches === 1 ? ' switch)' : ' switches)')),
+        el('div', { class: 'phases' }, phasesText(m)),
         paths);
       if (seenMigrations !== null && !seenMigrations.has(m.id)) li.classList.add('fresh');
       return li;
@@ -144,17 +256,25 @@
     document.getElementById('conflicts').replaceChildren(...conflicts);
   }
 
+  function margin(range) { return Math.max(30000, (range.max - range.min) * 0.05); }
+
   function renderChart() {
+    // one point per migration: when its signal was seen, and how long until its flows were confirmed
     const data = doc.migrations.filter(m => visible(m.vni) && m.reconvergenceMs !== undefined)
-      .map(m => [String(m.id), m.reconvergenceMs, m.mac]);
+      .map(m => [new Date(m.signalSeen).getTime(), m.reconvergenceMs, m.mac, m.id]);
     chart.setOption({
       animation: false,
-      grid: { left: 48, right: 12, top: 12, bottom: 28 },
-      tooltip: { trigger: 'axis', formatter: items => '#' + items[0].value[0] + ' ' + items[0].value[2] + ': '
-        + items[0].value[1].toFixed(1) + ' ms' },
-      xAxis: { type: 'category', name: 'migration', data: data.map(d => d[0]) },
-      yAxis: { type: 'value', name: 'ms' },
-      series: [{ type: 'bar', data: data, encode: { x: 0, y: 1 }, itemStyle: { color: '#5c8fbf' } }]
+      grid: { left: 56, right: 24, top: 28, bottom: 44 },
+      tooltip: { trigger: 'item', formatter: item => '#' + item.value[3] + ' ' + item.value[2] + ' at '
+        + new Date(item.value[0]).toLocaleTimeString(undefined, { hour12: false }) + ': '
+        + item.value[1].toFixed(1) + ' ms' },
+      // the axis spans the migrations shown, with a margin (ECharts would span days around one point)
+      xAxis: { type: 'time', name: 'signal seen (local time)', nameLocation: 'middle', nameGap: 28,
+        min: range => isFinite(range.min) ? range.min - margin(range) : null,
+        max: range => isFinite(range.max) ? range.max + margin(range) : null,
+        splitNumber: 4, axisLabel: { hideOverlap: true } },
+      yAxis: { type: 'value', name: 'reconvergence (ms)', min: 0, nameTextStyle: { align: 'left' } },
+      series: [{ type: 'scatter', data: data, symbolSize: 10, itemStyle: { color: '#5c8fbf' } }]
     }, { replaceMerge: ['series'] });
   }
 
@@ -187,8 +307,10 @@
     // under the operator's pointer loses its selection
     const parts = {
       filter: [doc.networks, filter.value],
-      map: [doc.clouds, doc.networks, doc.edges, doc.vms, filter.value, Array.from(recentlyMoved.keys())],
-      vms: [doc.vms, filter.value],
+      vmFilter: [doc.vms, filter.value, vmFilter.value],
+      map: [doc.clouds, doc.networks, doc.edges, doc.vms, doc.paths, filter.value, vmFilter.value,
+        Array.from(recentlyMoved.keys())],
+      vms: [doc.vms, filter.value, vmFilter.value],
       timeline: [doc.migrations, doc.conflicts, filter.value],
       networks: [doc.networks],
       counters: [doc.counters]
@@ -200,6 +322,7 @@
       return true;
     };
     if (changed('filter')) renderFilter();
+    if (changed('vmFilter')) renderVmFilter();
     if (changed('map')) renderMap();
     if (changed('vms')) renderVmTable();
     if (changed('timeline')) { renderTimeline(); renderChart(); }
@@ -226,6 +349,15 @@
   }
 
   filter.addEventListener('change', render);
+  vmFilter.addEventListener('change', render);
+  // a click on a VM's row shows its paths; a second click shows the whole selection again
+  document.querySelector('#vm-table tbody').addEventListener('click', event => {
+    const row = event.target.closest('tr');
+    if (!row) return;
+    const key = vmKey(row.getAttribute('data-vni'), row.getAttribute('data-mac'));
+    vmFilter.value = vmFilter.value === key ? '' : key;
+    render();
+  });
   window.addEventListener('resize', () => { map.resize(); chart.resize(); });
   connect();
 })();

@@ -206,6 +206,7 @@ public final class DashboardModel {
         doc.add("networks", networkArray);
         doc.add("edges", edges());
         doc.add("routes", routesJson());
+        doc.add("paths", currentPaths());
         final var vmArray = new JsonArray();
         for (var vm : vms) {
             final var obj = new JsonObject();
@@ -315,6 +316,26 @@ public final class DashboardModel {
         return array;
     }
 
+    /**
+     * For every ordered pair of clouds, the clouds traffic from the first to VMs in the second
+     * crosses now: what the map marks as carrying the selected network's or VM's traffic.
+     */
+    private JsonArray currentPaths() {
+        final var array = new JsonArray();
+        for (var from : clouds) {
+            for (var to : clouds) {
+                if (!from.id().equals(to.id())) {
+                    final var obj = new JsonObject();
+                    obj.addProperty("from", from.id());
+                    obj.addProperty("to", to.id());
+                    obj.add("clouds", strings(Snapshot.path(routes, from.id(), to.id())));
+                    array.add(obj);
+                }
+            }
+        }
+        return array;
+    }
+
     private JsonObject migrationJson(final Migration migration) {
         final var obj = new JsonObject();
         obj.addProperty("id", migration.id());
@@ -325,13 +346,19 @@ public final class DashboardModel {
         obj.addProperty("trigger", migration.trigger());
         obj.addProperty("verification", migration.verification());
         obj.addProperty("signalSeen", migration.signalSeen().toString());
-        migration.flowsConfirmed().ifPresent(confirmed -> obj.addProperty("reconvergenceMs",
-            Duration.between(migration.signalSeen(), confirmed).toNanos() / 1e6));
+        // each phase as the time since the signal: verified, flows sent, flows confirmed
+        migration.verified().ifPresent(at -> obj.addProperty("verifiedMs", sinceSignal(migration, at)));
+        migration.flowsSent().ifPresent(at -> obj.addProperty("flowsSentMs", sinceSignal(migration, at)));
+        migration.flowsConfirmed().ifPresent(at -> obj.addProperty("reconvergenceMs", sinceSignal(migration, at)));
         obj.addProperty("confirmedBy", migration.confirmedBy());
         obj.addProperty("flowsChanged", migration.flowsChanged());
         obj.addProperty("switches", migration.switches());
         obj.add("paths", pathsByMigration.getOrDefault(migration.id(), new JsonArray()));
         return obj;
+    }
+
+    private static double sinceSignal(final Migration migration, final Instant at) {
+        return Duration.between(migration.signalSeen(), at).toNanos() / 1e6;
     }
 
     /**

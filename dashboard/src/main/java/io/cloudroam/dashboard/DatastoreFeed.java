@@ -100,6 +100,7 @@ final class DatastoreFeed implements AutoCloseable {
                     m.requireId().longValue(), m.requireVni().getValue().longValue(), m.requireMac().getValue(),
                     cloudName(m.getFromCloud()), cloudName(m.getToCloud()), name(m.getTrigger(), ""),
                     name(m.getVerification(), ""), instant(m.getSignalSeen()).orElse(Instant.EPOCH),
+                    instant(m.getVerified()), instant(m.getFlowsSent()),
                     instant(m.getFlowsConfirmed()), name(m.getConfirmedBy(), ""),
                     m.getFlowsChanged() == null ? 0 : m.getFlowsChanged().longValue(),
                     m.getSwitchTouched() == null ? 0 : m.getSwitchTouched().size())).toList()), hub),

@@ -131,13 +131,16 @@ public final class Snapshot {
      * @param trigger what revealed it
      * @param verification why it was believed
      * @param signalSeen when the revealing packet arrived
+     * @param verified when the move was verified and applied to the location table, if yet
+     * @param flowsSent when its flow changes were handed to the switches, if yet
      * @param flowsConfirmed when every switch had the new flows, if yet
      * @param confirmedBy barrier or datastore-commit
      * @param flowsChanged flow changes it caused
      * @param switches switches touched
      */
     public record Migration(long id, long vni, String mac, String fromCloud, String toCloud, String trigger,
-            String verification, Instant signalSeen, Optional<Instant> flowsConfirmed, String confirmedBy,
+            String verification, Instant signalSeen, Optional<Instant> verified, Optional<Instant> flowsSent,
+            Optional<Instant> flowsConfirmed, String confirmedBy,
             long flowsChanged, int switches) {
     }
 

@@ -58,6 +58,7 @@ class DashboardModelTest {
 
     private static Migration move(final long id, final String from, final String to) {
         return new Migration(id, 100, MAC, from, to, "rarp", "old-port-gone", T0,
+            Optional.of(T0.plusNanos(2_500_000)), Optional.of(T0.plusNanos(3_000_000)),
             Optional.of(T0.plusNanos(12_345_000)), "datastore-commit", 6, 3);
     }
 
@@ -73,12 +74,40 @@ class DashboardModelTest {
     }
 
     @Test
+    void everyPairOfCloudsHasItsCurrentPathWhichFollowsTheRoutes() {
+        threeClouds();
+        assertEquals(List.of("c2", "c1"), pathOf(doc(), "c2", "c1"), "no routes yet: the direct tunnel");
+        model.routing(List.of(), VIA_C3);
+        final var doc = doc();
+        assertEquals(6, doc.getAsJsonArray("paths").size(), "one per ordered pair of clouds");
+        assertEquals(List.of("c2", "c3", "c1"), pathOf(doc, "c2", "c1"));
+        assertEquals(List.of("c1", "c3", "c2"), pathOf(doc, "c1", "c2"));
+        assertEquals(List.of("c3", "c1"), pathOf(doc, "c3", "c1"));
+        // a new route shows in the next document; a destination without routes, the direct tunnel
+        model.routing(List.of(), List.of(new Route("c1", "c2", "c1", 5_000)));
+        assertEquals(List.of("c2", "c1"), pathOf(doc(), "c2", "c1"));
+        assertEquals(List.of("c1", "c2"), pathOf(doc(), "c1", "c2"));
+    }
+
+    private static List<String> pathOf(final JsonObject doc, final String from, final String to) {
+        for (var element : doc.getAsJsonArray("paths")) {
+            final var path = element.getAsJsonObject();
+            if (path.get("from").getAsString().equals(from) && path.get("to").getAsString().equals(to)) {
+                return strings(path.getAsJsonArray("clouds"));
+            }
+        }
+        return List.of();
+    }
+
+    @Test
     void migrationCarriesReconvergenceAndThePathsBeforeAndAfter() {
         threeClouds();
         model.routing(List.of(), VIA_C3);
         model.migrations(List.of(move(1, "c1", "c3")));
         final var migration = doc().getAsJsonArray("migrations").get(0).getAsJsonObject();
         assertEquals(12.345, migration.get("reconvergenceMs").getAsDouble(), 1e-9);
+        assertEquals(2.5, migration.get("verifiedMs").getAsDouble(), 1e-9, "each phase, since the signal");
+        assertEquals(3.0, migration.get("flowsSentMs").getAsDouble(), 1e-9);
         final var paths = migration.getAsJsonArray("paths");
         // every cloud of the VNI but the destination: c1 (it was local there) and c2
         assertEquals(2, paths.size());

@@ -47,6 +47,9 @@ class DashboardIT {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardIT.class);
     private static final String DASHBOARD = "http://127.0.0.1:" + KarafDistribution.RESTCONF_PORT + "/cloudroam/";
     private static final String VM1 = "02:c0:00:00:00:01";
+    private static final String VM2 = "02:c0:00:00:00:02";
+    private static final String VM3 = "02:c0:00:00:00:03";
+    private static final String VM4 = "02:c0:00:00:00:04";
     private static final Duration FOLLOW = Duration.ofSeconds(2);
     private static final Path ARTIFACTS = Path.of(System.getProperty("cloudroam.work.dir", "target/karaf"))
         .resolveSibling("dashboard-it");
@@ -231,6 +234,65 @@ class DashboardIT {
 
     @Test
     @Order(4)
+    void theMapMarksTheTunnelsTrafficUsesAndTheCloudThatRelaysIt() throws Exception {
+        // vm1 is in c3 now with vm3 (VNI 100); vm2 in c2 and vm4 in c1 (VNI 200) talk through c3
+        poll("vm2 and vm4 located", Duration.ofSeconds(30), () -> {
+            lab.ping("vm4", "vm2", 1);
+            final var located = restconf.get("/rests/data/cloudroam:vm-locations").body();
+            return located.contains(VM2) && located.contains(VM4);
+        });
+        poll("c1 and c2 reach each other through c3", Duration.ofSeconds(30),
+            () -> "c3".equals(restconf.nextHop("c1", "c2")) && "c3".equals(restconf.nextHop("c2", "c1")));
+        new Select(browser.findElement(By.id("vni-filter"))).selectByValue("");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "paths: " + text("#path-list"))
+            .until(driver -> "false".equals(attribute("#path-list li[data-link='c1-c2']", "data-used"))
+                && "true".equals(attribute("#path-list li[data-link='c1-c3']", "data-used"))
+                && "true".equals(attribute("#path-list li[data-link='c2-c3']", "data-used"))
+                && attribute("#path-list li[data-transit='c3']", "class") != null);
+        assertEquals(List.of("c1-c3", "c2-c3"), usedOnTheMap(), "the tunnels the map draws as carrying traffic");
+        assertEquals(List.of("c3"), transitOnTheMap(), "the clouds the map marks as relaying");
+        assertTrue(text("#path-list li[data-link='c1-c3']").contains("c1 → c3 → c2"),
+            () -> text("#path-list li[data-link='c1-c3']"));
+        screenshot("paths-through-c3.png");
+        // one VM: vm3's network has no VM outside c3, so its traffic crosses no tunnel
+        script("document.querySelector(arguments[0]).click();", "#vm-table tr[data-mac='" + VM3 + "']");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> usedOnTheMap().isEmpty()
+            && text("#path-scope").contains(VM3));
+        new Select(browser.findElement(By.id("vm-filter"))).selectByValue("");
+        // the direct tunnel becomes the shortest: the next probe rounds move the traffic onto it
+        lab.run("wan", "set", "c1-c2", "5ms");
+        try {
+            poll("c1 and c2 reach each other directly", Duration.ofSeconds(30),
+                () -> "c2".equals(restconf.nextHop("c1", "c2")) && "c1".equals(restconf.nextHop("c2", "c1")));
+            new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "paths: " + text("#path-list"))
+                .until(driver -> "true".equals(attribute("#path-list li[data-link='c1-c2']", "data-used"))
+                    && attribute("#path-list li[data-transit='c3']", "class") == null);
+            assertEquals(List.of("c1-c2"), usedOnTheMap());
+            assertEquals(List.of(), transitOnTheMap());
+            screenshot("paths-direct.png");
+        } finally {
+            lab.run("wan", "set", "c1-c2", "40ms");
+        }
+    }
+
+    /** The tunnels the map draws as carrying the selection's traffic, from the chart's own option. */
+    @SuppressWarnings("unchecked")
+    private List<String> usedOnTheMap() {
+        return (List<String>) script("""
+            const option = echarts.getInstanceByDom(document.getElementById('map')).getOption();
+            return option.series[0].links.filter(l => l.kind === 'tunnel' && l.used)
+              .map(l => [l.source.substring(6), l.target.substring(6)].sort().join('-')).sort();""");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> transitOnTheMap() {
+        return (List<String>) script("""
+            const option = echarts.getInstanceByDom(document.getElementById('map')).getOption();
+            return option.series[0].data.filter(n => n.kind === 'cloud' && n.transit).map(n => n.name).sort();""");
+    }
+
+    @Test
+    @Order(5)
     void restconfStreamsCarryCloudroamsNotifications() throws Exception {
         // RFC 8040 streams over SSE, as netconf 9.0.1 offers them: create, find its location, listen
         final var module = "(urn:cloudroam:yang:cloudroam?revision=2026-11-25)";
