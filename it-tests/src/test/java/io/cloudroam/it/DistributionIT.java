@@ -45,6 +45,8 @@ class DistributionIT {
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
     private static final String CONFIG = "/rests/data/cloudroam:cloudroam";
     private static final String LOCATE_VM = "/rests/operations/cloudroam:locate-vm";
+    /** A misspelt feature name, asked for on purpose. */
+    private static final String UNKNOWN_FEATURE = "odl-cloudroam-dashbaord";
 
     /**
      * ERROR lines OpenDaylight's own components log during boot, independent of cloudroam and of
@@ -163,6 +165,41 @@ class DistributionIT {
         } finally {
             karaf.console("jaas:realm-manage --realm karaf\njaas:user-delete observer\njaas:update");
         }
+    }
+
+    @Test
+    void cloudroamsFeaturesAreBootFeaturesOfTheirOwnNextToOpenFlowAndRestconf() throws Exception {
+        // required (root) features: what feature:uninstall can take away, and what stays then
+        final var required = karaf.oneShot("karaf", "karaf", "feature:list -r --no-format");
+        assertEquals(0, required.exit(), required::toString);
+        for (var feature : List.of("odl-openflowplugin-flow-services", "odl-restconf-nb", "odl-restconf-openapi",
+                "odl-cloudroam", "odl-cloudroam-rest", "odl-cloudroam-ui")) {
+            assertTrue(Pattern.compile("(?m)^" + Pattern.quote(feature) + "\\s").matcher(required.output()).find(),
+                () -> feature + " is not a required feature:\n" + required.output());
+        }
+    }
+
+    @Test
+    void theDashboardUninstallsAndInstallsAgainWithoutARestart() throws Exception {
+        final var uninstall = karaf.oneShot("karaf", "karaf", "feature:uninstall odl-cloudroam-ui");
+        assertEquals(0, uninstall.exit(), uninstall::toString);
+        try {
+            ControllerAndLab.poll("the dashboard gone", Duration.ofSeconds(60),
+                () -> restconf.get("/cloudroam/").status() == 404);
+            assertTrue(restconf.answers("/rests/operations", "cloudroam:locate-vm"),
+                "cloudroam's RPCs went with its dashboard");
+        } finally {
+            final var install = karaf.oneShot("karaf", "karaf", "feature:install odl-cloudroam-ui");
+            assertEquals(0, install.exit(), install::toString);
+        }
+        ControllerAndLab.poll("the dashboard back", Duration.ofSeconds(60),
+            () -> restconf.get("/cloudroam/").status() == 200);
+        // a feature name that does not exist: said so, nothing installed or removed
+        final var before = karaf.featureStates();
+        final var unknown = karaf.oneShot("karaf", "karaf", "feature:install " + UNKNOWN_FEATURE);
+        assertTrue(unknown.exit() != 0 && unknown.output().contains("No matching features for " + UNKNOWN_FEATURE),
+            unknown::toString);
+        assertEquals(before, karaf.featureStates(), "an unknown feature changed the installed ones");
     }
 
     @Test
@@ -467,14 +504,23 @@ class DistributionIT {
             if (line.contains("| ERROR |") && !KNOWN_UPSTREAM_ERROR.matcher(line).find()
                     && !(line.contains("| CommitCohort ") && line.endsWith("failed to prepare") && i + 1 < log.size()
                         && log.get(i + 1).startsWith(OUR_VETO))
-                    && !masteredLater(log, i) && !checkAsTheSwitchLeft(log, i)) {
+                    && !masteredLater(log, i) && !checkAsTheSwitchLeft(log, i) && !ourUnknownFeature(log, i)) {
                 unexpected.add(line);
             }
         }
         assertEquals(List.of(), unexpected, "unexpected ERROR lines in karaf.log");
     }
 
-    /** Whether log line {@code at} is openflowplugin's failed mastering of a switch that became master afterwards. */
+    /**
+     * Karaf's shell logs every command that fails at ERROR: the unknown feature that
+     * {@link #theDashboardUninstallsAndInstallsAgainWithoutARestart} asks for on purpose is excused.
+     */
+    private static boolean ourUnknownFeature(final List<String> log, final int at) {
+        return log.get(at).contains("| ShellUtil ") && log.get(at).endsWith("Exception caught while executing command")
+            && at + 1 < log.size() && log.get(at + 1).startsWith(
+                "java.lang.IllegalArgumentException: No matching features for " + UNKNOWN_FEATURE + "/");
+    }
+
     /**
      * cloudroam's reconciler checks a switch 3 s after it connects, only while the switch is still
      * connected and in the inventory; this test's lab leaves about 3 s after connecting. When the
@@ -498,6 +544,7 @@ class DistributionIT {
         return java.time.LocalDateTime.parse(line.substring(0, 23).replace(',', '.'));
     }
 
+    /** Whether log line {@code at} is openflowplugin's failed mastering of a switch that became master afterwards. */
     private static boolean masteredLater(final List<String> log, final int at) {
         final var failed = RECOVERED_MASTERING_ERROR.matcher(log.get(at));
         if (!failed.find()) {

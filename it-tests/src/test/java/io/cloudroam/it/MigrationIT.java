@@ -195,7 +195,9 @@ class MigrationIT {
         // triangle 51 and 45): bench qemu-migration and bench migration measure that
         final var lost = new java.util.TreeMap<String, List<Integer>>();
         String at = "c3";
-        for (int round = 0; round < 2; round++) {
+        // three rounds: one move's count varies by some 20 packets either way (a CI run saw reactive
+        // lose 21 fewer than its pause), two rounds were once too few to tell the modes apart
+        for (int round = 0; round < 3; round++) {
             for (var mode : List.of("optimal", "triangle", "reactive")) {
                 setMode(mode);
                 poll("vm5 reaches vm1 in mode " + mode, () -> rtt("vm5", "vm1", "max") < 200);
@@ -210,7 +212,7 @@ class MigrationIT {
             }
         }
         setMode("optimal");
-        LOG.info("packets lost beyond the pause (of 3000 at 1 kpps) per mode: {}", lost);
+        LOG.info("packets lost beyond the pause (of 3000 at 1 kpps, three moves each) per mode: {}", lost);
         final int optimal = lost.get("optimal").stream().mapToInt(Integer::intValue).sum();
         final int reactive = lost.get("reactive").stream().mapToInt(Integer::intValue).sum();
         assertTrue(optimal < reactive, "optimal lost " + optimal + ", reactive " + reactive + ": " + lost);
