@@ -137,17 +137,7 @@ class DistributionIT {
     @Test
     void roleGuardedCommandsRunForAnAdminAndAreRefusedToAViewer() throws Exception {
         // bundle:stop and bundle:start need the manager role (etc/org.apache.karaf.command.acl.bundle.cfg)
-        final var stop = karaf.oneShot("karaf", "karaf", "bundle:stop io.cloudroam.dashboard");
-        assertEquals(0, stop.exit(), stop::toString);
-        try {
-            ControllerAndLab.poll("the dashboard gone", Duration.ofSeconds(30),
-                () -> restconf.get("/cloudroam/").status() == 404);
-        } finally {
-            final var start = karaf.oneShot("karaf", "karaf", "bundle:start io.cloudroam.dashboard");
-            assertEquals(0, start.exit(), start::toString);
-        }
-        ControllerAndLab.poll("the dashboard back", Duration.ofSeconds(30),
-            () -> restconf.get("/cloudroam/").status() == 200);
+        dashboardAwayAndBack("bundle:stop io.cloudroam.dashboard", "bundle:start io.cloudroam.dashboard", () -> { });
 
         // a user with the viewer role only: the guarded command does not exist for them, the rest works
         final var password = java.util.UUID.randomUUID().toString();
@@ -181,25 +171,41 @@ class DistributionIT {
 
     @Test
     void theDashboardUninstallsAndInstallsAgainWithoutARestart() throws Exception {
-        final var uninstall = karaf.oneShot("karaf", "karaf", "feature:uninstall odl-cloudroam-ui");
-        assertEquals(0, uninstall.exit(), uninstall::toString);
-        try {
-            ControllerAndLab.poll("the dashboard gone", Duration.ofSeconds(60),
-                () -> restconf.get("/cloudroam/").status() == 404);
-            assertTrue(restconf.answers("/rests/operations", "cloudroam:locate-vm"),
-                "cloudroam's RPCs went with its dashboard");
-        } finally {
-            final var install = karaf.oneShot("karaf", "karaf", "feature:install odl-cloudroam-ui");
-            assertEquals(0, install.exit(), install::toString);
-        }
-        ControllerAndLab.poll("the dashboard back", Duration.ofSeconds(60),
-            () -> restconf.get("/cloudroam/").status() == 200);
+        dashboardAwayAndBack("feature:uninstall odl-cloudroam-ui", "feature:install odl-cloudroam-ui",
+            () -> assertTrue(restconf.answers("/rests/operations", "cloudroam:locate-vm"),
+                "cloudroam's RPCs went with its dashboard"));
         // a feature name that does not exist: said so, nothing installed or removed
         final var before = karaf.featureStates();
         final var unknown = karaf.oneShot("karaf", "karaf", "feature:install " + UNKNOWN_FEATURE);
         assertTrue(unknown.exit() != 0 && unknown.output().contains("No matching features for " + UNKNOWN_FEATURE),
             unknown::toString);
         assertEquals(before, karaf.featureStates(), "an unknown feature changed the installed ones");
+    }
+
+    /** What is checked while the dashboard is away. */
+    @FunctionalInterface
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /**
+     * A one-shot command that takes the dashboard away (it answers 404, and {@code whileAway}
+     * holds), then one that brings it back (200), without a restart.
+     */
+    private void dashboardAwayAndBack(final String away, final String back, final Check whileAway)
+            throws Exception {
+        final var taken = karaf.oneShot("karaf", "karaf", away);
+        assertEquals(0, taken.exit(), taken::toString);
+        try {
+            ControllerAndLab.poll("the dashboard gone", Duration.ofSeconds(60),
+                () -> restconf.get("/cloudroam/").status() == 404);
+            whileAway.run();
+        } finally {
+            final var restored = karaf.oneShot("karaf", "karaf", back);
+            assertEquals(0, restored.exit(), restored::toString);
+        }
+        ControllerAndLab.poll("the dashboard back", Duration.ofSeconds(60),
+            () -> restconf.get("/cloudroam/").status() == 200);
     }
 
     @Test
