@@ -93,7 +93,13 @@ class QemuMigrationIT {
             return null;
         });
         assertEquals("c1", migration.get("from-cloud").getAsString());
-        poll("vm5 reaches qvm1 in c3 on the direct c2-c3 link", Duration.ofSeconds(30), () -> rttP50() < 25);
+        // each reading is logged: one CI run (2026-12-07) never got under 25 ms in 30 s with the routes
+        // unchanged, and whether the guest answered slowly or not at all was not known
+        poll("vm5 reaches qvm1 in c3 on the direct c2-c3 link", Duration.ofSeconds(30), () -> {
+            final double p50 = rttP50();
+            LOG.info("vm5 -> qvm1 RTT p50 {} ms (no answer: {})", p50, Double.MAX_VALUE);
+            return p50 < 25;
+        });
         final double after = rttP50();
         LOG.info("QEMU migration qvm1 c1 -> c3 ({}): QEMU downtime {} ms, total {} ms; plugged {} ms before the "
             + "migration started, source removed {} ms after it completed; stream vm5 -> qvm1: {} sent, {} lost, "
