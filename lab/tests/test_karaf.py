@@ -118,8 +118,18 @@ class SupervisionTest(unittest.TestCase):
         self.addCleanup(karaf.kill, self.home)
         os.makedirs(os.path.join(self.home, "bin"))
         os.makedirs(os.path.join(self.home, "data", "log"))
+        # bin/start returns once its stand-in JVM shows in the process table, as the real one's
+        # bin/karaf script does at once (karaf.pids matches either): between bash's fork and its exec
+        # the stand-in's command line does not name the home yet, and a check in that moment (seen
+        # once in CI) found no Karaf
         scripts = {"karaf": "exit 0\n", "stop": "exit 0\n",
-                   "start": 'bash -c "exec -a \\"java -Dkaraf.home=$KARAF_HOME \\" sleep 60" >/dev/null 2>&1 &\n'}
+                   "start": 'bash -c "exec -a \\"java -Dkaraf.home=$KARAF_HOME \\" sleep 60" >/dev/null 2>&1 &\n'
+                            'pid=$!\n'
+                            'for i in $(seq 500); do\n'
+                            '  tr "\\0" " " < /proc/$pid/cmdline 2>/dev/null | grep -q "^java -Dkaraf.home=" && exit 0\n'
+                            '  sleep 0.01\n'
+                            'done\n'
+                            'exit 1\n'}
         for name, text in scripts.items():
             path = os.path.join(self.home, "bin", name)
             with open(path, "w") as f:
