@@ -355,19 +355,29 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
         }
     }
 
+    /**
+     * One direction as the operational datastore keeps it. A latency restored from an earlier run
+     * is published as a measured one although this run has no sample of it yet: otherwise a
+     * controller stopped again before its first samples (a start that hangs and is restarted)
+     * would leave the next start nothing to restore, and its routes would go direct.
+     *
+     * @param link the direction
+     * @return its entry
+     */
+    static Link link(final Routes.LinkState link) {
+        final var builder = new LinkBuilder().setCloud(new CloudId(link.from()))
+            .setRemoteCloud(new CloudId(link.to())).setSamples(Uint64.valueOf(link.samples()))
+            .setReachable(link.reachable());
+        link.latency().ifPresent(micros -> builder.setOneWayLatency(micros32(micros)));
+        if (link.measured() && link.reachable()) {
+            builder.setRoutingLatency(micros32(link.metric()));
+        }
+        return builder.build();
+    }
+
     @Override
     public void routing(final List<Routes.LinkState> links, final Map<String, Map<String, Routes.Hop>> paths) {
-        final var linkEntries = new ArrayList<Link>();
-        for (var link : links) {
-            final var builder = new LinkBuilder().setCloud(new CloudId(link.from()))
-                .setRemoteCloud(new CloudId(link.to())).setSamples(Uint64.valueOf(link.samples()))
-                .setReachable(link.reachable());
-            link.latency().ifPresent(micros -> builder.setOneWayLatency(micros32(micros)));
-            if (link.samples() > 0 && link.reachable()) {
-                builder.setRoutingLatency(micros32(link.metric()));
-            }
-            linkEntries.add(builder.build());
-        }
+        final var linkEntries = links.stream().map(OperationalPublisher::link).toList();
         final var routeEntries = new ArrayList<Route>();
         paths.forEach((destination, hops) -> hops.forEach((cloud, hop) -> routeEntries.add(new RouteBuilder()
             .setDestination(new CloudId(destination)).setCloud(new CloudId(cloud))

@@ -71,11 +71,13 @@ public final class Routes {
      * @param to receiving cloud
      * @param latency smoothed one-way latency, microseconds, if measured and reachable
      * @param metric the value routes use, microseconds
-     * @param samples samples received
+     * @param samples samples received by this run of the controller
+     * @param measured whether the metric is a latency (sampled by this run or restored from an earlier
+     *        one), not the default of an unmeasured edge
      * @param reachable false after its probes stopped coming back
      */
     public record LinkState(String from, String to, Optional<Long> latency, long metric, long samples,
-            boolean reachable) {
+            boolean measured, boolean reachable) {
     }
 
     /**
@@ -166,7 +168,8 @@ public final class Routes {
             for (var to : new TreeSet<>(links.get(from))) {
                 final long edge = edge(from, to);
                 result.add(new LinkState(from, to, latency(from, to), edge,
-                    samples.getOrDefault(from, Map.of()).getOrDefault(to, 0L), edge != UNREACHABLE_MICROS));
+                    samples.getOrDefault(from, Map.of()).getOrDefault(to, 0L),
+                    metric.getOrDefault(from, Map.of()).containsKey(to), edge != UNREACHABLE_MICROS));
             }
         }
         return result;

@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.cloudroam.impl.fabric.RestoredLink;
 import io.cloudroam.impl.location.MacAddress;
 import io.cloudroam.impl.location.VmLocation;
+import io.cloudroam.impl.topology.Routes;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
@@ -55,5 +57,22 @@ class StateRestoreTest {
             .setReachable(true).build();
         assertEquals(List.of(new RestoredLink("c1", "c2", 40_500, 40_000)),
             StateRestore.links(List.of(measured, lost, unmeasured)));
+    }
+
+    @Test
+    void whatARestartRestoredIsPublishedSoThatTheNextRestartRestoresItBeforeAnySample() {
+        // a start that restored the WAN and was stopped again before its first probe samples (a
+        // start hung in AAA and restarted by the supervisor) must hand the same WAN to the next start
+        final var routes = new Routes();
+        routes.restore("c1", "c2", 40_500, 40_000);
+        routes.restore("c2", "c1", 40_400, 40_000);
+        routes.restore("c2", "c3", 10_200, 10_000);
+        routes.restore("c3", "c2", 10_100, 10_000);
+        routes.lost("c3", "c2");
+        final var published = routes.links(Map.of("c1", Set.of("c2", "c3"), "c2", Set.of("c1", "c3"),
+            "c3", Set.of("c2"))).stream().map(OperationalPublisher::link).toList();
+        assertEquals(List.of(new RestoredLink("c1", "c2", 40_500, 40_000), new RestoredLink("c2", "c1", 40_400, 40_000),
+            new RestoredLink("c2", "c3", 10_200, 10_000)), StateRestore.links(published),
+            "c1 -> c3 was never measured, c3 -> c2 was lost: neither comes back");
     }
 }
