@@ -94,6 +94,10 @@ final class KarafDistribution implements AutoCloseable {
         }
     }
 
+    Path home() {
+        return home;
+    }
+
     Path karafLog() {
         return home.resolve("data/log/karaf.log");
     }
@@ -124,7 +128,17 @@ final class KarafDistribution implements AutoCloseable {
      * holds too.
      */
     void awaitReady(final Duration timeout, final BooleanSupplier ready) throws InterruptedException, IOException {
-        final var answer = supervisor(timeout.plusMinutes(1), "wait", "--timeout", Long.toString(timeout.toSeconds()));
+        awaitReady(timeout, "cloudroam:locate-vm", ready);
+    }
+
+    /**
+     * As {@link #awaitReady(Duration, BooleanSupplier)}, for a controller whose RESTCONF need not
+     * serve cloudroam ({@code rpc} "none": any answer will do).
+     */
+    void awaitReady(final Duration timeout, final String rpc, final BooleanSupplier ready)
+            throws InterruptedException, IOException {
+        final var answer = supervisor(timeout.plusMinutes(1), "wait", "--timeout", Long.toString(timeout.toSeconds()),
+            "--rpc", rpc);
         if (answer.getAsJsonArray("restarts").size() > 0) {
             LOG.warn("Karaf was started again during this start: {}", answer.get("restarts"));
         }
