@@ -49,12 +49,18 @@
 
   function vmLabel(vm) {
     const ip = vm.ips.find(a => !a.includes(':'));
-    return vm.mac + (ip ? ' ' + ip : '') + ' (VNI ' + vm.vni + ', ' + vm.cloud + ')';
+    return (vm.name ? vm.name + ' ' : '') + vm.mac + (ip ? ' ' + ip : '') + ' (VNI ' + vm.vni + ', ' + vm.cloud + ')';
+  }
+
+  // a VM as people call it: its name (the iface-id its cloud plugged it with) and its MAC
+  function vmName(vni, mac) {
+    const vm = doc.vms.find(v => v.vni === vni && v.mac === mac);
+    return vm && vm.name ? vm.name + ' ' + mac : mac;
   }
 
   function renderVmFilter() {
     const vms = doc.vms.filter(vm => visible(vm.vni))
-      .sort((a, b) => a.vni - b.vni || a.mac.localeCompare(b.mac));
+      .sort((a, b) => a.vni - b.vni || (a.name || a.mac).localeCompare(b.name || b.mac));
     const current = vmFilter.value;
     vmFilter.replaceChildren(el('option', { value: '' }, 'all'));
     for (const vm of vms) vmFilter.append(el('option', { value: vmKey(vm.vni, vm.mac) }, vmLabel(vm)));
@@ -192,8 +198,8 @@
           x: cloud.x + 85 * Math.cos(angle), y: cloud.y + 85 * Math.sin(angle), symbolSize: moved || picked ? 20 : 14,
           itemStyle: { color: moved ? '#f9a825' : '#5c8fbf', borderColor: '#14324a', borderWidth: picked ? 3 : 0 },
           label: { show: true, position: 'right', fontSize: 10,
-            formatter: vm.ips.find(ip => !ip.includes(':')) || vm.mac },
-          tooltip: { formatter: vm.mac + '<br>VNI ' + vm.vni + ', ' + vm.cloud + ' port ' + vm.port
+            formatter: vm.name || vm.ips.find(ip => !ip.includes(':')) || vm.mac },
+          tooltip: { formatter: (vm.name ? vm.name + '<br>' : '') + vm.mac + '<br>VNI ' + vm.vni + ', ' + vm.cloud + ' port ' + vm.port
             + (vm.ips.length ? '<br>' + vm.ips.join(', ') : '') } });
         links.push({ source: 'cloud:' + cloud.id, target: id, kind: 'attachment',
           lineStyle: { color: '#b8c4cf', width: 1 }, label: { show: false }, tooltip: { show: false } });
@@ -210,10 +216,11 @@
 
   function renderVmTable() {
     const rows = doc.vms.filter(vm => visible(vm.vni))
-      .sort((a, b) => a.cloud.localeCompare(b.cloud) || a.vni - b.vni || a.mac.localeCompare(b.mac))
+      .sort((a, b) => a.cloud.localeCompare(b.cloud) || a.vni - b.vni || (a.name || a.mac).localeCompare(b.name || b.mac))
       .map(vm => el('tr', { 'data-mac': vm.mac, 'data-vni': String(vm.vni), 'data-cloud': vm.cloud,
           class: vmFilter.value === vmKey(vm.vni, vm.mac) ? 'picked' : '', title: 'show this VM\'s paths' },
-        el('td', {}, vm.cloud), el('td', {}, vm.vni), el('td', { class: 'mono' }, vm.mac),
+        el('td', {}, vm.cloud), el('td', {}, vm.vni), el('td', { class: 'name' }, vm.name || '–'),
+        el('td', { class: 'mono' }, vm.mac),
         el('td', { class: 'mono' }, vm.ips.join(', ')), el('td', {}, vm.port)));
     document.querySelector('#vm-table tbody').replaceChildren(...rows);
   }
@@ -238,7 +245,7 @@
       }
       const li = el('li', { 'data-id': String(m.id), 'data-mac': m.mac, 'data-vni': String(m.vni),
           'data-from': m.fromCloud, 'data-to': m.toCloud },
-        el('div', { class: 'what' }, '#' + m.id + ' ' + m.mac + ' (VNI ' + m.vni + ') ' + m.fromCloud + ' → ' + m.toCloud),
+        el('div', { class: 'what' }, '#' + m.id + ' ' + vmName(m.vni, m.mac) + ' (VNI ' + m.vni + ') ' + m.fromCloud + ' → ' + m.toCloud),
         el('div', {}, time(m.signalSeen) + ' · evidence: ' + m.trigger + ', ' + m.verification + ' · reconverged in '
           + (m.reconvergenceMs === undefined ? '…' : m.reconvergenceMs.toFixed(1) + ' ms') + ' (' + m.confirmedBy
           + ', ' + m.flowsChanged + (m.flowsChanged === 1 ? ' flow' : ' flows') + ' on ' + m.switches
@@ -251,7 +258,7 @@
     document.getElementById('timeline').replaceChildren(...items);
     const conflicts = doc.conflicts.filter(c => visible(c.vni)).slice().reverse().map(c =>
       el('li', { 'data-id': String(c.id), 'data-mac': c.mac },
-        el('div', { class: 'what' }, c.mac + ' (VNI ' + c.vni + '): ' + c.reason),
+        el('div', { class: 'what' }, vmName(c.vni, c.mac) + ' (VNI ' + c.vni + '): ' + c.reason),
         el('div', {}, time(c.seen) + ' · stays at ' + c.atCloud + ', claimed at ' + c.claimedCloud)));
     document.getElementById('conflicts').replaceChildren(...conflicts);
   }

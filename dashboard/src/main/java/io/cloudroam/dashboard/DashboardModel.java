@@ -212,6 +212,7 @@ public final class DashboardModel {
             final var obj = new JsonObject();
             obj.addProperty("vni", vm.vni());
             obj.addProperty("mac", vm.mac());
+            obj.addProperty("name", vm.name());
             obj.addProperty("cloud", vm.cloud());
             obj.addProperty("port", vm.port());
             obj.add("ips", strings(vm.ips()));

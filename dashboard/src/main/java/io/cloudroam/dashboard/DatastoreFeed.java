@@ -90,6 +90,7 @@ final class DatastoreFeed implements AutoCloseable {
             listen(broker, LogicalDatastoreType.OPERATIONAL, root(VmLocations.class), data -> model.vms(
                 values(data == null ? null : data.getVmLocation()).stream().map(vm -> new Vm(
                     vm.requireVni().getValue().longValue(), vm.requireMac().getValue(),
+                    vm.getName() == null ? "" : vm.getName(),
                     vm.getCloud() == null ? "" : vm.getCloud().getValue(),
                     vm.getPort() == null ? 0 : vm.getPort().longValue(),
                     vm.getIpAddress() == null ? List.of()

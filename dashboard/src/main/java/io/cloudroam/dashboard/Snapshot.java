@@ -113,11 +113,12 @@ public final class Snapshot {
      *
      * @param vni its virtual network
      * @param mac its MAC address
+     * @param name its name as its cloud plugged it ({@code iface-id} or interface name); empty if unknown
      * @param cloud where it is
      * @param port its OpenFlow port there
      * @param ips addresses it used
      */
-    public record Vm(long vni, String mac, String cloud, long port, List<String> ips) {
+    public record Vm(long vni, String mac, String name, String cloud, long port, List<String> ips) {
     }
 
     /**

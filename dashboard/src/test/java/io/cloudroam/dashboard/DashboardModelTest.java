@@ -190,13 +190,15 @@ class DashboardModelTest {
     @Test
     void cloudsAndNetworksCountTheirVms() {
         threeClouds();
-        model.vms(List.of(new Vm(100, MAC, "c3", 2, List.of("10.1.0.1")), new Vm(100, "02:00:00:00:01:02", "c1", 3,
-            List.of())));
+        model.vms(List.of(new Vm(100, MAC, "web-1", "c3", 2, List.of("10.1.0.1")),
+            new Vm(100, "02:00:00:00:01:02", "", "c1", 3, List.of())));
         final var doc = doc();
         assertEquals(List.of(1L, 0L, 1L), StreamSupport.stream(doc.getAsJsonArray("clouds").spliterator(), false)
             .map(c -> c.getAsJsonObject().get("vms").getAsLong()).toList());
         assertEquals(2, doc.getAsJsonArray("networks").get(0).getAsJsonObject().get("vms").getAsLong());
         assertEquals("c3", doc.getAsJsonArray("vms").get(0).getAsJsonObject().get("cloud").getAsString());
+        assertEquals("web-1", doc.getAsJsonArray("vms").get(0).getAsJsonObject().get("name").getAsString());
+        assertEquals("", doc.getAsJsonArray("vms").get(1).getAsJsonObject().get("name").getAsString(), "unknown");
     }
 
     @Test

@@ -174,6 +174,8 @@ class DashboardIT {
                 && mapClouds().equals(List.of("c1", "c2", "c3")) && "c1".equals(mapCloudOf(VM1)));
         final var vm1Row = "#vm-table tr[data-mac='" + VM1 + "']";
         assertEquals("c1", attribute(vm1Row, "data-cloud"));
+        // by name: the lab plugs each VM's port with iface-id=vmN, as libvirt and os-vif do
+        assertEquals("vm1", text(vm1Row + " td.name"));
         // tunnels drawn between every pair of clouds, each with a measured latency once probes ran
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> (Boolean) script("""
             const option = echarts.getInstanceByDom(document.getElementById('map')).getOption();

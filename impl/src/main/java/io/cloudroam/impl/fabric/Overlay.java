@@ -84,6 +84,8 @@ final class Overlay {
     private final Map<String, OvsdbLink> open = new HashMap<>();
     private final Map<String, CloudSpec> openFor = new HashMap<>();
     private final Map<String, SwitchView> views = new HashMap<>();
+    /** The VM port names last published for each cloud. */
+    private final Map<String, Map<Long, Map<Long, String>>> publishedNames = new HashMap<>();
     private final Set<String> tunnelTransactionInFlight = new HashSet<>();
     private final Set<String> viewsDuringTransaction = new HashSet<>();
     /** Each switch's ports as its cloud's view reports them, read once per view (and configuration). */
@@ -167,6 +169,7 @@ final class Overlay {
         openFor.remove(id);
         final var view = views.remove(id);
         publisher.tunnels(id, List.of());
+        publishedNames.remove(id);
         final var plan = view == null ? null : TunnelPlanner.plan(applied, id, view);
         if (plan == null || plan.isEmpty()) {
             session.close();
@@ -200,6 +203,10 @@ final class Overlay {
         final var after = BridgePorts.of(config, cloud, view, bindings);
         ports.putAll(after);
         refreshLookup();
+        final var names = vmPortNames(view, after);
+        if (!names.equals(publishedNames.put(cloud, names))) {
+            publisher.portNames(cloud, names);
+        }
         if (tunnelTransactionInFlight.contains(cloud)) {
             viewsDuringTransaction.add(cloud);
         }
@@ -207,6 +214,32 @@ final class Overlay {
         reconcileTunnels(cloud);
         return Optional.of(new ViewChange(previous == null ? SwitchView.EMPTY : previous,
             before == null ? null : changedVmPorts(before, after)));
+    }
+
+    /**
+     * The name of each VM port of a cloud's switches ({@link SwitchView.Interface#vmName()}), by
+     * switch and OpenFlow port.
+     *
+     * @param view the cloud's view
+     * @param ports its switches' ports, as {@link BridgePorts#of} read them from that view
+     * @return by datapath id
+     */
+    static Map<Long, Map<Long, String>> vmPortNames(final SwitchView view, final Map<Long, BridgePorts> ports) {
+        final var result = new HashMap<Long, Map<Long, String>>();
+        for (var bridge : view.bridges()) {
+            final var dpid = bridge.datapathId();
+            final var bridgePorts = dpid.map(ports::get);
+            if (bridgePorts.isEmpty()) {
+                continue;
+            }
+            final var names = new HashMap<Long, String>();
+            for (var iface : bridge.interfaces()) {
+                iface.usablePort().filter(bridgePorts.orElseThrow().portVni()::containsKey)
+                    .ifPresent(port -> names.put(port, iface.vmName()));
+            }
+            result.put(dpid.orElseThrow(), Map.copyOf(names));
+        }
+        return Map.copyOf(result);
     }
 
     private Map<Long, BridgePorts> portsOf(final String cloud) {

@@ -28,6 +28,17 @@ public interface StatePublisher extends MigrationEvents {
     void locations(Collection<VmLocation> changed);
 
     /**
+     * The names of a cloud's VM ports, as its switches report them now; VM locations published from
+     * then on carry the name of their port. From the fabric's thread.
+     *
+     * @param cloud the cloud
+     * @param names by datapath id, each port's {@link io.cloudroam.impl.ovsdb.SwitchView.Interface#vmName()} by
+     *        OpenFlow port number
+     */
+    default void portNames(final String cloud, final Map<Long, Map<Long, String>> names) {
+    }
+
+    /**
      * VM locations that were forgotten.
      *
      * @param removed the locations

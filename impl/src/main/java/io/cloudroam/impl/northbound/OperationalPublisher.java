@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +103,8 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
     private final Map<String, io.cloudroam.impl.location.VmLocation> pendingLocations = new LinkedHashMap<>();
     private final Map<String, io.cloudroam.impl.location.VmLocation> pendingRemovals = new LinkedHashMap<>();
     private boolean flushScheduled;
+    // guarded by this: each cloud's VM port names by datapath id and OpenFlow port
+    private final Map<String, Map<Long, Map<Long, String>>> portNames = new HashMap<>();
     private final Map<String, Map<TunnelKey, Tunnel>> publishedTunnels = new HashMap<>();
     private Map<Counters.Kind, Long> lastCounters = Map.of();
 
@@ -134,6 +137,31 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
         scheduleFlush();
     }
 
+    @Override
+    public synchronized void portNames(final String cloud, final Map<Long, Map<Long, String>> names) {
+        portNames.put(cloud, Map.copyOf(names));
+    }
+
+    private synchronized Optional<String> portName(final io.cloudroam.impl.location.VmLocation location) {
+        return Optional.ofNullable(portNames.getOrDefault(location.cloud(), Map.of())
+            .getOrDefault(location.datapathId(), Map.of()).get(location.port()));
+    }
+
+    /**
+     * A location as the operational datastore keeps it.
+     *
+     * @param location the location
+     * @param name the name of its port, if known
+     * @return its entry
+     */
+    static VmLocation entry(final io.cloudroam.impl.location.VmLocation location, final Optional<String> name) {
+        final var fields = LocateVmRpc.toOutput(location);
+        final var builder = new VmLocationBuilder((VmLocationFields) fields).setVni(fields.getVni())
+            .setMac(fields.getMac());
+        name.ifPresent(builder::setName);
+        return builder.build();
+    }
+
     private static String key(final io.cloudroam.impl.location.VmLocation location) {
         return location.vni() + "/" + location.mac();
     }
@@ -163,9 +191,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                         .build().key()).build());
             }
             for (var location : batch) {
-                final var fields = LocateVmRpc.toOutput(location);
-                final var entry = new VmLocationBuilder((VmLocationFields) fields).setVni(fields.getVni())
-                    .setMac(fields.getMac()).build();
+                final var entry = entry(location, portName(location));
                 tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier
                     .builder(VmLocations.class).child(VmLocation.class, entry.key()).build(), entry);
             }

@@ -30,6 +30,8 @@ public record SwitchView(List<Bridge> bridges) {
     public static final String LOOP_OUT = "out";
     /** The end of the probe loop latency probes come back from, stripped of tunnel metadata. */
     public static final String LOOP_IN = "in";
+    /** The {@code external_ids} key an orchestrator names a VM's interface with (libvirt, os-vif, OVN). */
+    public static final String IFACE_ID_KEY = "iface-id";
 
     /** A view with nothing in it: not connected yet. */
     public static final SwitchView EMPTY = new SwitchView(List.of());
@@ -100,6 +102,17 @@ public record SwitchView(List<Bridge> bridges) {
                 final Map<String, String> externalIds, final Map<String, String> options,
                 final Map<String, String> bfdStatus, final Optional<String> linkState) {
             this(portUuid, name, type, ofport, externalIds, options, Map.of(), bfdStatus, linkState);
+        }
+
+        /**
+         * The name of the VM behind this interface as its cloud plugged it: the {@code iface-id}
+         * its orchestrator set (libvirt, os-vif, OVN's ports), else the interface's own name.
+         *
+         * @return the name
+         */
+        public String vmName() {
+            final var ifaceId = externalIds.get(IFACE_ID_KEY);
+            return ifaceId == null || ifaceId.isBlank() ? name : ifaceId;
         }
 
         /**

@@ -113,6 +113,7 @@ class FabricTest {
     private final List<VmLocation> forgotten = new CopyOnWriteArrayList<>();
     private final List<MigrationRecord> migrations = new CopyOnWriteArrayList<>();
     private final List<ConflictRecord> conflicts = new CopyOnWriteArrayList<>();
+    private final List<Map.Entry<String, Map<Long, Map<Long, String>>>> portNames = new CopyOnWriteArrayList<>();
     private final Map<String, Consumer<SwitchView>> viewSinks = new HashMap<>();
     private final Map<String, List<JsonArray>> transactions = new HashMap<>();
     private final LocationTable table = new LocationTable();
@@ -172,6 +173,11 @@ class FabricTest {
             @Override
             public void routing(final List<Routes.LinkState> links, final Map<String, Map<String, Routes.Hop>> paths) {
                 routingPublished.add(links);
+            }
+
+            @Override
+            public void portNames(final String cloud, final Map<Long, Map<Long, String>> names) {
+                portNames.add(Map.entry(cloud, names));
             }
         };
         final PacketSender sender = new PacketSender() {
@@ -306,6 +312,24 @@ class FabricTest {
             Map.of(), Map.of(), Optional.of("up"));
         feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), target, tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0],
             loop2[1]));
+    }
+
+    @Test
+    void vmPortsAreNamedByTheirIfaceIdElseTheirInterfaceNameAndRepublishedOnlyWhenThatChanges() {
+        assertEquals(Map.of(1L, Map.of(1L, "vm1")), lastPortNames("c1"), "tunnels and the probe loop are no VMs");
+        final int before = portNames.size();
+        final var loop2 = Fixtures.probeLoop(2, 20, 21);
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0], loop2[1]));
+        assertEquals(before, portNames.size(), "the same ports again: nothing to publish");
+        // a port bound by its interface name only (no iface-id) is named by it
+        feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), vmPort("vm1", 7, null), tunnel(2, 1, 10),
+            tunnel(2, 3, 11), loop2[0], loop2[1]));
+        assertEquals(Map.of(2L, Map.of(1L, "vm5", 7L, "vm1")), lastPortNames("c2"));
+    }
+
+    private Map<Long, Map<Long, String>> lastPortNames(final String cloud) {
+        return portNames.stream().filter(entry -> entry.getKey().equals(cloud)).reduce((a, b) -> b)
+            .orElseThrow(() -> new AssertionError("no names published for " + cloud)).getValue();
     }
 
     @Test

@@ -16,10 +16,10 @@ import io.cloudroam.impl.topology.Routes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
-import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocationFields;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocationsBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.overlay.routing.LinkBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.vm.locations.VmLocationBuilder;
@@ -33,9 +33,9 @@ class StateRestoreTest {
     void aPublishedLocationReadsBackAsItWas() {
         final var location = new VmLocation(100, MacAddress.parse("02:c0:00:00:00:01"), "c1", 1, 3,
             Set.of("10.0.0.1", "fe80::1"), 4, T0, T0.plusSeconds(5));
+        final var entry = OperationalPublisher.entry(location, Optional.of("vm1"));
+        assertEquals("vm1", entry.getName());
         final var fields = LocateVmRpc.toOutput(location);
-        final var entry = new VmLocationBuilder((VmLocationFields) fields).setVni(fields.getVni())
-            .setMac(fields.getMac()).build();
         // an entry missing its cloud cannot be restored: skipped, the rest goes on
         final var broken = new VmLocationBuilder().setVni(fields.getVni())
             .setMac(new org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.yang.types.rev130715.MacAddress(
