@@ -3,6 +3,7 @@ Karaf: a fake home whose bin/start starts a process that looks like Karaf's JVM.
 
 import os
 import shutil
+import socket
 import struct
 import subprocess
 import tempfile
@@ -222,6 +223,18 @@ class SupervisionTest(unittest.TestCase):
         with self.assertRaises(karaf.KarafError) as raised:
             supervision.step()
         self.assertIn("exited during start-up", str(raised.exception))
+
+    def test_a_second_instance_on_ports_in_use_is_refused_and_nothing_starts(self):
+        # another process (another Karaf, anything) listens on loopback: this home must not start
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            with self.assertRaises(karaf.KarafError) as raised:
+                karaf.start(self.home, ports=(port,))
+        self.assertIn(f"127.0.0.1:{port} is taken by another process", str(raised.exception))
+        self.assertEqual([], karaf.pids(self.home), "nothing was started")
+        self.assertFalse(os.path.exists(os.path.join(self.home, karaf.STATE_FILE)), "no start recorded")
 
 
 if __name__ == "__main__":
