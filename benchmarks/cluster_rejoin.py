@@ -21,7 +21,7 @@ import shutil
 import time
 
 from benchcommon import environment, run, write_result
-from cloudroam_lab import cluster, demo, karaf, lab
+from cloudroam_lab import cluster, demo, karaf, lab, restconf
 from cloudroam_lab.topology import LabError, LabSpec, controller_config, parse_wan_spec
 
 SNAPSHOT_LINES = {
@@ -34,8 +34,7 @@ SNAPSHOT_LINES = {
 
 def rest(host, method, path, auth, body=None):
     try:
-        status, text = karaf.http(host, path, auth, method, body, timeout=10)
-        return status, json.loads(text) if text else None
+        return restconf.call(method, path, body, host=host, auth=auth, timeout=10)
     except Exception as e:  # noqa: BLE001 - a member that does not answer is a state to record
         return None, str(e)
 

@@ -18,7 +18,7 @@ import threading
 import time
 
 from benchcommon import environment, run, write_result
-from cloudroam_lab import cluster, demo, lab
+from cloudroam_lab import cluster, demo, lab, restconf
 from cloudroam_lab.topology import LabSpec, controller_config, parse_wan_spec
 
 EVENTS = {
@@ -41,7 +41,7 @@ def log_counts(base):
 
 
 def takeovers():
-    status, body = demo._call("GET", "/rests/data/cloudroam-cluster:active-instance")
+    status, body = restconf.call("GET", "/rests/data/cloudroam-cluster:active-instance")
     return int(body["cloudroam-cluster:active-instance"]["takeovers"]) if status == 200 else None
 
 
@@ -96,9 +96,7 @@ def profile_run(base, archive, auth, name, seconds, pps):
     spec.wan = parse_wan_spec(demo.WAN, 3)
     try:
         lab.up(spec.validate())
-        status, _ = demo._call("PUT", "/rests/data/cloudroam:cloudroam", controller_config(spec))
-        if status not in (200, 201, 204):
-            raise RuntimeError(f"configuration refused: {status}")
+        restconf.put_config(controller_config(spec))
         for a, b in (("vm1", "vm4"), ("vm2", "vm5"), ("vm3", "vm6")):
             lab.ping(a, b, count=1)
         settled(base)

@@ -21,27 +21,9 @@ import threading
 import time
 
 from benchcommon import environment, percentile, run, write_result
-from cloudroam_lab import demo, lab
-from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
-
-from migration import _instant, _reconverged_ms, _set, move_timed, switch_clocks
-
-
-def counters():
-    status, body = demo._call("GET", "/rests/data/cloudroam:counters")
-    return body["cloudroam:counters"] if status == 200 else {}
-
-
-def located():
-    status, body = demo._call("GET", "/rests/data/cloudroam:vm-locations")
-    return len(body.get("cloudroam:vm-locations", {}).get("vm-location", [])) if status == 200 else 0
-
-
-def karaf_pid():
-    out = subprocess.run(["pgrep", "-f", "org.apache.karaf.main.Main"], capture_output=True, text=True).stdout.split()
-    if not out:
-        raise LabError("no running Karaf (./cloudroam run)")
-    return out[0]
+from benchlab import cpu_seconds, instant, karaf_pid, move_timed, reconverged_ms, switch_clocks, switch_pid
+from cloudroam_lab import demo, lab, restconf
+from cloudroam_lab.topology import LabSpec, controller_config, parse_wan_spec
 
 
 def live_heap_mib():
@@ -60,7 +42,7 @@ def moves(vm, count, timeout=20):
     to be found again. Returns the switches' reconvergence of each confirmed move (first
     announcement -> last flow added or changed for vm), the misses, and cloudroam's records."""
     timed, missed = [], []
-    at = demo._locate(vm["mac"])["cloud"]
+    at = restconf.locate(vm["mac"])["cloud"]
     lab.flow_events_start()
     try:
         for _ in range(count):
@@ -87,12 +69,12 @@ def stages(records):
     (signal seen -> verified -> flows sent -> flows confirmed), and the slowest move's steps."""
     out = {}
     for a, b in STAGES:
-        ms = [(_instant(r[b]) - _instant(r[a])).total_seconds() * 1000 for r in records if a in r and b in r]
+        ms = [(instant(r[b]) - instant(r[a])).total_seconds() * 1000 for r in records if a in r and b in r]
         if ms:
             out[f"{a}->{b}"] = {"p50_ms": round(percentile(ms, 0.5), 1), "p99_ms": round(percentile(ms, 0.99), 1)}
     if records:
-        slowest = max(records, key=_reconverged_ms)
-        out["slowest"] = {f"{a}->{b}": round((_instant(slowest[b]) - _instant(slowest[a])).total_seconds() * 1000, 1)
+        slowest = max(records, key=reconverged_ms)
+        out["slowest"] = {f"{a}->{b}": round((instant(slowest[b]) - instant(slowest[a])).total_seconds() * 1000, 1)
                           for a, b in STAGES if a in slowest and b in slowest}
         out["slowest"].update({k: slowest.get(k) for k in ("trigger", "verification", "switch-touched")})
     return out
@@ -103,17 +85,6 @@ def summary(samples):
         return {"samples": 0, "p50_ms": None, "p99_ms": None, "all_ms": []}
     return {"samples": len(samples), "p50_ms": round(percentile(samples, 0.5), 1),
             "p99_ms": round(percentile(samples, 0.99), 1), "all_ms": [round(x, 1) for x in samples]}
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def switch_pid(cloud):
-    with open(f"/run/cloudroam-lab/{cloud}/ovs-vswitchd.pid") as f:
-        return f.read().strip()
 
 
 def controller_status(cloud):
@@ -133,9 +104,9 @@ def phase(vm1, pps, migrations):
         flooder.start()
         time.sleep(3)  # the flood at full rate before the first move
     started, cpu0 = time.monotonic(), (cpu_seconds(java), cpu_seconds(ovs))
-    first = counters()
+    first = restconf.counters()
     samples, missed, records = moves(vm1, migrations)
-    last = counters()
+    last = restconf.counters()
     wall = time.monotonic() - started
     cpu = {"controller": round((cpu_seconds(java) - cpu0[0]) / wall, 2),
            "c1_switch": round((cpu_seconds(ovs) - cpu0[1]) / wall, 2)}
@@ -148,7 +119,7 @@ def phase(vm1, pps, migrations):
     return {"offered_pps": pps, "flood": outcome, **summary(samples), "stages": stages(records), "missed": missed,
             "cpu_cores": cpu,
             "controller_packet_ins_per_s": round(delta["packet-ins"] / wall), "counters": delta,
-            "located_after": located(), "vm1_reachable_from_vm5": f"{reachable}/3",
+            "located_after": len(restconf.vm_locations()), "vm1_reachable_from_vm5": f"{reachable}/3",
             "c1_packet_in_queue": {k: status.get(k) for k in ("packet-in-miss-bypassed", "packet-in-miss-queued",
                                                               "packet-in-miss-dropped", "sec_since_connect")}}
 
@@ -165,11 +136,11 @@ def main(argv=None):
         up = lab.up(spec.validate())
         config = controller_config(spec)
         config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
-        _set("/rests/data/cloudroam:cloudroam", config)
+        restconf.put_config(config)
         vms = {v["name"]: v for v in up["vms"]}
         vm1 = vms["vm1"]
-        demo._wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
-                   and demo._locate(vm1["mac"]) is not None, 60)
+        restconf.wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
+                      and restconf.locate(vm1["mac"]) is not None, 60)
         heap_before = live_heap_mib()
         phases = [phase(vm1, 0, args.migrations)]
         for pps in rates:

@@ -12,33 +12,20 @@ Run: ./cloudroam bench flow-programming [--clouds 3] [--vms 30] [--rounds 7]
 """
 
 import argparse
-import base64
 import copy
-import json
 import os
 import select
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
 from benchcommon import environment, percentile, run, write_result
-from cloudroam_lab import lab
+from cloudroam_lab import lab, restconf
 from cloudroam_lab.system import in_ns
 from cloudroam_lab.topology import controller_config
 
-RESTCONF = "http://127.0.0.1:8181"
-AUTH = "Basic " + base64.b64encode(b"admin:admin").decode()
 QUIET_S = 1.0
-
-
-def restconf(method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(RESTCONF + path, data=data, method=method,
-                                     headers={"Authorization": AUTH, "Content-Type": "application/yang-data+json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status
 
 
 def monitor(cloud):
@@ -85,7 +72,7 @@ def measured_put(cloud, body):
     proc = monitor(cloud)
     try:
         started = time.monotonic()
-        restconf("PUT", "/rests/data/cloudroam:cloudroam", body)
+        restconf.put_config(body)
         events = events_until_quiet(proc)
     finally:
         proc.kill()
@@ -109,7 +96,7 @@ def main(argv=None):
         spec, _ = lab.load()
         c1 = spec.cloud_list()[0]
         full = controller_config(spec)
-        restconf("PUT", "/rests/data/cloudroam:cloudroam", full)
+        restconf.put_config(full)
         # every VM speaks once, so locations (and their flows) exist
         vms = spec.vm_list()
         for vm in vms:
@@ -126,7 +113,7 @@ def main(argv=None):
                 for body in (without_c1, full):
                     body["cloudroam:cloudroam"]["flow-programming"] = method
                 # settle: switch method (all flows re-sent) and withdraw c1's bindings, unmeasured
-                restconf("PUT", "/rests/data/cloudroam:cloudroam", without_c1)
+                restconf.put_config(without_c1)
                 proc = monitor(c1)
                 events_until_quiet(proc)
                 proc.kill()
@@ -135,7 +122,7 @@ def main(argv=None):
                 if ms is not None:
                     results[method].append(ms)
                     flow_mods[method].append(count)
-        restconf("PUT", "/rests/data/cloudroam:cloudroam", {**full, "cloudroam:cloudroam": {
+        restconf.put_config({**full, "cloudroam:cloudroam": {
             **full["cloudroam:cloudroam"], "flow-programming": "datastore"}})
     finally:
         subprocess.run([sys.executable, "-m", "cloudroam_lab", "down"], stdout=subprocess.DEVNULL)

@@ -27,101 +27,11 @@ import argparse
 import statistics
 import threading
 import time
-from datetime import datetime
 
 from benchcommon import environment, run, summary as stats, write_result
-from cloudroam_lab import demo, lab
+from benchlab import locate_all, move_timed, reconverged_ms, switch_clocks
+from cloudroam_lab import demo, lab, restconf
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
-
-
-def _instant(text):
-    # RFC 3339 with nanoseconds: keep microseconds
-    head, _, frac = text.rstrip("Z").partition(".")
-    return datetime.fromisoformat(f"{head}.{(frac + '000000')[:6]}+00:00")
-
-
-def _records():
-    status, body = demo._call("GET", "/rests/data/cloudroam:migrations")
-    return {int(m["id"]): m for m in body["cloudroam:migrations"]["migration"]} if status == 200 else {}
-
-
-def _set(path, body):
-    status, answer = demo._call("PUT", path, body)
-    if status not in (200, 201, 204):
-        raise LabError(f"PUT {path} refused: {answer}")
-
-
-def _reconverged_ms(record):
-    """Signal seen -> all flows confirmed, from a migration record."""
-    return (_instant(record["flows-confirmed"]) - _instant(record["signal-seen"])).total_seconds() * 1000
-
-
-def _confirmed(known, macs, target, timeout=30):
-    """cloudroam's records of these MACs' moves to target (ids not in `known`), by MAC, once every one
-    is confirmed; after `timeout`, those there are."""
-    def mine():
-        return {m["mac"]: m for i, m in _records().items() if i not in known and m["mac"] in macs
-                and m["to-cloud"] == target}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        records = mine()
-        if len(records) == len(macs) and all("flows-confirmed" in m for m in records.values()):
-            return records
-        time.sleep(0.05)  # poll interval
-    return mine()
-
-
-def move_timed(vm, target, timeout=30):
-    """Moves a VM (lab migrate) and waits for cloudroam's record of that move to be confirmed:
-    {record (None after `timeout`), seen (whether cloudroam recorded the move at all), started
-    (epoch s, before the move), moved (the lab's answer: pause, first announcement)}."""
-    known = set(_records())
-    started = time.time()
-    moved = lab.migrate(vm["name"], target)
-    record = _confirmed(known, {vm["mac"]}, target, timeout).get(vm["mac"])
-    confirmed = record is not None and "flows-confirmed" in record
-    return {"record": record if confirmed else None, "seen": record is not None, "started": started, "moved": moved}
-
-
-def _move_and_wait(vm, target, timeout=30):
-    """move_timed's (record, seen)."""
-    timed = move_timed(vm, target, timeout)
-    return timed["record"], timed["seen"]
-
-
-def switch_clocks(events, moves):
-    """switch_clock_ms of each move (move_timed answers, one after the other, in order), for the MAC
-    that moved: each move's window ends where the next one starts."""
-    out = []
-    for k, move in enumerate(moves):
-        until = moves[k + 1]["started"] if k + 1 < len(moves) else float("inf")
-        out.append(switch_clock_ms(events, move["moved"]["mac"], move["started"], until,
-                                   move["moved"]["first_announcement"]))
-    return out
-
-
-def _locate_all(vms):
-    """Every VM speaks once (a ping to a VM of its network), so cloudroam knows all of them."""
-    for v in vms:
-        peer = next(p for p in vms if p["vni"] == v["vni"] and p["name"] != v["name"])
-        lab.ping(v["name"], peer["name"], count=1)
-    demo._wait(f"all {len(vms)} VMs located", lambda: len(demo._call("GET", "/rests/data/cloudroam:vm-locations")[1]
-               .get("cloudroam:vm-locations", {}).get("vm-location", [])) >= len(vms), 120)
-
-
-def switch_clock_ms(events, mac, since, until, signal):
-    """The last flow added or modified that mentions the MAC (or any of a collection of MACs), on any
-    switch, between since and until (epoch s), minus the signal (the VM's first announcement):
-    reconvergence on the switches' own clock. Deletions do not count: make-before-break removes the
-    old flows after the new ones carry the traffic, and the source port's removal later cleans up
-    after it; traffic waits for neither."""
-    if signal is None:
-        return None
-    macs = (mac,) if isinstance(mac, str) else tuple(mac)
-    times = [e["time"] for cloud in events.values() for e in cloud.get("events", [])
-             if e["time"] is not None and since <= e["time"] < until and "event=DELETED" not in e["text"]
-             and any(m in e["text"] for m in macs)]
-    return round((max(times) - signal) * 1000, 1) if times else None
 
 
 STREAM_S, LEAD_S = 2.5, 0.7
@@ -135,18 +45,18 @@ def _reconvergence(spec, count, modes, methods):
     up = lab.up(spec.validate())
     config = controller_config(spec)
     config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
-    _set("/rests/data/cloudroam:cloudroam", config)
+    restconf.put_config(config)
     vms = up["vms"]
     vm = next(v for v in vms if v["name"] == "vm1")
-    _locate_all(vms)
+    locate_all(vms)
     samples = {}
     for method, mode in ((method, mode) for method in methods for mode in modes):
         if config["cloudroam:cloudroam"].get("flow-programming") != method:
             config["cloudroam:cloudroam"]["flow-programming"] = method
-            _set("/rests/data/cloudroam:cloudroam", config)
-        demo._set_mode(spec, mode)
-        demo._wait("vm5 to reach vm1", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1, 60)
-        at = demo._locate(vm["mac"])["cloud"]
+            restconf.put_config(config)
+        restconf.set_mode(spec, mode)
+        restconf.wait("vm5 to reach vm1", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1, 60)
+        at = restconf.locate(vm["mac"])["cloud"]
         moves = []
         lab.flow_events_start()
         try:
@@ -164,11 +74,11 @@ def _reconvergence(spec, count, modes, methods):
                 timed.update(to=target, paused_ms=moved["paused_ms"], lost=streamed.get("lost"),
                              outage_ms=round(gap, 1) if gap is not None else None,
                              outage_minus_pause_ms=round(gap - moved["paused_ms"], 1) if gap is not None else None,
-                             record_ms=round(_reconverged_ms(timed["record"]), 1),
+                             record_ms=round(reconverged_ms(timed["record"]), 1),
                              verification=timed["record"].get("verification"))
                 moves.append(timed)
                 at = target
-                if mode == "reactive" and not demo._locate(vm["mac"]):
+                if mode == "reactive" and not restconf.locate(vm["mac"]):
                     lab.ping("vm1", "vm5", count=1)  # not relearned from its announcements: its traffic teaches it
         finally:
             events = lab.flow_events_stop(with_events=True)["clouds"]
@@ -181,8 +91,8 @@ def _reconvergence(spec, count, modes, methods):
 
 
 def _loss(spec, vm, mode, announce):
-    at = demo._locate(vm["mac"])["cloud"]
-    row = demo._move(mode, spec, vm, "c3" if at == "c1" else "c1", announce=announce)
+    at = restconf.locate(vm["mac"])["cloud"]
+    row = demo.move(mode, spec, vm, "c3" if at == "c1" else "c1", announce=announce)
     return row["lost"], row["paused"], row["longest_gap"]
 
 
@@ -224,10 +134,10 @@ def main(argv=None):
             config["cloudroam:cloudroam"]["flow-programming"] = methods[-1]
             # vm1 just moved hundreds of times: the flap guard must not hold it now
             config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
-            _set("/rests/data/cloudroam:cloudroam", config)
+            restconf.put_config(config)
             vm = next(v for v in up["vms"] if v["name"] == "vm1")
-            demo._wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
-                       and (lambda o: o is not None and o["cloud"] == "c1")(demo._locate(vm["mac"])), 60)
+            restconf.wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
+                          and restconf.located_in(vm["mac"], "c1"), 60)
             for _ in range(args.rounds):
                 for mode, announce in (("optimal", False), ("triangle", False), ("reactive", False), ("optimal", True)):
                     label = mode + (" + announce" if announce else "")

@@ -32,11 +32,9 @@ import threading
 import time
 
 from benchcommon import environment, run, write_result
-from cloudroam_lab import demo, lab
+from benchlab import cpu_seconds, karaf_pid, settle, switch_pid
+from cloudroam_lab import demo, lab, restconf
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
-
-from flood import counters, cpu_seconds, karaf_pid, switch_pid
-from migration import _set
 
 BUNDLE = "io.cloudroam.impl"
 END = "__cloudroam_bench_end__"
@@ -87,26 +85,13 @@ def bundle_state():
     return "absent"
 
 
-def settle(quiet=5, timeout=180):
-    """Waits until cloudroam has sent no flow change for `quiet` seconds."""
-    deadline, last, since = time.monotonic() + timeout, None, time.monotonic()
-    while time.monotonic() < deadline:
-        now = counters().get("flow-changes")
-        if now != last:
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return
-        time.sleep(0.5)  # poll interval
-    raise LabError(f"cloudroam still changing flows after {timeout} s")
-
-
 def stop_cloudroam():
     """Stops cloudroam's bundle (bundle:stop needs the manager role, which the console's user has)."""
 
     def stopped():
         console(f"bundle:stop {BUNDLE}")
         return bundle_state() == "Resolved"
-    demo._wait("cloudroam's bundle stopped", stopped, 60)
+    restconf.wait("cloudroam's bundle stopped", stopped, 60)
 
 
 def window(pps, seconds):
@@ -117,13 +102,13 @@ def window(pps, seconds):
     flooder.start()
     time.sleep(3)
     java, ovs = karaf_pid(), switch_pid("c1")
-    ofp0, ours0 = ofp_packet_ins(), counters()
+    ofp0, ours0 = ofp_packet_ins(), restconf.counters()
     started, cpu0 = time.monotonic(), (cpu_seconds(java), cpu_seconds(ovs))
     time.sleep(seconds)
     wall = time.monotonic() - started
     cpu = {"controller": round((cpu_seconds(java) - cpu0[0]) / wall, 2),
            "c1_switch": round((cpu_seconds(ovs) - cpu0[1]) / wall, 2)}
-    ofp1, ours1 = ofp_packet_ins(), counters()
+    ofp1, ours1 = ofp_packet_ins(), restconf.counters()
     flooder.join()
     rate = lambda a, b, k: round((int(b.get(k, 0)) - int(a.get(k, 0))) / wall)
     return {"offered_pps": pps, "flood": outcome, "seconds": round(wall, 1), "cpu_cores": cpu,
@@ -149,10 +134,10 @@ def main(argv=None):
         up = lab.up(spec.validate())
         config = controller_config(spec)
         config["cloudroam:cloudroam"]["routing"] = {"probe-interval": args.probe_interval}
-        _set("/rests/data/cloudroam:cloudroam", config)
+        restconf.put_config(config)
         vm1 = next(v for v in up["vms"] if v["name"] == "vm1")
-        demo._wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
-                   and demo._locate(vm1["mac"]) is not None, 60)
+        restconf.wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
+                      and restconf.locate(vm1["mac"]) is not None, 60)
         # the flood's first MACs are learned (up to the cap per port: 256) and their flows written,
         # sent and polled for statistics; that settles first, so both windows see the same steady
         # state and the same flows on the switch

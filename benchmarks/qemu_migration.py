@@ -36,10 +36,9 @@ import threading
 import time
 
 from benchcommon import environment, run, summary, write_result
-from cloudroam_lab import demo, lab
+from benchlab import switch_clock_ms
+from cloudroam_lab import demo, lab, restconf
 from cloudroam_lab.topology import LabError, LabSpec, controller_config, parse_wan_spec
-
-from migration import switch_clock_ms
 
 CASES = ("optimal-preplugged", "optimal-announced", "optimal-no-evidence", "triangle", "reactive")
 GUEST, GUEST_MAC, PEER = "qvm1", "02:c0:0e:00:00:01", "vm5"
@@ -47,27 +46,15 @@ STREAM_S, LEAD_S = 4.0, 1.0
 MAX_CRASHES = 3  # a guest that stops answering more often than this ends the run
 
 
-def _call(method, path, body=None):
-    status, answer = demo._call(method, path, body)
-    if status not in (200, 201, 204):
-        raise LabError(f"{method} {path}: {status} {answer}")
-    return answer
-
-
 def _mode(mode):
-    _call("PUT", "/rests/data/cloudroam:cloudroam/virtual-network=100", {"cloudroam:virtual-network": [
+    restconf.put("/rests/data/cloudroam:cloudroam/virtual-network=100", {"cloudroam:virtual-network": [
         {"vni": 100, "name": "vni-100", "cloud": ["c1", "c2", "c3"], "mode": mode}]})
-
-
-def _records():
-    status, body = demo._call("GET", "/rests/data/cloudroam:migrations")
-    return {int(m["id"]): m for m in body["cloudroam:migrations"].get("migration", [])} if status == 200 else {}
 
 
 def _record_after(known, target, timeout=15):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for mid, record in sorted(_records().items()):
+        for mid, record in sorted(restconf.migrations().items()):
             if mid not in known and record["mac"] == GUEST_MAC and record["to-cloud"] == target:
                 if "flows-confirmed" in record:
                     return record
@@ -95,9 +82,9 @@ def one(case, target):
     streamer.start()
     time.sleep(LEAD_S)  # the move starts a second into the stream: an offset, not a wait for state
     if case == "optimal-announced":
-        _call("POST", "/rests/operations/cloudroam:announce-migration",
-              {"input": {"mac": GUEST_MAC, "target-cloud": target}})
-    known = set(_records())
+        restconf.call_ok("POST", "/rests/operations/cloudroam:announce-migration",
+                         {"input": {"mac": GUEST_MAC, "target-cloud": target}})
+    known = set(restconf.migrations())
     started = time.time()
     try:
         moved = lab.migrate_qemu(GUEST, target, identity="none" if case == "optimal-no-evidence" else "libvirt")
@@ -134,9 +121,9 @@ def main(argv=None):
     lab.up(spec.validate())
     samples, crashes, aborted = [], [], None
     try:
-        _call("PUT", "/rests/data/cloudroam:cloudroam", controller_config(spec))
+        restconf.put_config(controller_config(spec))
         # many moves of one VM in a few minutes: more than the default flap guard allows
-        _call("PUT", "/rests/data/cloudroam:cloudroam/mobility", {"cloudroam:mobility": {"flap-moves": 1000}})
+        restconf.put("/rests/data/cloudroam:cloudroam/mobility", {"cloudroam:mobility": {"flap-moves": 1000}})
         # until the probes have measured the WAN and c2 reaches c1 through c3 (RTT about 42 ms; 82 direct)
         deadline = time.monotonic() + 90
         while (rtt := _rtt()) is None or rtt > 60:

@@ -21,21 +21,19 @@ import argparse
 import time
 
 from benchcommon import environment, percentile, run, summary as stats, write_result
-from cloudroam_lab import demo, lab
+from benchlab import confirmed, instant, locate_all, move_timed, reconverged_ms, switch_clock_ms, switch_clocks
+from cloudroam_lab import demo, lab, restconf
 from cloudroam_lab.topology import LabSpec, controller_config, parse_wan_spec
-
-from migration import (_confirmed, _instant, _locate_all, _reconverged_ms, _records, _set, move_timed,
-                       switch_clock_ms, switch_clocks)
 
 
 def _span_ms(records):
-    first = min(_instant(m["signal-seen"]) for m in records)
-    last = max(_instant(m["flows-confirmed"]) for m in records)
+    first = min(instant(m["signal-seen"]) for m in records)
+    last = max(instant(m["flows-confirmed"]) for m in records)
     return (last - first).total_seconds() * 1000
 
 
 def _each_ms(records):
-    return [_reconverged_ms(m) for m in records]
+    return [reconverged_ms(m) for m in records]
 
 
 def main(argv=None):
@@ -50,9 +48,9 @@ def main(argv=None):
         up = lab.up(spec.validate())
         config = controller_config(spec)
         config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
-        _set("/rests/data/cloudroam:cloudroam", config)
+        restconf.put_config(config)
         vms = up["vms"]
-        _locate_all(vms)
+        locate_all(vms)
         movers = [v for v in vms if (int(v["name"][2:]) - 1) % args.clouds == 0]  # c1's
         macs = {v["mac"] for v in movers}
         # baseline: one at a time, each awaited
@@ -63,7 +61,7 @@ def main(argv=None):
                 move = move_timed(v, "c3")
                 moves.append(move)
                 if move["record"]:
-                    records_single.append(_reconverged_ms(move["record"]))
+                    records_single.append(reconverged_ms(move["record"]))
         finally:
             events = lab.flow_events_stop(with_events=True)["clouds"]
         # every move's window ends where the next one starts, a missed one's too
@@ -75,12 +73,12 @@ def main(argv=None):
         at = "c3"
         for _ in range(args.rounds):
             target = "c1" if at == "c3" else "c3"
-            known = set(_records())
+            known = set(restconf.migrations())
             lab.flow_events_start()
             started = time.time()
             try:
                 moved = lab.migrate_many([v["name"] for v in movers], target)
-                records = _confirmed(known, macs, target, 120)
+                records = confirmed(known, macs, target, 120)
             finally:
                 events = lab.flow_events_stop(with_events=True)["clouds"]
             done = [m for m in records.values() if "flows-confirmed" in m]

@@ -21,16 +21,13 @@ import threading
 import time
 
 from benchcommon import environment, percentile, run, write_result
-from cloudroam_lab import demo, lab
+from benchlab import move_timed, settle
+from cloudroam_lab import lab, restconf
 from cloudroam_lab.topology import LabSpec, LabError, WanRule, controller_config, parse_wan_spec
-
-from migration import _move_and_wait, _set
-from packet_in import settle
 
 
 def _links():
-    status, body = demo._call("GET", "/rests/data/cloudroam:overlay-routing")
-    links = body.get("cloudroam:overlay-routing", {}).get("link", []) if status == 200 else []
+    links = (restconf.overlay_routing() or {}).get("link", [])
     return {(int(l["cloud"][1:]), int(l["remote-cloud"][1:])): l for l in links}
 
 
@@ -105,11 +102,11 @@ def main(argv=None):
         up = lab.up(spec.validate())
         config = controller_config(spec)
         config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
-        _set("/rests/data/cloudroam:cloudroam", config)
+        restconf.put_config(config)
         vm1 = next(v for v in up["vms"] if v["name"] == "vm1")
         peers_all = [f"vm{k}" for k in range(2, n + 1)]
-        demo._wait("every VM reached from vm1", lambda: all(r is not None for r in _pings("vm1", peers_all).values()),
-                   90)
+        restconf.wait("every VM reached from vm1",
+                      lambda: all(r is not None for r in _pings("vm1", peers_all).values()), 90)
         # what a tunnel crossing costs beyond the emulated delay: uniform WAN, every best path direct
         uniform = {(a, b): 20.0 for a in range(1, n + 1) for b in range(a + 1, n + 1)}
         _measured(uniform, n, "probes measuring the uniform WAN")
@@ -125,14 +122,14 @@ def main(argv=None):
             converged_s = round(time.monotonic() - started, 1)
             dist, hops = _shortest(delays, n)
             target = rng.choice([c for c in range(2, n + 1) if c != at])
-            if _move_and_wait(vm1, f"c{target}")[0] is None:
+            if move_timed(vm1, f"c{target}")["record"] is None:
                 raise LabError(f"vm1's move to c{target} not confirmed within 30 s")
             at = target
             peers = [f"vm{k}" for k in range(2, n + 1) if k != target]
             row = {"delays_ms": {f"c{a}-c{b}": d for (a, b), d in delays.items()}, "vm1_in": f"c{target}",
                    "probes_converged_s": converged_s, "pairs": {}}
             for mode in ("optimal", "triangle"):
-                demo._set_mode(spec, mode)
+                restconf.set_mode(spec, mode)
                 settle(quiet=1, timeout=30)
                 rtts = _pings("vm1", peers)
                 for peer, rtt in rtts.items():
@@ -143,7 +140,7 @@ def main(argv=None):
                         "rtt_ms": rtt, "stretch": round(stretch, 4) if stretch else None}
                     if stretch:
                         samples[mode].append(stretch)
-            demo._set_mode(spec, "optimal")
+            restconf.set_mode(spec, "optimal")
             matrices.append(row)
     finally:
         lab.down()

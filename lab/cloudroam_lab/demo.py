@@ -11,55 +11,20 @@ c3 -> c2, about 60 ms), reactive (the VM and its flows are forgotten and relearn
 after an announce-migration call. A table gives RTT before and after and the packets lost.
 """
 
-import base64
-import json
 import os
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 
-from . import lab
+from . import lab, restconf
 from .topology import LabError, LabSpec, controller_config, parse_wan_spec
 
-RESTCONF = "http://127.0.0.1:8181"
 WAN = "c1-c2 40ms, c1-c3 10ms, c2-c3 10ms"
-
-
-def _call(method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(RESTCONF + path, data=data, method=method, headers={
-        "Authorization": "Basic " + base64.b64encode(os.environ.get("CLOUDROAM_AUTH", "admin:admin").encode())
-        .decode(),
-        "Content-Type": "application/yang-data+json", "Accept": "application/yang-data+json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read().decode()
-            return response.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as e:
-        text = e.read().decode()
-        return e.code, json.loads(text) if text else None
 
 
 def _step(title):
     print(f"\n== {title}", flush=True)
-
-
-def _wait(what, check, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)  # poll interval
-    raise LabError(f"demo: {what} did not happen within {seconds} s")
-
-
-def _locate(mac):
-    status, body = _call("POST", "/rests/operations/cloudroam:locate-vm", {"input": {"mac": mac}})
-    return body.get("cloudroam:output") if status == 200 else None
 
 
 def _rtt(a, b):
@@ -74,32 +39,21 @@ def _max_rtt(a, b):
     return result["rtt_ms"]["max"] if result["received"] else float("inf")
 
 
-def _routing():
-    status, body = _call("GET", "/rests/data/cloudroam:overlay-routing")
-    return body.get("cloudroam:overlay-routing") if status == 200 else None
-
-
-def _next_hop(routing, cloud, destination):
-    for route in routing.get("route", []):
-        if route["cloud"] == cloud and route["destination"] == destination:
-            return route["next-hop"]
-    return None
-
-
 def _move_quietly(vm, target):
     """Puts a VM back where the next measurement starts from (optimal mode)."""
     lab.migrate(vm["name"], target)
-    _wait(f"{vm['name']} located in {target}", lambda: (lambda o: o and o["cloud"] == target)(_locate(vm["mac"])))
+    restconf.wait(f"{vm['name']} located in {target}", lambda: restconf.located_in(vm["mac"], target))
 
 
-def _move(mode, spec, vm, target, announce=False):
-    """Migrates a VM in a mode while vm5 streams to it; RTT before and after, packets lost."""
-    _set_mode(spec, mode)
-    _wait("vm5 to reach the VM", lambda: _max_rtt("vm5", vm["name"]) < 200)
+def move(mode, spec, vm, target, announce=False):
+    """Migrates a VM in a mode while vm5 streams to it; RTT before and after, packets lost (also
+    `bench migration`'s loss comparison)."""
+    restconf.set_mode(spec, mode)
+    restconf.wait("vm5 to reach the VM", lambda: _max_rtt("vm5", vm["name"]) < 200)
     before = _rtt("vm5", vm["name"])
     if announce:
-        status, body = _call("POST", "/rests/operations/cloudroam:announce-migration",
-                             {"input": {"mac": vm["mac"], "target-cloud": target}})
+        status, body = restconf.call("POST", "/rests/operations/cloudroam:announce-migration",
+                                     {"input": {"mac": vm["mac"], "target-cloud": target}})
         print(f"   announce-migration {vm['name']} -> {target}: HTTP {status}")
     streamed = {}
     streamer = threading.Thread(target=lambda: streamed.update(lab.stream("vm5", vm["name"], pps=1000, seconds=3)))
@@ -107,9 +61,8 @@ def _move(mode, spec, vm, target, announce=False):
     time.sleep(1)  # the move starts about a second into the stream
     moved = lab.migrate(vm["name"], target)
     streamer.join()
-    _wait(f"cloudroam to see {vm['name']} in {target}",
-          lambda: (lambda o: o and o["cloud"] == target)(_locate(vm["mac"])))
-    _wait("traffic to settle", lambda: _max_rtt("vm5", vm["name"]) < 200)
+    restconf.wait(f"cloudroam to see {vm['name']} in {target}", lambda: restconf.located_in(vm["mac"], target))
+    restconf.wait("traffic to settle", lambda: _max_rtt("vm5", vm["name"]) < 200)
     after = _rtt("vm5", vm["name"])
     label = mode + (", announced" if announce else "")
     print(f"   {label}: {vm['name']} {moved['from']} -> {target}, paused {moved['paused_ms']:.0f} ms, "
@@ -121,8 +74,8 @@ def _move(mode, spec, vm, target, announce=False):
 def _dashboard():
     """What the dashboard shows now (its own state document), and a screenshot of it when Debian's
     chromium is there."""
-    _step(f"the dashboard: {RESTCONF}/cloudroam/ (same login as RESTCONF)")
-    status, state = _call("GET", "/cloudroam/api/state")
+    _step(f"the dashboard: {restconf.BASE}/cloudroam/ (same login as RESTCONF)")
+    status, state = restconf.call("GET", "/cloudroam/api/state")
     if status != 200:
         raise LabError(f"demo: the dashboard's state answered HTTP {status}")
     print(f"   map: {len(state['clouds'])} clouds, {len(state['edges'])} tunnels "
@@ -137,23 +90,15 @@ def _dashboard():
     chromium = "/usr/bin/chromium"
     if os.path.exists(chromium):
         shot = os.path.join(os.environ.get("CLOUDROAM_RUN_DIR", "."), "demo-dashboard.png")
-        user = os.environ.get("CLOUDROAM_AUTH", "admin:admin")
+        user = restconf.credentials()
         result = subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu",
                                  "--disable-dev-shm-usage", "--window-size=1500,1100", f"--screenshot={shot}",
-                                 "--timeout=4000", RESTCONF.replace("://", f"://{user}@") + "/cloudroam/"],
+                                 "--timeout=4000", restconf.BASE.replace("://", f"://{user}@") + "/cloudroam/"],
                                 capture_output=True, text=True, timeout=60)
         if result.returncode == 0 and os.path.exists(shot):
             print(f"   screenshot of the dashboard: {shot}")
         else:
             print(f"   (no screenshot: chromium exited {result.returncode})")
-
-
-def _set_mode(spec, mode):
-    network = next(n for n in controller_config(spec)["cloudroam:cloudroam"]["virtual-network"] if n["vni"] == 100)
-    status, body = _call("PUT", "/rests/data/cloudroam:cloudroam/virtual-network=100",
-                         {"cloudroam:virtual-network": [{**network, "mode": mode}]})
-    if status not in (200, 201, 204):
-        raise LabError(f"demo: could not set the mode: {body}")
 
 
 def main():
@@ -165,15 +110,13 @@ def main():
         print(f"   {vm['name']}  {vm['mac']}  {vm['ip']:<10} VNI {vm['vni']}  in {vm['cloud']}")
 
     _step("configure cloudroam over RESTCONF: clouds, virtual networks, port bindings")
-    status, body = _call("PUT", "/rests/data/cloudroam:cloudroam", controller_config(spec))
-    print(f"   PUT /rests/data/cloudroam:cloudroam -> HTTP {status}")
-    if status not in (200, 201, 204):
-        raise LabError(f"demo: configuration refused: {body}")
+    status, body = restconf.call("PUT", restconf.CONFIG, controller_config(spec))
+    print(f"   PUT {restconf.CONFIG} -> HTTP {status}")
+    restconf.ensure_ok("PUT", restconf.CONFIG, status, body)
 
     _step("cloudroam creates the VXLAN tunnels over OVSDB (the lab made none)")
-    tunnels = _wait("six tunnels with port numbers", lambda: (lambda ts: ts if len(ts) == 6 else None)(
-        [t for t in (_call("GET", "/rests/data/cloudroam:tunnels")[1] or {}).get("cloudroam:tunnels", {})
-         .get("tunnel", []) if t.get("ofport")]))
+    tunnels = restconf.wait("six tunnels with port numbers", lambda: (lambda ts: ts if len(ts) == 6 else None)(
+        [t for t in restconf.tunnels() if t.get("ofport")]))
     for t in sorted(tunnels, key=lambda t: (t["cloud"], t["remote-cloud"])):
         print(f"   {t['cloud']} -> {t['remote-cloud']}  port {t['port-name']} (OpenFlow {t['ofport']})"
               f"  remote {t['remote-ip']}  BFD {t.get('bfd-state', '-')}")
@@ -184,33 +127,30 @@ def main():
         print(f"   ping {a} -> {b}: {result['received']}/{result['sent']} answered")
     print(f"   ping vm1 -> vm2 (other VNI): {lab.ping('vm1', 'vm2', count=2, interval=0.2)['received']}/2 "
           "answered: virtual networks are isolated")
-    status, body = _call("GET", "/rests/data/cloudroam:vm-locations")
-    for loc in sorted(body["cloudroam:vm-locations"]["vm-location"], key=lambda x: x["mac"]):
+    for loc in sorted(restconf.vm_locations(), key=lambda x: x["mac"]):
         print(f"   VNI {loc['vni']}  {loc['mac']}  in {loc['cloud']} (switch {loc['switch']} port {loc['port']})"
               f"  {' '.join(loc.get('ip-address', []))}")
 
     vm1 = next(vm for vm in up["vms"] if vm["name"] == "vm1")
     # the demo moves vm1 seven times within a minute: more than the flap guard allows by default
     # (5 moves in 30 s quarantine a MAC), so it is raised for this run
-    status, body = _call("PUT", "/rests/data/cloudroam:cloudroam/mobility", {"cloudroam:mobility": {"flap-moves": 50}})
-    if status not in (200, 201, 204):
-        raise LabError(f"demo: could not raise flap-moves: {body}")
+    restconf.put("/rests/data/cloudroam:cloudroam/mobility", {"cloudroam:mobility": {"flap-moves": 50}})
     _step("cloudroam measures the WAN (a probe over every tunnel each second) and routes over it")
-    routing = _wait("routes through c3 between c1 and c2 (10 + 10 ms beats 40 ms)", lambda: (lambda r: r if (
-        _next_hop(r, "c2", "c1") == "c3" and _next_hop(r, "c1", "c2") == "c3") else None)(_routing()), 30)
+    routing = restconf.wait("routes through c3 between c1 and c2 (10 + 10 ms beats 40 ms)", lambda: (lambda r: r if (
+        restconf.next_hop(r, "c2", "c1") == "c3" and restconf.next_hop(r, "c1", "c2") == "c3") else None)(
+        restconf.overlay_routing()), 30)
     for link in sorted(routing.get("link", []), key=lambda x: (x["cloud"], x["remote-cloud"])):
         print(f"   {link['cloud']} -> {link['remote-cloud']}  one way {link.get('one-way-latency', 0) / 1000:5.1f} ms"
               f"  ({link['samples']} probes)")
     print("   c2 -> c1 and c1 -> c2 go through c3; the 40 ms link is not used")
 
     _step("full-size packets cross: each tunnel's path MTU measured, guests at their network's MTU")
-    measured = _wait("every tunnel's path MTU measured", lambda: (lambda ts: ts if len(ts) == 6 and all(
-        t.get("path-mtu-state") == "measured" for t in ts) else None)(
-        (_call("GET", "/rests/data/cloudroam:tunnels")[1] or {}).get("cloudroam:tunnels", {}).get("tunnel", [])), 60)
+    measured = restconf.wait("every tunnel's path MTU measured", lambda: (lambda ts: ts if len(ts) == 6 and all(
+        t.get("path-mtu-state") == "measured" for t in ts) else None)(restconf.tunnels()), 60)
     for t in sorted(measured, key=lambda t: (t["cloud"], t["remote-cloud"])):
         print(f"   {t['cloud']} -> {t['remote-cloud']}  path MTU {t['path-mtu']}, carries VM packets of "
               f"{t['overlay-mtu']} bytes")
-    mtus = (_call("GET", "/rests/data/cloudroam:virtual-network-mtus")[1] or {}).get(
+    mtus = (restconf.call("GET", "/rests/data/cloudroam:virtual-network-mtus")[1] or {}).get(
         "cloudroam:virtual-network-mtus", {}).get("virtual-network", [])
     for network in mtus:
         print(f"   VNI {network['vni']}: MTU {network['mtu']} ({network['source']}), fits: {network['fits']}")
@@ -219,13 +159,13 @@ def main():
           f"{transfer['mbit_per_s']} Mbit/s, MSS {transfer['mss']}")
 
     rows = []
-    rows.append(_move("optimal", spec, vm1, "c3"))
+    rows.append(move("optimal", spec, vm1, "c3"))
     _move_quietly(vm1, "c1")
-    rows.append(_move("triangle", spec, vm1, "c3"))
+    rows.append(move("triangle", spec, vm1, "c3"))
     _move_quietly(vm1, "c1")
-    rows.append(_move("reactive", spec, vm1, "c3"))
+    rows.append(move("reactive", spec, vm1, "c3"))
     _move_quietly(vm1, "c1")
-    rows.append(_move("optimal", spec, vm1, "c3", announce=True))
+    rows.append(move("optimal", spec, vm1, "c3", announce=True))
 
     _step("vm5 (c2) -> vm1 (home c1) across vm1's move to c3, a 1 kpps echo stream during the move")
     print(f"   {'mode':<22} {'RTT before':>10} {'RTT after':>10} {'lost':>6} {'of':>6} {'VM paused':>10}")
@@ -239,12 +179,13 @@ def main():
     _dashboard()
 
     _step("errors are RFC 8040")
-    status, body = _call("POST", "/rests/operations/cloudroam:locate-vm", {"input": {"mac": "02:c0:00:00:00:99"}})
+    status, body = restconf.call("POST", "/rests/operations/cloudroam:locate-vm",
+                                 {"input": {"mac": "02:c0:00:00:00:99"}})
     print(f"   locate-vm of an unknown MAC -> HTTP {status} {body['errors']['error'][0]['error-tag']}: "
           f"{body['errors']['error'][0]['error-message']}")
     bad = controller_config(spec)
     bad["cloudroam:cloudroam"]["port-binding"].append({"cloud": "c9", "port": "vm9", "vni": 100})
-    status, body = _call("PUT", "/rests/data/cloudroam:cloudroam", bad)
+    status, body = restconf.call("PUT", restconf.CONFIG, bad)
     error = body['errors']['error'][0]
     print(f"   a binding to an unknown cloud -> HTTP {status} {error['error-tag']}: {error['error-message']}")
     return 0

@@ -7,7 +7,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                                 "benchmarks"))
 import benchcommon  # noqa: E402
-import migration  # noqa: E402
+import benchlab  # noqa: E402
 
 
 class PercentileTest(unittest.TestCase):
@@ -39,18 +39,18 @@ class SwitchClockTest(unittest.TestCase):
 
     def test_last_addition_or_modification_of_that_mac_in_the_window(self):
         # the deletion at 100.200 (old flows removed after the new ones carry the traffic) does not count
-        self.assertEqual(15.0, migration.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:01", 99.0, 104.0, 100.005))
-        self.assertEqual(4995.0, migration.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:01", 99.0, float("inf"),
-                                                           100.005))
+        self.assertEqual(15.0, benchlab.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:01", 99.0, 104.0, 100.005))
+        self.assertEqual(4995.0, benchlab.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:01", 99.0, float("inf"),
+                                                          100.005))
 
     def test_no_change_or_no_signal_is_no_figure(self):
-        self.assertIsNone(migration.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:09", 99.0, 104.0, 100.0))
-        self.assertIsNone(migration.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:01", 99.0, 104.0, None))
+        self.assertIsNone(benchlab.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:09", 99.0, 104.0, 100.0))
+        self.assertIsNone(benchlab.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:01", 99.0, 104.0, None))
 
     def test_each_move_ends_where_the_next_starts(self):
         moves = [{"started": 99.0, "moved": {"mac": "02:c0:00:00:00:01", "first_announcement": 100.0}},
                  {"started": 104.9, "moved": {"mac": "02:c0:00:00:00:01", "first_announcement": 104.99}}]
-        self.assertEqual([20.0, 10.0], migration.switch_clocks(self.EVENTS, moves))
+        self.assertEqual([20.0, 10.0], benchlab.switch_clocks(self.EVENTS, moves))
 
 
 if __name__ == "__main__":
