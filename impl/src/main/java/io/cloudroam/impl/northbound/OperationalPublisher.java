@@ -142,11 +142,6 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
         portNames.put(cloud, Map.copyOf(names));
     }
 
-    private synchronized Optional<String> portName(final io.cloudroam.impl.location.VmLocation location) {
-        return Optional.ofNullable(portNames.getOrDefault(location.cloud(), Map.of())
-            .getOrDefault(location.datapathId(), Map.of()).get(location.port()));
-    }
-
     /**
      * A location as the operational datastore keeps it.
      *
@@ -174,10 +169,15 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
     }
 
     private void flushLocations() {
-        final Collection<io.cloudroam.impl.location.VmLocation> batch;
+        final List<VmLocation> batch = new ArrayList<>();
         final Collection<io.cloudroam.impl.location.VmLocation> gone;
+        // the entries, with their port names, are made under this object's lock and written after it
+        // is released: tunnels() writes while holding it, so taking it inside a write would deadlock
         synchronized (this) {
-            batch = List.copyOf(pendingLocations.values());
+            for (var location : pendingLocations.values()) {
+                batch.add(entry(location, Optional.ofNullable(portNames.getOrDefault(location.cloud(), Map.of())
+                    .getOrDefault(location.datapathId(), Map.of()).get(location.port()))));
+            }
             gone = List.copyOf(pendingRemovals.values());
             pendingLocations.clear();
             pendingRemovals.clear();
@@ -190,8 +190,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                     .child(VmLocation.class, new VmLocationBuilder().setVni(fields.getVni()).setMac(fields.getMac())
                         .build().key()).build());
             }
-            for (var location : batch) {
-                final var entry = entry(location, portName(location));
+            for (var entry : batch) {
                 tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier
                     .builder(VmLocations.class).child(VmLocation.class, entry.key()).build(), entry);
             }
