@@ -14,6 +14,7 @@ import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.northbound.ActiveInstanceRecord;
 import io.cloudroam.impl.northbound.AnnounceMigrationRpc;
 import io.cloudroam.impl.northbound.ClearQuarantineRpc;
+import io.cloudroam.impl.northbound.CodecWarmUp;
 import io.cloudroam.impl.northbound.LocateVmRpc;
 import io.cloudroam.impl.northbound.OperationalPublisher;
 import io.cloudroam.impl.northbound.RelayPacketInRpc;
@@ -33,6 +34,7 @@ import org.opendaylight.mdsal.binding.api.RpcService;
 import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
 import org.opendaylight.yangtools.binding.DataObjectIdentifier;
+import org.opendaylight.yangtools.binding.data.codec.api.BindingNormalizedNodeSerializer;
 import org.opendaylight.yangtools.concepts.Registration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +59,11 @@ final class ActiveInstance implements AutoCloseable {
     private final Registration relayRegistration;
 
     ActiveInstance(final DataBroker dataBroker, final RpcProviderService rpcProvider, final RpcService rpcService,
-            final NotificationPublishService notificationPublisher, final String member) {
+            final NotificationPublishService notificationPublisher, final BindingNormalizedNodeSerializer codec,
+            final String member) {
         final long started = System.nanoTime();
+        // what the first migration publishes, serialized once now: not on the fabric's thread during it
+        LOG.info("Codec warmed up for migration records in {} ms", CodecWarmUp.warm(codec).toMillis());
         final var locations = new LocationTable();
         publisher = new OperationalPublisher(dataBroker, notificationPublisher);
         programmer = new FrmFlowProgrammer(dataBroker);

@@ -119,7 +119,7 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
             @Override
             public void instantiateServiceInstance() {
                 LOG.info("cloudroam becomes active on {}", member);
-                lifecycle.execute(() -> activate(dataBroker, rpcProvider, rpcService, notificationPublisher));
+                lifecycle.execute(() -> activate(dataBroker, rpcProvider, rpcService, notificationPublisher, codec));
             }
 
             @Override
@@ -138,9 +138,10 @@ public final class CloudroamProvider implements CloudroamState, AutoCloseable {
     // whatever goes wrong while taking over is logged here: nobody else would see it
     @SuppressWarnings("checkstyle:IllegalCatch")
     private void activate(final DataBroker dataBroker, final RpcProviderService rpcProvider,
-            final RpcService rpcService, final NotificationPublishService notificationPublisher) {
+            final RpcService rpcService, final NotificationPublishService notificationPublisher,
+            final BindingNormalizedNodeSerializer codec) {
         try {
-            active = new ActiveInstance(dataBroker, rpcProvider, rpcService, notificationPublisher, member);
+            active = new ActiveInstance(dataBroker, rpcProvider, rpcService, notificationPublisher, codec, member);
         } catch (RuntimeException e) {
             LOG.error("cloudroam could not become active on {}", member, e);
         }

@@ -37,6 +37,7 @@ import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CountersBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.DatapathId;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflict;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflictBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.LocationConflicts;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Migrations;
@@ -52,6 +53,7 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Virtu
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmFlappingBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocationFields;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmLocations;
+import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmMigrated;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.VmMigratedBuilder;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Vni;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.location.conflicts.Conflict;
@@ -149,7 +151,8 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
      * @param name the name of its port, if known
      * @return its entry
      */
-    static VmLocation entry(final io.cloudroam.impl.location.VmLocation location, final Optional<String> name) {
+    static VmLocation locationEntry(final io.cloudroam.impl.location.VmLocation location,
+            final Optional<String> name) {
         final var fields = LocateVmRpc.toOutput(location);
         final var builder = new VmLocationBuilder((VmLocationFields) fields).setVni(fields.getVni())
             .setMac(fields.getMac());
@@ -175,7 +178,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
         // is released: tunnels() writes while holding it, so taking it inside a write would deadlock
         synchronized (this) {
             for (var location : pendingLocations.values()) {
-                batch.add(entry(location, Optional.ofNullable(portNames.getOrDefault(location.cloud(), Map.of())
+                batch.add(locationEntry(location, Optional.ofNullable(portNames.getOrDefault(location.cloud(), Map.of())
                     .getOrDefault(location.datapathId(), Map.of()).get(location.port()))));
             }
             gone = List.copyOf(pendingRemovals.values());
@@ -292,6 +295,28 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
 
     @Override
     public void migration(final MigrationRecord record) {
+        final var entry = migrationEntry(record);
+        writer.write("migration " + record.id(), tx -> {
+            tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(Migrations.class)
+                .child(Migration.class, entry.key()).build(), entry);
+            if (record.id() > HISTORY) {
+                tx.delete(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(Migrations.class)
+                    .child(Migration.class, new MigrationKey(Uint64.valueOf(record.id() - HISTORY))).build());
+            }
+        });
+        if (record.flowsConfirmed().isEmpty()) {
+            // once per migration: when it is first published
+            notifications.offerNotification(migrationNotification(entry));
+        }
+    }
+
+    /**
+     * A migration as the operational datastore keeps it.
+     *
+     * @param record the migration
+     * @return its entry
+     */
+    static Migration migrationEntry(final MigrationRecord record) {
         final var from = record.from();
         final var to = record.to();
         final var builder = new MigrationBuilder()
@@ -324,26 +349,47 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             builder.setConfirmedBy("barrier".equals(record.confirmedBy()) ? Migration.ConfirmedBy.Barrier
                 : Migration.ConfirmedBy.DatastoreCommit);
         }
-        final var entry = builder.build();
-        writer.write("migration " + record.id(), tx -> {
-            tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(Migrations.class)
-                .child(Migration.class, entry.key()).build(), entry);
-            if (record.id() > HISTORY) {
-                tx.delete(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(Migrations.class)
-                    .child(Migration.class, new MigrationKey(Uint64.valueOf(record.id() - HISTORY))).build());
-            }
-        });
-        if (record.flowsConfirmed().isEmpty()) {
-            // once per migration: when it is first published
-            notifications.offerNotification(new VmMigratedBuilder().setId(entry.getId()).setVni(entry.getVni())
-                .setMac(entry.getMac()).setFromCloud(entry.getFromCloud()).setToCloud(entry.getToCloud())
-                .setTrigger(entry.getTrigger()).build());
-        }
+        return builder.build();
+    }
+
+    /**
+     * The vm-migrated notification of a migration.
+     *
+     * @param entry the migration's entry
+     * @return the notification
+     */
+    static VmMigrated migrationNotification(final Migration entry) {
+        return new VmMigratedBuilder().setId(entry.getId()).setVni(entry.getVni()).setMac(entry.getMac())
+            .setFromCloud(entry.getFromCloud()).setToCloud(entry.getToCloud()).setTrigger(entry.getTrigger()).build();
     }
 
     @Override
     public void conflict(final ConflictRecord record) {
-        final var entry = new ConflictBuilder()
+        final var entry = conflictEntry(record);
+        writer.write("conflict " + record.id(), tx -> {
+            tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL,
+                DataObjectIdentifier.builder(LocationConflicts.class).child(Conflict.class, entry.key()).build(),
+                entry);
+            if (record.id() > HISTORY) {
+                tx.delete(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(LocationConflicts.class)
+                    .child(Conflict.class, new ConflictKey(Uint64.valueOf(record.id() - HISTORY))).build());
+            }
+        });
+        notifications.offerNotification(conflictNotification(entry, record.reason()));
+        if (entry.getReason() == Conflict.Reason.Flapping) {
+            notifications.offerNotification(new VmFlappingBuilder().setVni(entry.getVni()).setMac(entry.getMac())
+                .setAtCloud(entry.getAtCloud()).setClaimedCloud(entry.getClaimedCloud()).build());
+        }
+    }
+
+    /**
+     * A refused sighting as the operational datastore keeps it.
+     *
+     * @param record the refusal
+     * @return its entry
+     */
+    static Conflict conflictEntry(final ConflictRecord record) {
+        return new ConflictBuilder()
             .setId(Uint64.valueOf(record.id()))
             .setVni(new Vni(Uint32.valueOf(record.at().vni())))
             .setMac(new MacAddress(record.at().mac().toString()))
@@ -363,21 +409,18 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             .setTrigger(trigger(record.trigger()))
             .setSeen(new DateAndTime(record.seen().toString()))
             .build();
-        writer.write("conflict " + record.id(), tx -> {
-            tx.mergeParentStructurePut(LogicalDatastoreType.OPERATIONAL,
-                DataObjectIdentifier.builder(LocationConflicts.class).child(Conflict.class, entry.key()).build(),
-                entry);
-            if (record.id() > HISTORY) {
-                tx.delete(LogicalDatastoreType.OPERATIONAL, DataObjectIdentifier.builder(LocationConflicts.class)
-                    .child(Conflict.class, new ConflictKey(Uint64.valueOf(record.id() - HISTORY))).build());
-            }
-        });
-        notifications.offerNotification(new LocationConflictBuilder().setId(entry.getId()).setVni(entry.getVni())
-            .setMac(entry.getMac()).setReason(record.reason()).setAddress(entry.getAddress()).build());
-        if (entry.getReason() == Conflict.Reason.Flapping) {
-            notifications.offerNotification(new VmFlappingBuilder().setVni(entry.getVni()).setMac(entry.getMac())
-                .setAtCloud(entry.getAtCloud()).setClaimedCloud(entry.getClaimedCloud()).build());
-        }
+    }
+
+    /**
+     * The location-conflict notification of a refused sighting.
+     *
+     * @param entry the refusal's entry
+     * @param reason why it was refused
+     * @return the notification
+     */
+    static LocationConflict conflictNotification(final Conflict entry, final String reason) {
+        return new LocationConflictBuilder().setId(entry.getId()).setVni(entry.getVni()).setMac(entry.getMac())
+            .setReason(reason).setAddress(entry.getAddress()).build();
     }
 
     /**

@@ -33,7 +33,7 @@ class StateRestoreTest {
     void aPublishedLocationReadsBackAsItWas() {
         final var location = new VmLocation(100, MacAddress.parse("02:c0:00:00:00:01"), "c1", 1, 3,
             Set.of("10.0.0.1", "fe80::1"), 4, T0, T0.plusSeconds(5));
-        final var entry = OperationalPublisher.entry(location, Optional.of("vm1"));
+        final var entry = OperationalPublisher.locationEntry(location, Optional.of("vm1"));
         assertEquals("vm1", entry.getName());
         final var fields = LocateVmRpc.toOutput(location);
         // an entry missing its cloud cannot be restored: skipped, the rest goes on
