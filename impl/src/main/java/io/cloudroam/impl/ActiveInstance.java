@@ -9,6 +9,7 @@ package io.cloudroam.impl;
 
 import io.cloudroam.impl.config.ConfigListener;
 import io.cloudroam.impl.config.ConfigTracker;
+import io.cloudroam.impl.config.ConfigWatchdog;
 import io.cloudroam.impl.fabric.Fabric;
 import io.cloudroam.impl.location.LocationTable;
 import io.cloudroam.impl.northbound.ActiveInstanceRecord;
@@ -27,6 +28,8 @@ import io.cloudroam.impl.southbound.RpcPacketSender;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.NotificationPublishService;
 import org.opendaylight.mdsal.binding.api.RpcProviderService;
@@ -50,11 +53,15 @@ final class ActiveInstance implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ActiveInstance.class);
     // a member taking over waits this long for the shards to elect leaders before it reads
     private static final Duration RESTORE_PATIENCE = Duration.ofMinutes(2);
+    private static final Duration CONFIG_PATIENCE = Duration.ofSeconds(10);
+    private static final Duration CONFIG_READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final OperationalPublisher publisher;
     private final FrmFlowProgrammer programmer;
     private final Fabric fabric;
     private final Registration configRegistration;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("cloudroam-config-watchdog").daemon().factory());
     private final Registration rpcRegistration;
     private final Registration relayRegistration;
 
@@ -84,6 +91,8 @@ final class ActiveInstance implements AutoCloseable {
         final var config = new ConfigTracker(fabric::configure);
         configRegistration = dataBroker.registerDataListener(LogicalDatastoreType.CONFIGURATION,
             DataObjectIdentifier.builder(Cloudroam.class).build(), new ConfigListener(config));
+        new ConfigWatchdog(watchdog, CONFIG_PATIENCE, config,
+            () -> ConfigListener.read(dataBroker, CONFIG_READ_TIMEOUT)).arm();
         rpcRegistration = rpcProvider.registerRpcImplementations(new LocateVmRpc(locations),
             new ClearQuarantineRpc(fabric), new AnnounceMigrationRpc(fabric));
         relayRegistration = rpcProvider.registerRpcImplementation(new RelayPacketInRpc(fabric),
@@ -106,6 +115,7 @@ final class ActiveInstance implements AutoCloseable {
         rpcRegistration.close();
         relayRegistration.close();
         configRegistration.close();
+        watchdog.shutdownNow();
         fabric.close();
         programmer.close();
         publisher.close();

@@ -13,8 +13,13 @@ import io.cloudroam.impl.location.MobilityGuard;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jdt.annotation.Nullable;
+import org.opendaylight.mdsal.binding.api.DataBroker;
 import org.opendaylight.mdsal.binding.api.DataListener;
+import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.CloudId;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.Cloudroam;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.DatapathId;
@@ -24,6 +29,7 @@ import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloud
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.Routing;
 import org.opendaylight.yang.gen.v1.urn.cloudroam.yang.cloudroam.rev261125.cloudroam.VirtualNetwork;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.yang.ietf.inet.types.rev130715.IpAddress;
+import org.opendaylight.yangtools.binding.DataObjectIdentifier;
 
 /**
  * Thin adapter: turns the configuration datastore's {@code /cloudroam} container into a
@@ -44,6 +50,27 @@ public final class ConfigListener implements DataListener<Cloudroam> {
     @Override
     public void dataChangedTo(final @Nullable Cloudroam data) {
         tracker.offer(toConfig(data));
+    }
+
+    /**
+     * Reads the configuration datastore's {@code /cloudroam} container (for {@link ConfigWatchdog}).
+     *
+     * @param broker the data broker
+     * @param timeout how long the read may take
+     * @return the configuration
+     * @throws IllegalStateException when the read fails or takes longer
+     */
+    public static CloudroamConfig read(final DataBroker broker, final Duration timeout) {
+        try (var tx = broker.newReadOnlyTransaction()) {
+            return toConfig(tx.read(LogicalDatastoreType.CONFIGURATION,
+                DataObjectIdentifier.builder(Cloudroam.class).build())
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).orElse(null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the configuration", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the configuration", e);
+        }
     }
 
     /**

@@ -38,6 +38,8 @@ public final class ConfigTracker {
 
     private final Consumer<CloudroamConfig> onApplied;
     private volatile CloudroamConfig current = CloudroamConfig.EMPTY;
+    // guarded by this
+    private boolean heard;
 
     /**
      * Creates a tracker.
@@ -54,7 +56,8 @@ public final class ConfigTracker {
      * @param candidate the configuration as committed
      * @return whether it was applied, and if not, why
      */
-    public Outcome offer(final CloudroamConfig candidate) {
+    public synchronized Outcome offer(final CloudroamConfig candidate) {
+        heard = true;
         final var problems = candidate.problems();
         if (!problems.isEmpty()) {
             LOG.warn("Configuration rejected, keeping the previous one: {}", problems);
@@ -65,6 +68,26 @@ public final class ConfigTracker {
             candidate.networks().size());
         onApplied.accept(candidate);
         return new Outcome(true, List.of());
+    }
+
+    /**
+     * Offers a configuration read from the datastore by other means than the change notifications,
+     * unless a notification came first (it is then at least as new).
+     *
+     * @param candidate the configuration as read
+     * @return the outcome, or empty when a notification came first and nothing was offered
+     */
+    public synchronized java.util.Optional<Outcome> offerIfNothingHeard(final CloudroamConfig candidate) {
+        return heard ? java.util.Optional.empty() : java.util.Optional.of(offer(candidate));
+    }
+
+    /**
+     * Whether any configuration was offered yet (the datastore's first notification, even of nothing).
+     *
+     * @return true once one was
+     */
+    public synchronized boolean heard() {
+        return heard;
     }
 
     /**
