@@ -12,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,18 +150,8 @@ class InstallIT {
         lab.migrate("vm3", "c2");
         final var migration = ControllerAndLab.poll("vm3's move to c2 recorded and confirmed", Duration.ofSeconds(30),
             () -> {
-                final var response = restconf.get("/rests/data/cloudroam:migrations");
-                if (response.status() != 200) {
-                    return null;
-                }
-                for (JsonElement entry : response.json().getAsJsonObject("cloudroam:migrations")
-                        .getAsJsonArray("migration")) {
-                    final JsonObject move = entry.getAsJsonObject();
-                    if ("c2".equals(move.get("to-cloud").getAsString()) && move.has("flows-confirmed")) {
-                        return move;
-                    }
-                }
-                return null;
+                final var move = restconf.entryWith("/rests/data/cloudroam:migrations", "migration", "to-cloud", "c2");
+                return move != null && move.has("flows-confirmed") ? move : null;
             });
         assertEquals("c3", migration.get("from-cloud").getAsString(), migration::toString);
         final var ping = lab.ping("vm1", "vm3", 5);

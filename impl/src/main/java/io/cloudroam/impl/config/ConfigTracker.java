@@ -10,6 +10,7 @@ package io.cloudroam.impl.config;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +78,8 @@ public final class ConfigTracker {
      * @param candidate the configuration as read
      * @return the outcome, or empty when a notification came first and nothing was offered
      */
-    public synchronized java.util.Optional<Outcome> offerIfNothingHeard(final CloudroamConfig candidate) {
-        return heard ? java.util.Optional.empty() : java.util.Optional.of(offer(candidate));
+    public synchronized Optional<Outcome> offerIfNothingHeard(final CloudroamConfig candidate) {
+        return heard ? Optional.empty() : Optional.of(offer(candidate));
     }
 
     /**
