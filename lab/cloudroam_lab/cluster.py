@@ -20,7 +20,7 @@ import tarfile
 import time
 import urllib.error
 
-from . import karaf, system
+from . import karaf, restconf, system
 from .karaf import HTTP_PORT, OPENFLOW_PORT, SSH_PORT
 from .topology import LabArgumentParser, LabError
 
@@ -244,8 +244,9 @@ def shard_role(host, shard, kind, auth):
     RPC; None while it cannot say."""
     body = {"input": {"shard-name": shard, "data-store-type": kind}}
     try:
-        _, text = karaf.http(host, "/rests/operations/cluster-admin:get-shard-role", auth, "POST", body)
-        return json.loads(text).get("cluster-admin:output", {}).get("role")
+        _, answer = restconf.call("POST", "/rests/operations/cluster-admin:get-shard-role", body, host=host,
+                                  auth=auth, timeout=karaf.PROBE_TIMEOUT_S)
+        return (answer or {}).get("cluster-admin:output", {}).get("role")
     except (urllib.error.URLError, OSError, ValueError):
         return None
 

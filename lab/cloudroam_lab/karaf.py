@@ -21,7 +21,6 @@ evidence behind each):
 Every command prints JSON on success; bad input or a failure exits 2 with a message."""
 
 import argparse
-import base64
 import json
 import os
 import re
@@ -31,12 +30,13 @@ import subprocess
 import sys
 import time
 import urllib.error
-import urllib.request
 
-from . import raftjournal, system
+from . import raftjournal, restconf, system
+from .restconf import HTTP_PORT
 from .topology import LabArgumentParser, LabError
 
-HTTP_PORT = 8181
+# a readiness probe's RESTCONF request: short, a starting Karaf may hold it
+PROBE_TIMEOUT_S = 5
 OPENFLOW_PORT = 6653
 SSH_PORT = 8101
 WILDCARDS = ("0.0.0.0", "*", "[::]")
@@ -174,25 +174,13 @@ def listening(host, port):
     return False
 
 
-def http(host, path, auth, method="GET", body=None, timeout=5):
-    """One RESTCONF request; (status, body text). Raises URLError/OSError when nobody answers."""
-    req = urllib.request.Request(f"http://{host}:{HTTP_PORT}{path}", method=method,
-                                 data=None if body is None else json.dumps(body).encode())
-    req.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
-    req.add_header("Accept", "application/yang-data+json")
-    if body is not None:
-        req.add_header("Content-Type", "application/yang-data+json")
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status, resp.read().decode()
-
-
 def serves_restconf(host, auth, rpc=CLOUDROAM_RPC):
     """Whether RESTCONF answers and lists the RPC (None: any answer will do)."""
     try:
-        status, body = http(host, "/rests/operations", auth)
-    except (urllib.error.URLError, OSError):
+        status, body = restconf.call("GET", "/rests/operations", host=host, auth=auth, timeout=PROBE_TIMEOUT_S)
+    except (urllib.error.URLError, OSError, ValueError):
         return False
-    return status == 200 and (rpc is None or rpc in body)
+    return status == 200 and (rpc is None or rpc in json.dumps(body))
 
 
 def ready(host, auth, rpc=CLOUDROAM_RPC):

@@ -5,8 +5,8 @@ controller's own reason where success was expected; and the reads and writes tha
 share: where a VM is, cloudroam's migration records, VM locations, tunnels, overlay routing,
 counters, a network's mode, the configuration.
 
-The supervisor (karaf.py) keeps its own probe: it asks each member whether RESTCONF answers at all,
-before there is anything to decode.
+The Karaf supervisor (karaf.py) and the cluster commands (cluster.py) ask each member through it
+too, with `host` and a short timeout.
 """
 
 import base64
@@ -16,9 +16,9 @@ import time
 import urllib.error
 import urllib.request
 
-from .karaf import HTTP_PORT
 from .topology import LabError, controller_config
 
+HTTP_PORT = 8181
 BASE = f"http://127.0.0.1:{HTTP_PORT}"
 TIMEOUT_S = 30
 OK = (200, 201, 204)
