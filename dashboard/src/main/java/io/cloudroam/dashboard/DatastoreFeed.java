@@ -144,6 +144,7 @@ final class DatastoreFeed implements AutoCloseable {
         result.put("arp-replies", count(data.getArpReplies()));
         result.put("locations-learned", count(data.getLocationsLearned()));
         result.put("moves-applied", count(data.getMovesApplied()));
+        result.put("migrations-prepared", count(data.getMigrationsPrepared()));
         result.put("sightings-refused", count(data.getSightingsRefused()));
         result.put("flow-changes", count(data.getFlowChanges()));
         return result;

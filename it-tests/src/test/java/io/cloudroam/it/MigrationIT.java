@@ -8,7 +8,6 @@
 package io.cloudroam.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -88,6 +87,7 @@ class MigrationIT {
             && "c3".equals(restconf.nextHop("c1", "c2")));
         final double before = p50("vm5", "vm1");
         assertEquals(40, before, 3, "vm5 -> vm1 before the move: c2 -> c3 -> c1 and back (4 x 10 ms), not c1-c2 (80)");
+        final long prepared = counter("migrations-prepared");
         // a 1 kpps stream from vm5 to vm1 runs across the move
         final var stream = CompletableFuture.supplyAsync(() -> {
             try {
@@ -114,6 +114,8 @@ class MigrationIT {
         // after the resume, as libvirt does: the old port is still there when vm1 speaks at the new one,
         // and the new one, plugged for vm1 after its old one, is what makes the move believed without a probe
         assertEquals("destination-attached-mac", migration.get("verification").getAsString());
+        // ... and, plugged before vm1 paused, it prepared the move (docs/migration.md)
+        poll("vm1's migration counted as prepared", () -> counter("migrations-prepared") == prepared + 1);
         assertEquals(1, migration.get("sequence").getAsInt());
         final var seen = instant(migration, "signal-seen");
         final var verified = instant(migration, "verified");
@@ -469,29 +471,108 @@ class MigrationIT {
         final var home = locate(VM1);
         final var target = "c2".equals(home) ? "c3" : "c2";
         final var recorded = migrationIdsOf(VM1);
-        lab.run("flow-events", "start");
+        final var before = flowsOf(VM1);
+        final long prepared = counter("migrations-prepared");
         // a migration of vm1 starts: the destination hypervisor plugs its port with vm1's identity ...
         lab.run("vsctl", target, "add-port", "br-int", "cancel-vm1", "--", "set", "Interface", "cancel-vm1",
             "type=internal", "external_ids:iface-id=vm1", "external_ids:attached-mac=" + VM1);
-        // ... vm1 goes on running where it is ...
+        // ... which prepares it: vm1's cloud copies the frames for vm1 to the target, which drops them
+        poll("vm1's migration to " + target + " prepared", () -> counter("migrations-prepared") == prepared + 1
+            && flowsOf(VM1).get(target).stream().anyMatch(flow -> flow.contains("dl_dst=" + VM1)
+                && flow.contains("in_port=") && flow.endsWith("actions=drop")));
+        final var preparedFlows = flowsOf(VM1);
+        assertTrue(preparedFlows.get(home).stream().anyMatch(flow -> flow.contains("dl_dst=" + VM1)
+            && flow.contains("tun_id")), () -> home + " copies nothing into a tunnel: " + preparedFlows);
+        // ... vm1 goes on running where it is, and is reached there ...
         assertEquals(0.0, lab.ping("vm1", "vm5", 5).get("loss_percent").getAsDouble());
-        // ... and the migration is cancelled: the destination port goes again
-        lab.run("vsctl", target, "del-port", "br-int", "cancel-vm1");
         assertEquals(0.0, lab.ping("vm5", "vm1", 5).get("loss_percent").getAsDouble());
-        final var clouds = lab.run("flow-events", "stop", "--events").getAsJsonObject("clouds");
-        // the port is bound to vm1's network (by its iface-id): its own flows came and went, the monitor saw them
-        assertTrue(clouds.getAsJsonObject(target).get("total").getAsInt() > 0, clouds::toString);
-        for (var cloud : clouds.entrySet()) {
-            for (var event : cloud.getValue().getAsJsonObject().getAsJsonArray("events")) {
-                final var text = event.getAsJsonObject().get("text").getAsString();
-                assertFalse(text.contains(VM1), cloud.getKey() + " changed a flow of vm1: " + text);
-            }
-        }
+        // ... and the migration is cancelled: the destination port goes again, and so does what was prepared
+        lab.run("vsctl", target, "del-port", "br-int", "cancel-vm1");
+        poll("vm1's flows as they were before the migration started", () -> before.equals(flowsOf(VM1)));
+        assertEquals(0.0, lab.ping("vm5", "vm1", 5).get("loss_percent").getAsDouble());
         assertEquals(home, locate(VM1));
         assertEquals(recorded, migrationIdsOf(VM1), "a move of vm1 was recorded");
-        LOG.info("cancelled migration of vm1 to {}: vm1 stays in {}, flow changes per switch {}", target, home,
-            clouds.entrySet().stream().collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey,
-                entry -> entry.getValue().getAsJsonObject().get("total").getAsInt())));
+        LOG.info("cancelled migration of vm1 to {}: vm1 stays in {}, its flows as before: {}", target, home, before);
+    }
+
+    @Test
+    @Order(14)
+    void applyThenProbeMovesAForgedSightingBackWhenTheVmAnswersAtItsOldPort() throws Exception {
+        final var strategy = "/rests/data/cloudroam:cloudroam/mobility/verify-strategy";
+        final var set = restconf.put(strategy, com.google.gson.JsonParser.parseString(
+            "{\"cloudroam:verify-strategy\": \"apply-then-probe\"}"));
+        assertTrue(set.status() / 100 == 2, set::toString);
+        try {
+            final var before = migrationIdsOf(VM5);
+            final int conflicts = conflictsOf(VM5).size();
+            // vm3 (c3) forges a RARP for vm5, alive in c2, from its own port (no evidence): the move is applied at
+            // once, vm5 is asked at its port in c2 meanwhile, answers, and goes back
+            final var spoof = lab.run("exec", "vm3", "python3", "-m", "cloudroam_lab.vmtools", "announce", "--kind",
+                "rarp", "--mac", VM5, "--ip", "10.0.0.5", "--gaps-ms", "50");
+            assertEquals(0, spoof.get("exit").getAsInt(), spoof::toString);
+            final var moves = poll("vm5 moved and moved back", () -> {
+                final var ids = migrationIdsOf(VM5);
+                final var added = ids.stream().filter(id -> !before.contains(id)).toList();
+                return added.size() >= 2 ? added : null;
+            });
+            final var forged = migration(moves.get(0));
+            final var back = poll("the move back confirmed", () -> {
+                final var entry = migration(moves.get(1));
+                return entry.has("flows-confirmed") ? entry : null;
+            });
+            assertEquals("applied-then-probed", forged.get("verification").getAsString());
+            assertEquals("c3", forged.get("to-cloud").getAsString());
+            assertEquals("old-port-answered", back.get("verification").getAsString());
+            assertEquals("c2", back.get("to-cloud").getAsString());
+            final var conflict = poll("a new conflict for vm5", () -> {
+                final var all = conflictsOf(VM5);
+                return all.size() > conflicts ? all.get(all.size() - 1) : null;
+            });
+            assertEquals("still-at-old-port", conflict.get("reason").getAsString());
+            assertEquals("c3", conflict.get("claimed-cloud").getAsString());
+            assertEquals("c2", locate(VM5));
+            assertEquals(0.0, lab.ping("vm1", "vm5", 3).get("loss_percent").getAsDouble(), "vm5 unreachable");
+            LOG.info("apply-then-probe spoof window (forged frame seen -> move back confirmed, cloudroam's record): "
+                + "{} ms", Duration.between(instant(forged, "signal-seen"), instant(back, "flows-confirmed"))
+                .toMillis());
+        } finally {
+            restconf.delete(strategy);
+        }
+    }
+
+    private JsonObject migration(final long id) throws Exception {
+        return restconf.entryWith("/rests/data/cloudroam:migrations", "migration", "id", Long.toString(id));
+    }
+
+    private List<JsonObject> conflictsOf(final String mac) throws Exception {
+        final var response = restconf.get("/rests/data/cloudroam:location-conflicts");
+        if (response.status() == 409 || response.status() == 404) {
+            return List.of();
+        }
+        assertEquals(200, response.status(), response::toString);
+        return response.json().getAsJsonObject("cloudroam:location-conflicts").getAsJsonArray("conflict").asList()
+            .stream().map(JsonElement::getAsJsonObject).filter(entry -> mac.equals(entry.get("mac").getAsString()))
+            .sorted(java.util.Comparator.comparingLong(entry -> entry.get("id").getAsLong())).toList();
+    }
+
+    /** The flows of every cloud's switch that mention a MAC, without counters, by cloud. */
+    private java.util.Map<String, java.util.Set<String>> flowsOf(final String mac) throws Exception {
+        final var result = new java.util.TreeMap<String, java.util.Set<String>>();
+        for (var cloud : List.of("c1", "c2", "c3")) {
+            result.put(cloud, java.util.Arrays.stream(lab.switchTool("ofctl", cloud, "dump-flows", "br-int",
+                    "--no-stats").split("\n")).map(String::strip)
+                .filter(line -> line.startsWith("cookie=") && line.contains(mac))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        }
+        return result;
+    }
+
+    private long counter(final String name) throws Exception {
+        final var response = restconf.get("/rests/data/cloudroam:counters");
+        assertEquals(200, response.status(), response::body);
+        final var counters = com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject()
+            .getAsJsonObject("cloudroam:counters");
+        return counters.has(name) ? counters.get(name).getAsLong() : 0;
     }
 
     /**

@@ -60,20 +60,44 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
     }
 
     /**
+     * What comes first for a move without evidence whose old port is still there.
+     */
+    public enum VerifyStrategy {
+        /** Ask the old port; apply the move when it stays silent (a forged move is never applied). */
+        PROBE_THEN_APPLY,
+        /** Apply the move and ask the old port at once; its answer puts the VM back. */
+        APPLY_THEN_PROBE
+    }
+
+    /**
      * How moves are verified and when a moving MAC is distrusted.
      *
      * @param verifyTimeout how long a VM is probed at its old port before a move is believed
      * @param guard flap detection thresholds
+     * @param prepareMigrations whether a destination port plugged for a VM prepares its move
+     * @param verifyStrategy what comes first for a move without evidence
      */
-    public record Mobility(Duration verifyTimeout, MobilityGuard.Policy guard) {
+    public record Mobility(Duration verifyTimeout, MobilityGuard.Policy guard, boolean prepareMigrations,
+            VerifyStrategy verifyStrategy) {
         /** The defaults of the YANG model. */
         public static final Mobility DEFAULT = new Mobility(Duration.ofMillis(200), MobilityGuard.Policy.DEFAULT);
+
+        /**
+         * With migrations prepared and moves without evidence probed first, the defaults.
+         *
+         * @param verifyTimeout see above
+         * @param guard see above
+         */
+        public Mobility(final Duration verifyTimeout, final MobilityGuard.Policy guard) {
+            this(verifyTimeout, guard, true, VerifyStrategy.PROBE_THEN_APPLY);
+        }
 
         /**
          * Checks the parts.
          */
         public Mobility {
             requireNonNull(guard, "guard");
+            requireNonNull(verifyStrategy, "verifyStrategy");
             if (verifyTimeout.isNegative()) {
                 throw new IllegalArgumentException("negative verify timeout");
             }

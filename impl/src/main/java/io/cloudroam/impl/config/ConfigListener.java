@@ -147,7 +147,10 @@ public final class ConfigListener implements DataListener<Cloudroam> {
                 mobility.getFlapWindow() == null ? defaults.guard().window()
                     : Duration.ofSeconds(mobility.getFlapWindow().longValue()),
                 mobility.getQuarantineTime() == null ? defaults.guard().quarantine()
-                    : Duration.ofSeconds(mobility.getQuarantineTime().longValue())));
+                    : Duration.ofSeconds(mobility.getQuarantineTime().longValue())),
+            mobility.getPrepareMigrations() == null ? defaults.prepareMigrations() : mobility.getPrepareMigrations(),
+            mobility.getVerifyStrategy() == Mobility.VerifyStrategy.ApplyThenProbe
+                ? CloudroamConfig.VerifyStrategy.APPLY_THEN_PROBE : CloudroamConfig.VerifyStrategy.PROBE_THEN_APPLY);
     }
 
     private static PortBindingSpec toBinding(final PortBinding binding) {

@@ -36,6 +36,8 @@ public final class Counters {
         LOCATIONS_LEARNED,
         /** Moves applied. */
         MOVES_APPLIED,
+        /** Migrations prepared from a destination port plugged for the VM, before its first frame there. */
+        MIGRATIONS_PREPARED,
         /** Sightings refused (spoofs, duplicate or flapping MACs). */
         SIGHTINGS_REFUSED,
         /** Flow additions, changes and removals sent to switches. */

@@ -87,7 +87,7 @@ final class FabricCore implements Timers {
 
     private FlowInputs inputs(final Mobility from) {
         return new FlowInputs(overlay.config(), overlay.bindings(), overlay.ports(), table, from.homes(),
-            routing.nextHops());
+            routing.nextHops(), from.preparedClouds());
     }
 
     Overlay overlay() {

@@ -9,6 +9,7 @@ package io.cloudroam.impl.fabric;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cloudroam.impl.config.VirtualNetworkSpec;
 import io.cloudroam.impl.flow.Ipv4;
 import io.cloudroam.impl.location.LocationLearner;
 import io.cloudroam.impl.location.LocationTable;
@@ -23,10 +24,13 @@ import io.cloudroam.impl.migration.MigrationHistory;
 import io.cloudroam.impl.migration.MigrationPlanner;
 import io.cloudroam.impl.migration.MigrationRecord;
 import io.cloudroam.impl.migration.MoveVerifier;
+import io.cloudroam.impl.migration.PortEvidence;
+import io.cloudroam.impl.migration.PreparedMigrations;
 import io.cloudroam.impl.migration.Timers;
 import io.cloudroam.impl.packet.ArpFrames;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -58,6 +62,7 @@ final class Mobility {
     private final Announcements announcements = new Announcements();
     private final MigrationHistory history;
     private final MigrationPlanner planner;
+    private final PreparedMigrations prepared = new PreparedMigrations();
     /** The cloud each VM was first seen in, for triangle mode. */
     private final Map<VmKey, String> homes = new HashMap<>();
 
@@ -80,6 +85,12 @@ final class Mobility {
 
     Map<VmKey, String> homes() {
         return homes;
+    }
+
+    /** The destination cloud of each prepared migration ({@link PreparedMigrations#clouds()}). */
+    Map<VmKey, String> preparedClouds() {
+        // switched off: what was prepared stops counting at once, and ends with its port or move
+        return overlay.config().mobility().prepareMigrations() ? prepared.clouds() : Map.of();
     }
 
     /**
@@ -121,7 +132,8 @@ final class Mobility {
                 }
                 aliveAt(location);
             }
-            case LocationLearner.Outcome.MoveCandidate move -> candidate(move, sighted.trigger(), sighting.at());
+            case LocationLearner.Outcome.MoveCandidate move -> candidate(move, sighted.trigger(), sighting.at(),
+                sighted.frame().dstMac() == ArpFrames.PROBE_MAC);
             case LocationLearner.Outcome.Ignored ignored -> LOG.trace("packet-in ignored: {}", ignored.reason());
             case LocationLearner.Outcome.OverLimit over -> {
                 counters.increment(Counters.Kind.LOCATIONS_REFUSED);
@@ -150,24 +162,40 @@ final class Mobility {
     }
 
     private void candidate(final LocationLearner.Outcome.MoveCandidate move, final MigrationRecord.Trigger trigger,
-            final Instant seen) {
+            final Instant seen, final boolean probeAnswer) {
         final var old = move.current();
         final var vm = VmKey.of(old);
+        final var mobility = overlay.config().mobility();
         final var decision = verifier.candidate(move, trigger, seen, planner.quarantined(vm, seen),
             overlay.portExists(old), announcements.expects(vm, move.proposed().cloud()),
-            overlay.destinationEvidence(old, move.proposed()), overlay.config().mobility().verifyTimeout());
+            overlay.destinationEvidence(old, move.proposed()), new MoveVerifier.Policy(mobility.verifyTimeout(),
+                mobility.verifyStrategy(), mobility.guard().quarantine()), probeAnswer);
         switch (decision) {
             case MoveVerifier.Decision.Apply apply -> apply(apply);
-            case MoveVerifier.Decision.Probe probe -> {
-                // the VM may still be there: ask it at the old port, believe the move only if it stays silent
-                old.ipAddresses().stream().map(Ipv4::parse).filter(java.util.Objects::nonNull).findFirst()
-                    .ifPresent(ip4 -> sender.send(old.datapathId(), old.port(),
-                        ArpFrames.probe(old.mac().bits(), ip4)));
+            // the VM may still be there: ask it at the old port, believe the move only if it stays silent
+            case MoveVerifier.Decision.Probe probe -> probe(probe.at());
+            case MoveVerifier.Decision.ApplyThenProbe first -> {
+                // the move now; an answer from the old port puts the VM back
+                apply(first.apply());
+                probe(first.at());
+            }
+            case MoveVerifier.Decision.RollBack back -> {
+                apply(back.back());
+                final var disproved = back.disproved();
+                LOG.warn("{} answered at its old port {} after a move to {} applied before asking it: moved back",
+                    vm, back.back().move().proposed(), disproved.move().proposed());
+                refuse("still-at-old-port", back.back().move().proposed(), disproved.move().proposed(),
+                    disproved.trigger(), disproved.seen(), Optional.empty());
             }
             case MoveVerifier.Decision.Refuse refuse -> refuse(refuse.reason(), old, move.proposed(), trigger, seen,
                 Optional.empty());
             case MoveVerifier.Decision.Ignore ignore -> LOG.trace("{} is being verified already", vm);
         }
+    }
+
+    private void probe(final VmLocation at) {
+        at.ipAddresses().stream().map(Ipv4::parse).filter(java.util.Objects::nonNull).findFirst()
+            .ifPresent(ip4 -> sender.send(at.datapathId(), at.port(), ArpFrames.probe(at.mac().bits(), ip4)));
     }
 
     /**
@@ -184,6 +212,7 @@ final class Mobility {
         switch (planner.apply(overlay.config(), decision, clock.instant())) {
             case MigrationPlanner.Plan.Applied applied -> {
                 final var to = applied.record().to();
+                prepared.end(VmKey.of(to));
                 if (applied.forgotten()) {
                     publisher.locationsRemoved(List.of(to));
                 } else {
@@ -255,6 +284,7 @@ final class Mobility {
             publisher.locationsRemoved(gone);
             for (var location : gone) {
                 homes.remove(VmKey.of(location));
+                prepared.end(VmKey.of(location));
                 flows.dirty().vm(VmKey.of(location), location.ipAddresses());
             }
         }
@@ -325,7 +355,9 @@ final class Mobility {
     }
 
     /**
-     * The VMs at some ports of a switch: their flows change with those ports.
+     * The VMs at some ports of a switch: their flows change with those ports. A port plugged for a
+     * VM alive in another cloud prepares its migration; a prepared migration whose destination
+     * port went is cancelled (the VM stays where it is).
      *
      * @param datapathId the switch
      * @param ports the ports
@@ -333,8 +365,63 @@ final class Mobility {
     void portsChanged(final long datapathId, final Set<Long> ports) {
         for (var port : ports) {
             for (var vm : table.at(datapathId, port)) {
-                flows.dirty().vm(vm, table.find(vm).map(VmLocation::ipAddresses).orElse(Set.of()));
+                dirty(vm);
+            }
+            prepareToward(datapathId, port);
+        }
+    }
+
+    private void dirty(final VmKey vm) {
+        flows.dirty().vm(vm, table.find(vm).map(VmLocation::ipAddresses).orElse(Set.of()));
+    }
+
+    private void prepareToward(final long datapathId, final long port) {
+        final var now = new HashMap<VmKey, PreparedMigrations.Destination>();
+        final var bound = overlay.boundPort(datapathId, port);
+        if (bound.isPresent() && overlay.config().mobility().prepareMigrations()) {
+            final var at = bound.orElseThrow();
+            for (var current : identified(at)) {
+                final var network = overlay.config().networks().get(current.vni());
+                if (network == null || network.mode() != VirtualNetworkSpec.Mode.OPTIMAL) {
+                    continue; // the baselines (triangle, reactive) move as they always did
+                }
+                overlay.plugged(current.datapathId(), current.port())
+                    .flatMap(from -> PreparedMigrations.destination(current, from, at.cloud(), datapathId, port,
+                        at.plugged()))
+                    .ifPresent(destination -> now.put(VmKey.of(current), destination));
             }
         }
+        for (var vm : prepared.toward(datapathId, port)) {
+            if (!now.containsKey(vm)) {
+                prepared.end(vm);
+                LOG.info("Migration of {} to port {} of {} no longer prepared: the port went or changed; it stays "
+                    + "where it is", vm, port, datapathId);
+                dirty(vm);
+            }
+        }
+        now.forEach((vm, destination) -> {
+            if (prepared.prepare(vm, destination)) {
+                counters.increment(Counters.Kind.MIGRATIONS_PREPARED);
+                LOG.info("Migration of {} to {} prepared ({} on port {} of {}): frames for it are copied there",
+                    vm, destination.cloud(), destination.evidence(), port, datapathId);
+                dirty(vm);
+            }
+        });
+    }
+
+    /** The VMs on a port's virtual network whose identity the port carries (its attached-mac or iface-id). */
+    private List<VmLocation> identified(final Overlay.BoundPort at) {
+        final var ids = at.plugged().externalIds();
+        final var result = new ArrayList<VmLocation>();
+        PortEvidence.attachedMac(ids).ifPresent(mac -> table.find(at.vni(), mac).ifPresent(result::add));
+        PortEvidence.ifaceId(ids).ifPresent(id -> {
+            for (var other : overlay.portsWithIfaceId(id)) {
+                for (var vm : table.at(other.datapathId(), other.port())) {
+                    table.find(vm).filter(location -> location.vni() == at.vni() && !result.contains(location))
+                        .ifPresent(result::add);
+                }
+            }
+        });
+        return result;
     }
 }

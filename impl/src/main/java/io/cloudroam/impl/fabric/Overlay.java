@@ -366,6 +366,54 @@ final class Overlay {
             : PortEvidence.of(current.mac(), was.orElseThrow(), is.orElseThrow());
     }
 
+    /**
+     * A VM port as plugged, with its cloud and virtual network.
+     *
+     * @param cloud the cloud of its switch
+     * @param vni the virtual network it is bound to
+     * @param plugged the port
+     */
+    record BoundPort(String cloud, int vni, PortEvidence.Plugged plugged) {
+    }
+
+    /**
+     * A VM port bound to a virtual network, as its cloud's OVSDB reports it.
+     *
+     * @param datapathId its switch
+     * @param port its number
+     * @return it; empty when it does not exist or is bound to no virtual network
+     */
+    Optional<BoundPort> boundPort(final long datapathId, final long port) {
+        final var cloud = lookup.cloudOf().get(datapathId);
+        final var bridge = ports.get(datapathId);
+        final var vni = bridge == null ? null : bridge.portVni().get(port);
+        if (cloud == null || vni == null) {
+            return Optional.empty();
+        }
+        return plugged.at(datapathId, port).map(at -> new BoundPort(cloud, vni, at));
+    }
+
+    /**
+     * A VM port as plugged.
+     *
+     * @param datapathId its switch
+     * @param port its number
+     * @return it, unless its switch does not report it
+     */
+    Optional<PortEvidence.Plugged> plugged(final long datapathId, final long port) {
+        return plugged.at(datapathId, port);
+    }
+
+    /**
+     * The VM ports carrying an iface-id.
+     *
+     * @param ifaceId the iface-id
+     * @return the ports
+     */
+    Set<Port> portsWithIfaceId(final String ifaceId) {
+        return plugged.withIfaceId(ifaceId);
+    }
+
     Set<Long> switchesOf(final String cloud) {
         final var spec = config.clouds().get(cloud);
         return spec == null ? Set.of() : Set.copyOf(spec.switches());

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every VM port of every switch with its {@code external_ids} and when it was plugged, from the
@@ -23,7 +24,11 @@ import java.util.Optional;
  * lost session), was plugged before cloudroam looked. Confined to the fabric's thread.
  */
 final class PluggedPorts {
+    private static final String IFACE_ID = "iface-id";
+
     private final Map<Long, Map<Long, PortEvidence.Plugged>> bySwitch = new HashMap<>();
+    /** The ports carrying each iface-id (a migration's two ports share one). */
+    private final Map<String, Set<Overlay.Port>> byIfaceId = new HashMap<>();
 
     /**
      * A cloud's OVSDB reported its switches.
@@ -57,13 +62,47 @@ final class PluggedPorts {
                 }
                 is.put(port, new PortEvidence.Plugged(iface.name(), iface.externalIds(), since));
             }
-            bySwitch.put(dpid, is);
+            replace(dpid, is);
         }
         if (previous != null) {
             for (var bridge : previous.bridges()) {
-                bridge.datapathId().filter(dpid -> !present.contains(dpid)).ifPresent(bySwitch::remove);
+                bridge.datapathId().filter(dpid -> !present.contains(dpid)).ifPresent(dpid -> replace(dpid, null));
             }
         }
+    }
+
+    private void replace(final long dpid, final Map<Long, PortEvidence.Plugged> ports) {
+        final var was = ports == null ? bySwitch.remove(dpid) : bySwitch.put(dpid, ports);
+        index(dpid, was, false);
+        index(dpid, ports, true);
+    }
+
+    private void index(final long dpid, final Map<Long, PortEvidence.Plugged> ports, final boolean add) {
+        if (ports == null) {
+            return;
+        }
+        ports.forEach((port, plugged) -> {
+            final var ifaceId = plugged.externalIds().get(IFACE_ID);
+            if (ifaceId == null || ifaceId.isEmpty()) {
+                return;
+            }
+            final var at = new Overlay.Port(dpid, port);
+            if (add) {
+                byIfaceId.computeIfAbsent(ifaceId, id -> new HashSet<>()).add(at);
+            } else {
+                byIfaceId.computeIfPresent(ifaceId, (id, all) -> all.remove(at) && all.isEmpty() ? null : all);
+            }
+        });
+    }
+
+    /**
+     * The ports whose {@code external_ids} carry an {@code iface-id}.
+     *
+     * @param ifaceId the iface-id
+     * @return the ports, by switch and number
+     */
+    Set<Overlay.Port> withIfaceId(final String ifaceId) {
+        return Set.copyOf(byIfaceId.getOrDefault(ifaceId, Set.of()));
     }
 
     /**

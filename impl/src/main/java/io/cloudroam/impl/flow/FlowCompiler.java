@@ -266,10 +266,25 @@ public final class FlowCompiler {
             // a known VM's ARP still reaches the controller: it tells which IPv4 addresses the VM uses
             vm(flows, vm, FlowKey.Role.SOURCE_ARP, Pipeline.SPECIFIC + 1, source.arp(),
                 List.of(new Action.Output(Pipeline.CONTROLLER)), Pipeline.ARP);
+            final var toVm = new ArrayList<Action>(List.of(new Action.Output(location.port())));
+            final var preparedTo = in.prepared().get(vm);
+            if (preparedTo != null && !preparedTo.equals(cloud.id()) && remotes.contains(preparedTo)
+                    && tunnels.containsKey(preparedTo)) {
+                // a migration to that cloud is prepared: a copy of every frame for the VM goes there now,
+                // over the direct tunnel (a relay would send it back here), held back until the move
+                toVm.add(new Action.SetTunnelId(vni));
+                toVm.add(new Action.Output(tunnels.get(preparedTo)));
+            }
             vm(flows, vm, FlowKey.Role.DESTINATION, Pipeline.SPECIFIC,
-                Match.ANY.metadata(vni, Pipeline.VNI_MASK).ethDst(mac.bits()),
-                List.of(new Action.Output(location.port())), null);
+                Match.ANY.metadata(vni, Pipeline.VNI_MASK).ethDst(mac.bits()), toVm, null);
             return;
+        }
+        if (cloud.id().equals(in.prepared().get(vm)) && tunnels.containsKey(location.cloud())) {
+            // the VM's migration here is prepared: the copies its cloud sends stop here until the move
+            // (above the relay, which would send them back)
+            vm(flows, vm, FlowKey.Role.PREPARED, Pipeline.SPECIFIC + 1,
+                Match.ANY.metadata(vni | Pipeline.FROM_TUNNEL, Pipeline.METADATA_MASK)
+                    .inPort(tunnels.get(location.cloud())).ethDst(mac.bits()), List.of(), null);
         }
         // triangle mode: a VM away from home is reached through its home, which relays
         final var home = in.homes().get(vm);

@@ -27,9 +27,11 @@ import java.util.Map;
  * @param locations where the VMs are
  * @param homes the cloud each VM was first seen in (for virtual networks in triangle mode)
  * @param nextHops the overlay routes
+ * @param prepared the destination cloud of each VM whose migration is prepared (its cloud copies the
+ *        frames for it there, where they are held back until the move)
  */
 public record FlowInputs(CloudroamConfig config, PortBindingIndex bound, Map<Long, BridgePorts> ports,
-        Locations locations, Map<VmKey, String> homes, NextHops nextHops) {
+        Locations locations, Map<VmKey, String> homes, NextHops nextHops, Map<VmKey, String> prepared) {
     /**
      * Checks the parts.
      */
@@ -40,6 +42,7 @@ public record FlowInputs(CloudroamConfig config, PortBindingIndex bound, Map<Lon
         requireNonNull(locations, "locations");
         requireNonNull(homes, "homes");
         requireNonNull(nextHops, "nextHops");
+        requireNonNull(prepared, "prepared");
     }
 
     /**
@@ -68,6 +71,7 @@ public record FlowInputs(CloudroamConfig config, PortBindingIndex bound, Map<Lon
     public static FlowInputs of(final CloudroamConfig config, final Map<String, SwitchView> views,
             final Locations locations, final Map<VmKey, String> homes, final NextHops nextHops) {
         final var bound = config.portBindingIndex();
-        return new FlowInputs(config, bound, BridgePorts.of(config, views, bound), locations, homes, nextHops);
+        return new FlowInputs(config, bound, BridgePorts.of(config, views, bound), locations, homes, nextHops,
+            Map.of());
     }
 }

@@ -116,7 +116,12 @@ public sealed interface FlowKey {
         /** Frames for it: to its port, or into the tunnel toward it. */
         DESTINATION(Pipeline.DESTINATION, ""),
         /** Frames for it arriving over a tunnel: relayed on. */
-        RELAY(Pipeline.DESTINATION, "-relay");
+        RELAY(Pipeline.DESTINATION, "-relay"),
+        /**
+         * In the destination cloud of its prepared migration: the frames its current cloud copies here,
+         * dropped until the move is applied (a guest not yet running here must not get them).
+         */
+        PREPARED(Pipeline.DESTINATION, "-prepared");
 
         private final short table;
         private final String suffix;

@@ -57,6 +57,32 @@ public final class PortEvidence {
     }
 
     /**
+     * The VM identity a port carries: its {@code attached-mac} (or {@code attached_mac}).
+     *
+     * @param externalIds the port's {@code external_ids}
+     * @return the MAC, if one is there and valid
+     */
+    public static Optional<MacAddress> attachedMac(final Map<String, String> externalIds) {
+        for (var key : MAC_KEYS) {
+            final var mac = MacAddress.tryParse(externalIds.getOrDefault(key, ""));
+            if (mac.isPresent()) {
+                return mac;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The {@code iface-id} a port carries.
+     *
+     * @param externalIds the port's {@code external_ids}
+     * @return it, unless absent or empty
+     */
+    public static Optional<String> ifaceId(final Map<String, String> externalIds) {
+        return Optional.ofNullable(externalIds.get(IFACE_ID_KEY)).filter(id -> !id.isEmpty());
+    }
+
+    /**
      * What shows that a VM seen at a destination port was plugged there for it.
      *
      * @param mac the VM's MAC

@@ -15,6 +15,7 @@ import io.cloudroam.impl.fabric.TunnelState;
 import io.cloudroam.impl.mdsal.ChainedWriter;
 import io.cloudroam.impl.migration.ConflictRecord;
 import io.cloudroam.impl.migration.MigrationRecord;
+import io.cloudroam.impl.migration.MoveVerifier;
 import io.cloudroam.impl.migration.PortEvidence;
 import io.cloudroam.impl.topology.NetworkMtus;
 import io.cloudroam.impl.topology.Routes;
@@ -284,6 +285,7 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                 .setArpReplies(count.apply(Counters.Kind.ARP_REPLIES))
                 .setLocationsLearned(count.apply(Counters.Kind.LOCATIONS_LEARNED))
                 .setMovesApplied(count.apply(Counters.Kind.MOVES_APPLIED))
+                .setMigrationsPrepared(count.apply(Counters.Kind.MIGRATIONS_PREPARED))
                 .setSightingsRefused(count.apply(Counters.Kind.SIGHTINGS_REFUSED))
                 .setFlowChanges(count.apply(Counters.Kind.FLOW_CHANGES))
                 .build();
@@ -335,6 +337,8 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
                 case PortEvidence.ATTACHED_MAC -> Migration.Verification.DestinationAttachedMac;
                 case PortEvidence.IFACE_ID -> Migration.Verification.DestinationIfaceId;
                 case "old-port-silent" -> Migration.Verification.OldPortSilent;
+                case MoveVerifier.APPLIED_THEN_PROBED -> Migration.Verification.AppliedThenProbed;
+                case MoveVerifier.OLD_PORT_ANSWERED -> Migration.Verification.OldPortAnswered;
                 default -> throw new IllegalArgumentException("verification " + record.verification());
             })
             .setSignalSeen(new DateAndTime(record.signalSeen().toString()))

@@ -24,6 +24,7 @@ import io.cloudroam.impl.Fixtures;
 import io.cloudroam.impl.ManualScheduler;
 import io.cloudroam.impl.config.CloudroamConfig;
 import io.cloudroam.impl.config.PortBindingSpec;
+import io.cloudroam.impl.config.VirtualNetworkSpec;
 import io.cloudroam.impl.flow.FlowEngine;
 import io.cloudroam.impl.flow.FlowSpec;
 import io.cloudroam.impl.flow.Pipeline;
@@ -35,6 +36,7 @@ import io.cloudroam.impl.location.VmLocation;
 import io.cloudroam.impl.migration.Announcement;
 import io.cloudroam.impl.migration.ConflictRecord;
 import io.cloudroam.impl.migration.MigrationRecord;
+import io.cloudroam.impl.migration.MoveVerifier;
 import io.cloudroam.impl.migration.PortEvidence;
 import io.cloudroam.impl.ovsdb.OvsdbLink;
 import io.cloudroam.impl.ovsdb.SwitchView;
@@ -338,14 +340,58 @@ class FabricTest {
         flowsOf(1);
         plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
         assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud(), "plugging moves nothing");
-        assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+        // the migration is prepared: c1 delivers to vm1 and copies every frame for it to c2, where the
+        // copies from c1's tunnel (c2's port 10) stop until the move
+        assertEquals(1, fabric.counters().get(Counters.Kind.MIGRATIONS_PREPARED));
+        assertEquals(List.of(new FlowSpec.Action.Output(1), new FlowSpec.Action.SetTunnelId(100),
+            new FlowSpec.Action.Output(10)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+        final var held = flowsOf(2).get("30/vm-100-" + VM1 + "-prepared");
+        assertEquals(List.of(), held.actions(), "dropped");
+        assertEquals(10L, held.match().inPort());
+        assertTrue(held.priority() > flowsOf(2).get("30/vm-100-" + VM1 + "-relay").priority(),
+            "above the relay, which would send the copies back to c1");
+        applyOrder.clear();
         fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
         assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
         assertEquals(PortEvidence.ATTACHED_MAC, migrations.get(0).verification());
         assertEquals(List.of(), packetOuts, "the old port, still there, is not asked");
+        // c2 first: from then on the copies c1 still sends reach vm1; then c1 relays
+        assertEquals(List.of(2L, 1L), applyOrder.subList(0, 2), applyOrder::toString);
         assertEquals(List.of(new FlowSpec.Action.Output(7)), flowsOf(2).get("30/vm-100-" + VM1).actions());
+        assertFalse(flowsOf(2).containsKey("30/vm-100-" + VM1 + "-prepared"));
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
             flowsOf(1).get("30/vm-100-" + VM1).actions(), "c1 sends to vm1 through its tunnel to c2");
+    }
+
+    @Test
+    void withPreparationOffAPluggedPortChangesNoFlowUntilTheMove() {
+        fabric.configure(labConfig(VirtualNetworkSpec.Mode.OPTIMAL).withMobility(new CloudroamConfig.Mobility(
+            Duration.ofMillis(200), MobilityGuard.Policy.DEFAULT, false,
+            CloudroamConfig.VerifyStrategy.PROBE_THEN_APPLY)));
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        final var c2 = flowsOf(2);
+        plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
+        assertEquals(0, fabric.counters().get(Counters.Kind.MIGRATIONS_PREPARED));
+        assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+        assertFalse(flowsOf(2).containsKey("30/vm-100-" + VM1 + "-prepared"), c2::toString);
+        fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
+        assertEquals(PortEvidence.ATTACHED_MAC, migrations.get(0).verification(), "the evidence still counts");
+    }
+
+    @Test
+    void aPortInTheVmsOwnCloudOrOfATriangleNetworkPreparesNothing() {
+        fabric.configure(labConfig(VirtualNetworkSpec.Mode.TRIANGLE));
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        flowsOf(1);
+        plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
+        assertEquals(0, fabric.counters().get(Counters.Kind.MIGRATIONS_PREPARED), "triangle: the baseline");
+        fabric.configure(labConfig(VirtualNetworkSpec.Mode.OPTIMAL));
+        // within c1: a second port for vm1 on its own switch
+        final var loop1 = Fixtures.probeLoop(1, 20, 21);
+        feed("c1", view(1, vmPort("tap-vm1", 1, "vm1"), new SwitchView.Interface("port-tap-vm1b", "tap-vm1b", "",
+            Optional.of(8L), Map.of("iface-id", "vm1", "attached-mac", VM1), Map.of(), Map.of(), Optional.of("up")),
+            tunnel(1, 2, 10), tunnel(1, 3, 11), loop1[0], loop1[1]));
+        assertEquals(0, fabric.counters().get(Counters.Kind.MIGRATIONS_PREPARED), "a move within c1");
     }
 
     @Test
@@ -383,6 +429,7 @@ class FabricTest {
         final var c1 = flowsOf(1);
         final var c2 = flowsOf(2);
         plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
+        assertTrue(flowsOf(2).containsKey("30/vm-100-" + VM1 + "-prepared"), "prepared");
         // the migration is cancelled: the destination port goes, vm1 goes on talking at its source
         final var loop2 = Fixtures.probeLoop(2, 20, 21);
         feed("c2", view(2, vmPort("tap-vm5", 1, "vm5"), tunnel(2, 1, 10), tunnel(2, 3, 11), loop2[0], loop2[1]));
@@ -476,6 +523,58 @@ class FabricTest {
         assertEquals(1, fabric.counters().get(Counters.Kind.SIGHTINGS_REFUSED));
         assertEquals(0, fabric.counters().get(Counters.Kind.MOVES_APPLIED));
         assertEquals("c2", conflicts.get(0).claimed().cloud());
+        assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+    }
+
+    private void applyThenProbe() {
+        fabric.configure(labConfig(VirtualNetworkSpec.Mode.OPTIMAL).withMobility(new CloudroamConfig.Mobility(
+            Duration.ofMillis(200), MobilityGuard.Policy.DEFAULT, true,
+            CloudroamConfig.VerifyStrategy.APPLY_THEN_PROBE)));
+    }
+
+    @Test
+    void applyThenProbeMovesAtTheFirstFrameAndTheMoveStandsWhenTheOldPortStaysSilent() {
+        applyThenProbe();
+        moveVm1ToC2(false, rarp(VM1));
+        assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud(), "no wait");
+        assertEquals(MoveVerifier.APPLIED_THEN_PROBED, migrations.get(0).verification());
+        assertEquals(List.of(new FlowSpec.Action.Output(7)), flowsOf(2).get("30/vm-100-" + VM1).actions());
+        assertEquals(1, packetOuts.size(), "the old port is asked all the same");
+        assertEquals(1, packetOuts.get(0).datapathId());
+        assertEquals(1, packetOuts.get(0).port());
+        // a frame vm1 sent at its old port before it left, arriving late: no answer to the probe, ignored
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
+        scheduler.advance(Duration.ofMillis(200));
+        assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+        assertEquals(List.of(), conflicts);
+        assertEquals(1, migrations.stream().map(MigrationRecord::id).distinct().count());
+    }
+
+    @Test
+    void applyThenProbeMovesAForgedSightingBackWhenTheOldPortAnswersAndProbesThatPortFirstAfterwards() {
+        applyThenProbe();
+        // a forged RARP for vm1 from a port that carries no evidence while vm1 is alive at c1
+        moveVm1ToC2(false, rarp(VM1));
+        assertEquals("c2", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud(), "the spoof window opens");
+        // vm1 answers the probe at its old port: back it goes, and the forged move is reported
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpReply(VM1, "10.0.0.1"));
+        flowsOf(1);
+        assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+        assertEquals(1L, table.find(100, MacAddress.parse(VM1)).orElseThrow().port());
+        assertEquals(List.of(MoveVerifier.APPLIED_THEN_PROBED, MoveVerifier.OLD_PORT_ANSWERED),
+            migrations.stream().collect(java.util.stream.Collectors.toMap(MigrationRecord::id,
+                MigrationRecord::verification, (a, b) -> b, java.util.TreeMap::new)).values().stream().toList());
+        assertEquals("still-at-old-port", conflicts.get(0).reason());
+        assertEquals("c2", conflicts.get(0).claimed().cloud());
+        assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
+        // the same port forges again: this time it is probed first, and never gets vm1's traffic
+        packetOuts.clear();
+        fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
+        assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
+        assertEquals(1, packetOuts.size(), "probed");
+        fabric.packetIn(1, 1, Pipeline.SOURCE, arpReply(VM1, "10.0.0.1"));
+        assertEquals(2, conflicts.size());
+        assertEquals("c1", table.find(100, MacAddress.parse(VM1)).orElseThrow().cloud());
         assertEquals(List.of(new FlowSpec.Action.Output(1)), flowsOf(1).get("30/vm-100-" + VM1).actions());
     }
 
@@ -951,14 +1050,19 @@ class FabricTest {
         assertEquals(List.of(new FlowSpec.Action.Output(7)), flowsOf(2).get("30/vm-100-" + VM1).actions());
     }
 
-    @Test
-    void theReactiveBaselineForgetsAMovedVmAndItsFlowsUntilItIsSeenAgain() {
+    /** The configuration of {@link #start()}, with VNI 100 in a mode. */
+    private static CloudroamConfig labConfig(final VirtualNetworkSpec.Mode mode) {
         final var config = Fixtures.config(new PortBindingSpec("c1", "vm1", 100), new PortBindingSpec("c2", "vm5", 100),
             new PortBindingSpec("c2", "vm1", 100));
-        final var reactive = new java.util.ArrayList<>(config.networks().values());
-        reactive.replaceAll(network -> network.vni() == 100 ? new io.cloudroam.impl.config.VirtualNetworkSpec(100,
-            network.name(), network.clouds(), io.cloudroam.impl.config.VirtualNetworkSpec.Mode.REACTIVE) : network);
-        fabric.configure(CloudroamConfig.of(List.copyOf(config.clouds().values()), reactive, config.bindings()));
+        final var networks = new java.util.ArrayList<>(config.networks().values());
+        networks.replaceAll(network -> network.vni() == 100 ? new VirtualNetworkSpec(100, network.name(),
+            network.clouds(), mode) : network);
+        return CloudroamConfig.of(List.copyOf(config.clouds().values()), networks, config.bindings());
+    }
+
+    @Test
+    void theReactiveBaselineForgetsAMovedVmAndItsFlowsUntilItIsSeenAgain() {
+        fabric.configure(labConfig(VirtualNetworkSpec.Mode.REACTIVE));
         moveVm1ToC2(true, rarp(VM1));
         final var vm1 = MacAddress.parse(VM1);
         assertTrue(table.find(100, vm1).isEmpty(), "forgotten");
