@@ -231,8 +231,10 @@
   // is on the line above
   function phasesText(m) {
     const at = value => value === undefined ? '…' : '+' + value.toFixed(1) + ' ms';
-    return 'signal seen ' + time(m.signalSeen) + ' · verified ' + at(m.verifiedMs) + ' · flows sent '
-      + at(m.flowsSentMs) + ' · confirmed ' + at(m.reconvergenceMs);
+    const prepared = m.preparedMs === undefined ? '' : 'prepared ' + (m.preparedMs / 1000).toFixed(2) + ' s · ';
+    const newCloud = m.newCloudMs === undefined ? '' : ' · new cloud ' + at(m.newCloudMs);
+    return prepared + 'signal seen ' + time(m.signalSeen) + ' · verified ' + at(m.verifiedMs) + ' · flows sent '
+      + at(m.flowsSentMs) + newCloud + ' · confirmed ' + at(m.reconvergenceMs);
   }
 
   function renderTimeline() {

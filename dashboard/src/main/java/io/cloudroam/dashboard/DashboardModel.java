@@ -351,6 +351,9 @@ public final class DashboardModel {
         migration.verified().ifPresent(at -> obj.addProperty("verifiedMs", sinceSignal(migration, at)));
         migration.flowsSent().ifPresent(at -> obj.addProperty("flowsSentMs", sinceSignal(migration, at)));
         migration.flowsConfirmed().ifPresent(at -> obj.addProperty("reconvergenceMs", sinceSignal(migration, at)));
+        // prepared before the signal: negative
+        migration.prepared().ifPresent(at -> obj.addProperty("preparedMs", sinceSignal(migration, at)));
+        migration.newCloudConfirmed().ifPresent(at -> obj.addProperty("newCloudMs", sinceSignal(migration, at)));
         obj.addProperty("confirmedBy", migration.confirmedBy());
         obj.addProperty("flowsChanged", migration.flowsChanged());
         obj.addProperty("switches", migration.switches());

@@ -104,7 +104,8 @@ final class DatastoreFeed implements AutoCloseable {
                     instant(m.getVerified()), instant(m.getFlowsSent()),
                     instant(m.getFlowsConfirmed()), name(m.getConfirmedBy(), ""),
                     m.getFlowsChanged() == null ? 0 : m.getFlowsChanged().longValue(),
-                    m.getSwitchTouched() == null ? 0 : m.getSwitchTouched().size())).toList()), hub),
+                    m.getSwitchTouched() == null ? 0 : m.getSwitchTouched().size(),
+                    instant(m.getDestinationPrepared()), instant(m.getNewCloudConfirmed()))).toList()), hub),
             listen(broker, LogicalDatastoreType.OPERATIONAL, root(LocationConflicts.class), data -> model.conflicts(
                 values(data == null ? null : data.getConflict()).stream().map(c -> new Conflict(
                     c.requireId().longValue(), c.requireVni().getValue().longValue(), c.requireMac().getValue(),

@@ -138,11 +138,13 @@ public final class Snapshot {
      * @param confirmedBy barrier or datastore-commit
      * @param flowsChanged flow changes it caused
      * @param switches switches touched
+     * @param prepared when the destination was prepared (its port plugged with the VM's identity), if it was
+     * @param newCloudConfirmed when the new cloud's switches had their part, if yet
      */
     public record Migration(long id, long vni, String mac, String fromCloud, String toCloud, String trigger,
             String verification, Instant signalSeen, Optional<Instant> verified, Optional<Instant> flowsSent,
             Optional<Instant> flowsConfirmed, String confirmedBy,
-            long flowsChanged, int switches) {
+            long flowsChanged, int switches, Optional<Instant> prepared, Optional<Instant> newCloudConfirmed) {
     }
 
     /**

@@ -59,7 +59,8 @@ class DashboardModelTest {
     private static Migration move(final long id, final String from, final String to) {
         return new Migration(id, 100, MAC, from, to, "rarp", "old-port-gone", T0,
             Optional.of(T0.plusNanos(2_500_000)), Optional.of(T0.plusNanos(3_000_000)),
-            Optional.of(T0.plusNanos(12_345_000)), "datastore-commit", 6, 3);
+            Optional.of(T0.plusNanos(12_345_000)), "datastore-commit", 6, 3, Optional.of(T0.minusSeconds(2)),
+            Optional.of(T0.plusNanos(8_000_000)));
     }
 
     @Test
@@ -106,6 +107,8 @@ class DashboardModelTest {
         model.migrations(List.of(move(1, "c1", "c3")));
         final var migration = doc().getAsJsonArray("migrations").get(0).getAsJsonObject();
         assertEquals(12.345, migration.get("reconvergenceMs").getAsDouble(), 1e-9);
+        assertEquals(-2000.0, migration.get("preparedMs").getAsDouble(), 1e-9, "prepared before the signal");
+        assertEquals(8.0, migration.get("newCloudMs").getAsDouble(), 1e-9);
         assertEquals(2.5, migration.get("verifiedMs").getAsDouble(), 1e-9, "each phase, since the signal");
         assertEquals(3.0, migration.get("flowsSentMs").getAsDouble(), 1e-9);
         final var paths = migration.getAsJsonArray("paths");

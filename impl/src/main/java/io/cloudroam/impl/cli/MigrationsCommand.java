@@ -53,11 +53,12 @@ public final class MigrationsCommand implements Action {
         final List<List<?>> rows = state.migrations().stream()
             .<List<?>>map(m -> List.of(m.id(), m.to().vni(), m.to().mac(), m.from().cloud() + ":" + m.from().port(),
                 m.to().cloud() + ":" + m.to().port(), name(m.trigger()), m.verification(),
-                millis(m.signalSeen(), Optional.of(m.verified())), millis(m.signalSeen(), m.flowsConfirmed()),
+                m.prepared().isPresent() ? "yes" : "no", millis(m.signalSeen(), Optional.of(m.verified())),
+                millis(m.signalSeen(), m.newCloudConfirmed()), millis(m.signalSeen(), m.flowsConfirmed()),
                 m.flowsChanged(), m.switchesTouched().size()))
             .toList();
         Tables.print(session.getConsole(), List.of("Id", "VNI", "MAC", "From", "To", "Trigger", "Verified by",
-            "Verify ms", "Converged ms", "Flows", "Switches"), rows, "no migrations yet");
+            "Prepared", "Verify ms", "New cloud ms", "Converged ms", "Flows", "Switches"), rows, "no migrations yet");
         return null;
     }
 

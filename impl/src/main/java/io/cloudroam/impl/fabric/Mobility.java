@@ -212,13 +212,16 @@ final class Mobility {
         switch (planner.apply(overlay.config(), decision, clock.instant())) {
             case MigrationPlanner.Plan.Applied applied -> {
                 final var to = applied.record().to();
-                prepared.end(VmKey.of(to));
+                // prepared toward the port it moved to: the record says since when
+                final var record = prepared.end(VmKey.of(to))
+                    .filter(there -> there.datapathId() == to.datapathId() && there.port() == to.port())
+                    .map(there -> applied.record().preparedAt(there.since())).orElse(applied.record());
                 if (applied.forgotten()) {
                     publisher.locationsRemoved(List.of(to));
                 } else {
                     publisher.locations(List.of(to));
                 }
-                flows.migrate(applied.record(), union(move.current().ipAddresses(), to.ipAddresses()),
+                flows.migrate(record, union(move.current().ipAddresses(), to.ipAddresses()),
                     overlay.switchesOf(to.cloud()));
             }
             case MigrationPlanner.Plan.Refused refused -> refuse(refused.reason(), move.current(), move.proposed(),

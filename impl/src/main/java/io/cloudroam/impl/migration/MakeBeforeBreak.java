@@ -212,6 +212,9 @@ public final class MakeBeforeBreak {
         failure.ifPresent(why -> move.record = move.record.failed(
             (phase == Phase.NEW_CLOUD ? "new cloud's switches" : "other switches") + " did not confirm: " + why));
         if (phase == Phase.NEW_CLOUD) {
+            if (failure.isEmpty()) {
+                move.record = move.record.newCloudConfirmed(now);
+            }
             move.phase = Phase.EVERYWHERE;
             waiting.put(migration, move);
             firstPhase.remove(move.vm, move);

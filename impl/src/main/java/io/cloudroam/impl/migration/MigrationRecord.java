@@ -31,10 +31,15 @@ import java.util.Set;
  * @param switchesTouched switches whose flows changed
  * @param problem what went wrong applying it (a phase of make-before-break that a switch did not
  *        confirm); empty when nothing did
+ * @param prepared when the destination port was plugged and the move prepared, if it was
+ *        ({@link PreparedMigrations})
+ * @param newCloudConfirmed when the switches of the VM's new cloud confirmed their part (the end
+ *        of make-before-break's first phase), once they have
  */
 public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger trigger, String verification,
         Instant signalSeen, Instant verified, Optional<Instant> flowsSent, Optional<Instant> flowsConfirmed,
-        String confirmedBy, int flowsChanged, Set<Long> switchesTouched, Optional<String> problem) {
+        String confirmedBy, int flowsChanged, Set<Long> switchesTouched, Optional<String> problem,
+        Optional<Instant> prepared, Optional<Instant> newCloudConfirmed) {
     /**
      * What revealed a VM at a new place.
      */
@@ -60,6 +65,8 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
         requireNonNull(trigger, "trigger");
         switchesTouched = Set.copyOf(switchesTouched);
         requireNonNull(problem, "problem");
+        requireNonNull(prepared, "prepared");
+        requireNonNull(newCloudConfirmed, "newCloudConfirmed");
     }
 
     /**
@@ -77,7 +84,29 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
     public static MigrationRecord applied(final long id, final VmLocation from, final VmLocation to,
             final Trigger trigger, final String verification, final Instant signalSeen, final Instant verified) {
         return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, Optional.empty(),
-            Optional.empty(), "", 0, Set.of(), Optional.empty());
+            Optional.empty(), "", 0, Set.of(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The same, prepared before the VM's first frame at its destination.
+     *
+     * @param at when the destination was prepared
+     * @return a copy
+     */
+    public MigrationRecord preparedAt(final Instant at) {
+        return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, flowsSent,
+            flowsConfirmed, confirmedBy, flowsChanged, switchesTouched, problem, Optional.of(at), newCloudConfirmed);
+    }
+
+    /**
+     * The record once the new cloud's switches confirmed.
+     *
+     * @param at when
+     * @return a copy
+     */
+    public MigrationRecord newCloudConfirmed(final Instant at) {
+        return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, flowsSent,
+            flowsConfirmed, confirmedBy, flowsChanged, switchesTouched, problem, prepared, Optional.of(at));
     }
 
     /**
@@ -91,7 +120,7 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
      */
     public MigrationRecord sent(final Instant at, final int changed, final Set<Long> touched, final String by) {
         return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, Optional.of(at),
-            flowsConfirmed, by, changed, touched, problem);
+            flowsConfirmed, by, changed, touched, problem, prepared, newCloudConfirmed);
     }
 
     /**
@@ -102,7 +131,7 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
      */
     public MigrationRecord confirmed(final Instant at) {
         return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, flowsSent,
-            Optional.of(at), confirmedBy, flowsChanged, switchesTouched, problem);
+            Optional.of(at), confirmedBy, flowsChanged, switchesTouched, problem, prepared, newCloudConfirmed);
     }
 
     /**
@@ -114,6 +143,6 @@ public record MigrationRecord(long id, VmLocation from, VmLocation to, Trigger t
     public MigrationRecord failed(final String what) {
         return new MigrationRecord(id, from, to, trigger, verification, signalSeen, verified, flowsSent,
             flowsConfirmed, confirmedBy, flowsChanged, switchesTouched,
-            Optional.of(problem.map(earlier -> earlier + "; " + what).orElse(what)));
+            Optional.of(problem.map(earlier -> earlier + "; " + what).orElse(what)), prepared, newCloudConfirmed);
     }
 }

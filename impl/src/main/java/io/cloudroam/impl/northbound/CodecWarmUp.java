@@ -49,7 +49,7 @@ public final class CodecWarmUp {
         final var to = new VmLocation(1, mac, "warm-up-b", 2, 1, Set.of("192.0.2.1"), 1, at, at);
         final var migration = OperationalPublisher.migrationEntry(new MigrationRecord(1, from, to,
             MigrationRecord.Trigger.RARP, PortEvidence.ATTACHED_MAC, at, at, Optional.of(at), Optional.of(at),
-            "barrier", 1, Set.of(1L), Optional.empty()));
+            "barrier", 1, Set.of(1L), Optional.empty(), Optional.of(at), Optional.of(at)));
         codec.toNormalizedDataObject(DataObjectIdentifier.builder(Migrations.class)
             .child(Migration.class, migration.key()).build(), migration);
         codec.toNormalizedNodeNotification(OperationalPublisher.migrationNotification(migration));

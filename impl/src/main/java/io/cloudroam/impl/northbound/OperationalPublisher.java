@@ -347,6 +347,8 @@ public final class OperationalPublisher implements StatePublisher, AutoCloseable
             .setSwitchTouched(record.switchesTouched().stream().map(dpid -> new DatapathId(Uint64.fromLongBits(dpid)))
                 .collect(Collectors.toUnmodifiableSet()));
         record.flowsSent().ifPresent(at -> builder.setFlowsSent(new DateAndTime(at.toString())));
+        record.prepared().ifPresent(at -> builder.setDestinationPrepared(new DateAndTime(at.toString())));
+        record.newCloudConfirmed().ifPresent(at -> builder.setNewCloudConfirmed(new DateAndTime(at.toString())));
         record.flowsConfirmed().ifPresent(at -> builder.setFlowsConfirmed(new DateAndTime(at.toString())));
         record.problem().ifPresent(builder::setProblem);
         if (!record.confirmedBy().isEmpty()) {

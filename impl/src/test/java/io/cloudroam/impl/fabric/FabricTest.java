@@ -361,6 +361,9 @@ class FabricTest {
         assertFalse(flowsOf(2).containsKey("30/vm-100-" + VM1 + "-prepared"));
         assertEquals(List.of(new FlowSpec.Action.SetTunnelId(100), new FlowSpec.Action.Output(10)),
             flowsOf(1).get("30/vm-100-" + VM1).actions(), "c1 sends to vm1 through its tunnel to c2");
+        final var record = migrations.get(migrations.size() - 1);
+        assertEquals(Optional.of(clock.instant()), record.prepared(), "prepared when the port was seen");
+        assertTrue(record.newCloudConfirmed().isPresent() && record.flowsConfirmed().isPresent(), record::toString);
     }
 
     @Test
@@ -376,6 +379,7 @@ class FabricTest {
         assertFalse(flowsOf(2).containsKey("30/vm-100-" + VM1 + "-prepared"), c2::toString);
         fabric.packetIn(2, 7, Pipeline.SOURCE, rarp(VM1));
         assertEquals(PortEvidence.ATTACHED_MAC, migrations.get(0).verification(), "the evidence still counts");
+        assertEquals(Optional.empty(), migrations.get(migrations.size() - 1).prepared());
     }
 
     @Test

@@ -35,7 +35,8 @@ class CodecWarmUpTest {
         final var record = new MigrationRecord(7, new VmLocation(100, mac, "c1", 1, 1, Set.of("10.0.0.1"), 0, at, at),
             new VmLocation(100, mac, "c3", 3, 6, Set.of("10.0.0.1"), 1, at, at), MigrationRecord.Trigger.RARP,
             PortEvidence.IFACE_ID, at, at.plusMillis(1), Optional.of(at.plusMillis(2)), Optional.of(at.plusMillis(9)),
-            "datastore-commit", 8, Set.of(1L, 2L, 3L), Optional.empty());
+            "datastore-commit", 8, Set.of(1L, 2L, 3L), Optional.empty(), Optional.of(at.minusSeconds(3)),
+            Optional.of(at.plusMillis(5)));
         final var entry = OperationalPublisher.migrationEntry(record);
         final var path = DataObjectIdentifier.builder(Migrations.class).child(Migration.class, entry.key()).build();
         final var normalized = codec.toNormalizedDataObject(path, entry);
