@@ -16,6 +16,10 @@ move starts 1 s in; the pause itself (about 100 ms: a packet per ms) is lost in 
 reported beside it; 'optimal' is compared to the 'reactive' baseline. Nearest-rank percentiles
 with their sample counts. Writes benchmarks/results/migration.json and prints Markdown tables.
 
+Mode optimal-unprepared is optimal with mobility/prepare-migrations false (the move applied at the VM's
+first frame at its destination, nothing prepared when the port was plugged): the baseline of the
+preparation, in the same run.
+
 With --flow-programming datastore,direct every mode is measured with both methods in the same run
 (cases MODE@METHOD; --rounds 0 leaves the loss comparison out).
 
@@ -54,7 +58,12 @@ def _reconvergence(spec, count, modes, methods):
         if config["cloudroam:cloudroam"].get("flow-programming") != method:
             config["cloudroam:cloudroam"]["flow-programming"] = method
             restconf.put_config(config)
-        restconf.set_mode(spec, mode)
+        # optimal-unprepared: optimal with mobility/prepare-migrations false, the preparation's baseline
+        prepare = mode != "optimal-unprepared"
+        if config["cloudroam:cloudroam"]["mobility"].get("prepare-migrations", True) != prepare:
+            config["cloudroam:cloudroam"]["mobility"]["prepare-migrations"] = prepare
+            restconf.put_config(config)
+        restconf.set_mode(spec, "optimal" if mode == "optimal-unprepared" else mode)
         restconf.wait("vm5 to reach vm1", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1, 60)
         at = restconf.locate(vm["mac"])["cloud"]
         moves = []
@@ -117,6 +126,9 @@ def main(argv=None):
                              "(datastore, direct, rpc); with more than one a case is MODE@METHOD")
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
+    if not modes or any(m not in ("optimal", "optimal-unprepared", "triangle", "reactive") for m in modes):
+        raise SystemExit(f"--modes: optimal, optimal-unprepared, triangle or reactive, comma-separated "
+                         f"(not {args.modes!r})")
     methods = [m for m in args.flow_programming.split(",") if m]
     if not methods or any(m not in ("datastore", "direct", "rpc") for m in methods):
         raise SystemExit(f"--flow-programming: datastore, direct or rpc, comma-separated (not {args.flow_programming!r})")
@@ -179,7 +191,12 @@ def main(argv=None):
                                 **({"optimal_over_reactive_outage_p50": ratio(summary, "outage_ms", "p50"),
                                     "optimal_over_reactive_switch_p99": ratio(summary, "reconvergence_switch_ms",
                                                                               "p99")}
-                                   if "optimal" in summary and "reactive" in summary else {})},
+                                   if "optimal" in summary and "reactive" in summary else {}),
+                                **({"prepared_over_unprepared_outage_minus_pause_p50": round(
+                                    summary["optimal"]["outage_minus_pause_ms"]["p50"]
+                                    / summary["optimal-unprepared"]["outage_minus_pause_ms"]["p50"], 2)}
+                                   if "optimal" in summary and summary.get("optimal-unprepared", {}).get(
+                                       "outage_minus_pause_ms", {}).get("p50") else {})},
               **({"loss": {"what": "1 kpps echo stream vm5 (c2) -> vm1 across vm1's move c1 <-> c3; lost packets "
                                    "and the longest gap between replies",
                            "baseline": "reactive", **loss,

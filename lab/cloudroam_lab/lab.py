@@ -641,7 +641,7 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
         raise LabError(f"a migration of {vm.name} is running already (remove {lock} if it is not)") from None
     src_dir, dst_dir = qemu_dir(vm, old), qemu_dir(vm, new)
     incoming = f"{STATE_DIR}/qemu/{vm.name}.migrate"
-    sniffer = source = destination = None
+    sniffer = source_sniffer = source = destination = None
     done = False
     try:
         if os.path.exists(incoming):
@@ -654,10 +654,13 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
         _prepare_port(new, vm)
         _plug_guest(new, vm, identity)
         plugged_at = time.time()
-        sniffer = subprocess.Popen(system.in_ns(new.netns, _py("vmtools", "sniff", "--iface", vm.port,
-                                                               "--ethertype", "0x8035", "--seconds", "60")),
-                                   stdout=subprocess.PIPE, text=True, env=_env())
+        # on both taps: QEMU's announcement at the destination, and the guest's own last frame at the
+        # source and first at the destination (the pause as traffic sees it, beside QEMU's own figure)
+        sniffer, source_sniffer = (subprocess.Popen(system.in_ns(cloud.netns, _py(
+            "vmtools", "sniff", "--iface", vm.port, "--ethertype", "0x8035", "--seconds", "60", "--mac", vm.mac)),
+            stdout=subprocess.PIPE, text=True, env=_env()) for cloud in (new, old))
         sniffer.stdout.readline()  # {"ready": true}
+        source_sniffer.stdout.readline()
         system.wait_for(lambda: os.path.exists(incoming), 20, f"the destination QEMU of {vm.name} to listen")
         source = qemu.connect(src_dir)
         destination = qemu.connect(dst_dir)
@@ -692,20 +695,31 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
         unplugged_at = time.time()
         sniffer.terminate()
         seen = json.loads(sniffer.communicate(timeout=10)[0] or "{}")
+        if source_sniffer.poll() is None:
+            source_sniffer.terminate()
+        at_source = json.loads((source_sniffer.communicate(timeout=10)[0].strip().splitlines() or ["{}"])[-1])
+        last_at_source = at_source.get("last_ipv4_from")
+        first_seen = seen.get("first")
         return {"vm": vm.name, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "from": old.name, "to": new.name,
                 "kind": "qemu", "accel": accel, "identity": identity, "downtime_ms": info.get("downtime"),
                 "total_time_ms": info.get("total-time"), "setup_time_ms": info.get("setup-time"),
                 "destination_started": started, "plugged_at": plugged_at, "migration_started": migration_start,
                 "completed_at": completed_at, "source_quit": source_quit, "unplugged_at": unplugged_at,
-                "first_announcement": seen.get("first"), "announcements_seen": seen.get("count", 0),
+                "first_announcement": first_seen, "announcements_seen": seen.get("count", 0),
+                "last_guest_frame_at_source": last_at_source,
+                "first_guest_frame_at_destination": seen.get("first_ipv4_from"),
+                # the guest's last own frame at the source -> QEMU's announcement at the destination
+                "pause_seen_ms": round((first_seen - last_at_source) * 1000, 1)
+                if first_seen and last_at_source and first_seen > last_at_source else None,
                 "destination_status": running.get("status"), "ram": info.get("ram", {})}
     finally:
         for session in (source, destination):
             if session is not None:
                 session.close()
-        if sniffer and sniffer.poll() is None:
-            sniffer.kill()
-            sniffer.wait()
+        for each in (sniffer, source_sniffer):
+            if each and each.poll() is None:
+                each.kill()
+                each.wait()
         if not done:
             # nothing half done: the VM keeps running where it was
             qemu.stop(dst_dir)

@@ -207,13 +207,17 @@ def capture(seconds, iface=None):
     print(json.dumps({"frames": total, "kinds": kinds, "sources": sources, "arp_broadcasts": arp_broadcasts}))
 
 
-def sniff(iface, ethertype, seconds):
-    """Counts the frames of one EtherType on an interface, with the time of the first (epoch s); on
-    SIGTERM or after `seconds`, prints {"first", "count"}."""
+def sniff(iface, ethertype, seconds, mac=None):
+    """Counts the frames of one EtherType on an interface, with the time of the first (epoch s); with
+    `mac`, also the first and the last IPv4 frame that MAC sent there (a guest's own traffic, where
+    QEMU's announcements are not). On SIGTERM, after `seconds`, or when the interface goes down or
+    away (a QEMU that quit takes its tap), prints {"first", "count", "first_ipv4_from", "last_ipv4_from",
+    "ended"}."""
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
     sock.bind((iface, 0))
     sock.settimeout(0.1)
-    seen = {"first": None, "count": 0}
+    seen = {"first": None, "count": 0, "first_ipv4_from": None, "last_ipv4_from": None, "ended": None}
+    source = bytes.fromhex(mac.replace(":", "")) if mac else None
 
     def stop(signum, frame):
         raise SystemExit(0)
@@ -227,10 +231,20 @@ def sniff(iface, ethertype, seconds):
                 frame = sock.recv(2048)
             except socket.timeout:
                 continue
-            if len(frame) >= 14 and struct.unpack("!H", frame[12:14])[0] == ethertype:
+            except OSError as e:  # the interface went down or away
+                seen["ended"] = str(e)
+                break
+            if len(frame) < 14:
+                continue
+            now, kind = time.time(), struct.unpack("!H", frame[12:14])[0]
+            if kind == ethertype:
                 if seen["first"] is None:
-                    seen["first"] = time.time()
+                    seen["first"] = now
                 seen["count"] += 1
+            elif kind == 0x0800 and source is not None and frame[6:12] == source:
+                if seen["first_ipv4_from"] is None:
+                    seen["first_ipv4_from"] = now
+                seen["last_ipv4_from"] = now
     finally:
         print(json.dumps(seen), flush=True)
 
@@ -322,6 +336,7 @@ def main(argv=None):
     n.add_argument("--iface", required=True)
     n.add_argument("--ethertype", required=True, type=lambda text: int(text, 0))
     n.add_argument("--seconds", type=float, default=60)
+    n.add_argument("--mac", help="also time the first and last IPv4 frame from this MAC")
     c = sub.add_parser("capture")
     c.add_argument("--seconds", type=float, required=True)
     c.add_argument("--iface")
@@ -342,7 +357,7 @@ def main(argv=None):
         gaps = tuple(float(g) for g in args.gaps_ms.split(",") if g)
         announce(args.iface, args.kind, args.mac, args.ip, gaps, args.wait_stdin)
     elif args.cmd == "sniff":
-        sniff(args.iface, args.ethertype, args.seconds)
+        sniff(args.iface, args.ethertype, args.seconds, args.mac)
     elif args.cmd == "capture":
         capture(args.seconds, args.iface)
     elif args.cmd == "flood":
