@@ -505,8 +505,9 @@ class MigrationIT {
         try {
             final var before = migrationIdsOf(VM5);
             final int conflicts = conflictsOf(VM5).size();
-            // vm3 (c3) forges a RARP for vm5, alive in c2, from its own port (no evidence): the move is applied at
-            // once, vm5 is asked at its port in c2 meanwhile, answers, and goes back
+            final var forger = locate("02:c0:00:00:00:03"); // vm3's cloud (c3 at the start; earlier tests move VMs)
+            // vm3 forges a RARP for vm5, alive in c2, from its own port (no evidence): the move is applied at once,
+            // vm5 is asked at its port in c2 meanwhile, answers, and goes back
             final var spoof = lab.run("exec", "vm3", "python3", "-m", "cloudroam_lab.vmtools", "announce", "--kind",
                 "rarp", "--mac", VM5, "--ip", "10.0.0.5", "--gaps-ms", "50");
             assertEquals(0, spoof.get("exit").getAsInt(), spoof::toString);
@@ -521,7 +522,7 @@ class MigrationIT {
                 return entry.has("flows-confirmed") ? entry : null;
             });
             assertEquals("applied-then-probed", forged.get("verification").getAsString());
-            assertEquals("c3", forged.get("to-cloud").getAsString());
+            assertEquals(forger, forged.get("to-cloud").getAsString());
             assertEquals("old-port-answered", back.get("verification").getAsString());
             assertEquals("c2", back.get("to-cloud").getAsString());
             final var conflict = poll("a new conflict for vm5", () -> {
@@ -529,7 +530,7 @@ class MigrationIT {
                 return all.size() > conflicts ? all.get(all.size() - 1) : null;
             });
             assertEquals("still-at-old-port", conflict.get("reason").getAsString());
-            assertEquals("c3", conflict.get("claimed-cloud").getAsString());
+            assertEquals(forger, conflict.get("claimed-cloud").getAsString());
             assertEquals("c2", locate(VM5));
             assertEquals(0.0, lab.ping("vm1", "vm5", 3).get("loss_percent").getAsDouble(), "vm5 unreachable");
             LOG.info("apply-then-probe spoof window (forged frame seen -> move back confirmed, cloudroam's record): "
@@ -719,6 +720,9 @@ class MigrationIT {
 
     private List<Long> migrationIdsOf(final String mac) throws Exception {
         final var response = restconf.get("/rests/data/cloudroam:migrations");
+        if (response.status() == 409) {
+            return List.of(); // no migration yet: the list does not exist
+        }
         assertEquals(200, response.status(), response::toString);
         return response.json().getAsJsonObject("cloudroam:migrations").getAsJsonArray("migration").asList().stream()
             .map(JsonElement::getAsJsonObject).filter(entry -> mac.equals(entry.get("mac").getAsString()))
