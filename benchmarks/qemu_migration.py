@@ -51,7 +51,7 @@ CASES = ("optimal-preplugged", "optimal-unprepared", "optimal-announced", "optim
          "optimal-no-evidence-apply-first", "triangle", "reactive")
 GUEST, GUEST_MAC, PEER = "qvm1", "02:c0:0e:00:00:01", "vm5"
 STREAM_S, LEAD_S = 4.0, 1.0
-MAX_CRASHES = 6  # a guest that stops answering more often than this ends the run
+MAX_CRASHES = 10  # a guest that stops answering more often than this ends the run
 
 
 def _mode(mode):

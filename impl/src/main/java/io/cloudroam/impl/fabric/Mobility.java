@@ -405,7 +405,7 @@ final class Mobility {
         now.forEach((vm, destination) -> {
             if (prepared.prepare(vm, destination)) {
                 counters.increment(Counters.Kind.MIGRATIONS_PREPARED);
-                LOG.info("Migration of {} to {} prepared ({} on port {} of {}): frames for it are copied there",
+                LOG.info("Migration of {} to {} prepared ({} on port {} of {})",
                     vm, destination.cloud(), destination.evidence(), port, datapathId);
                 dirty(vm);
             }

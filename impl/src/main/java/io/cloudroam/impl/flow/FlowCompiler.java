@@ -268,10 +268,10 @@ public final class FlowCompiler {
                 List.of(new Action.Output(Pipeline.CONTROLLER)), Pipeline.ARP);
             final var toVm = new ArrayList<Action>(List.of(new Action.Output(location.port())));
             final var preparedTo = in.prepared().get(vm);
-            if (preparedTo != null && !preparedTo.equals(cloud.id()) && remotes.contains(preparedTo)
+            if (preparedTo != null && copiesTo(in, cloud.id(), preparedTo) && remotes.contains(preparedTo)
                     && tunnels.containsKey(preparedTo)) {
                 // a migration to that cloud is prepared: a copy of every frame for the VM goes there now,
-                // over the direct tunnel (a relay would send it back here), held back until the move
+                // over the direct tunnel, held back there until the move
                 toVm.add(new Action.SetTunnelId(vni));
                 toVm.add(new Action.Output(tunnels.get(preparedTo)));
             }
@@ -279,7 +279,8 @@ public final class FlowCompiler {
                 Match.ANY.metadata(vni, Pipeline.VNI_MASK).ethDst(mac.bits()), toVm, null);
             return;
         }
-        if (cloud.id().equals(in.prepared().get(vm)) && tunnels.containsKey(location.cloud())) {
+        if (cloud.id().equals(in.prepared().get(vm)) && copiesTo(in, location.cloud(), cloud.id())
+                && tunnels.containsKey(location.cloud())) {
             // the VM's migration here is prepared: the copies its cloud sends stop here until the move
             // (above the relay, which would send them back)
             vm(flows, vm, FlowKey.Role.PREPARED, Pipeline.SPECIFIC + 1,
@@ -311,6 +312,18 @@ public final class FlowCompiler {
                     null);
             }
         }
+    }
+
+    /**
+     * Whether a VM's cloud copies its frames to the destination of its prepared migration: only when the
+     * destination reaches the VM's cloud directly. Its relay entry for the VM then points back into the
+     * tunnel a copy came from, which a switch never sends a frame out of (OpenFlow drops output to the
+     * ingress port), so no copy can loop, whichever of the two clouds gets its flows first; through a
+     * third cloud the copy would come back before the destination's drop is in place.
+     */
+    private static boolean copiesTo(final FlowInputs in, final String vmCloud, final String destination) {
+        return !vmCloud.equals(destination)
+            && in.nextHops().via(vmCloud, destination).orElse(vmCloud).equals(vmCloud);
     }
 
     private static void shared(final Map<FlowKey, FlowSpec> flows, final short table, final int priority,

@@ -270,6 +270,32 @@ class FlowCompilerTest {
     }
 
     @Test
+    void aPreparedMigrationIsCopiedOnlyWhereTheDestinationReachesTheVmsCloudDirectly() {
+        final var threeViews = Map.of(
+            "c1", view(1, vmPort("tap-vm1", 4, null), tunnel(1, 2, 10), tunnel(1, 3, 11)),
+            "c2", view(2, vmPort("tap-vm5", 1, null), tunnel(2, 1, 10), tunnel(2, 3, 11)),
+            "c3", view(3, vmPort("tap-x", 4, null), tunnel(3, 1, 10), tunnel(3, 2, 11)));
+        final var vm1 = vm(100, VM1, 1, 4);
+        final var toC3 = Map.of(VmKey.of(vm1), "c3");
+        final var direct = all(FlowCompiler.compile(new FlowInputs(config, config.portBindingIndex(),
+            BridgePorts.of(config, threeViews, config.portBindingIndex()), Locations.of(List.of(vm1)), Map.of(),
+            NextHops.DIRECT, toC3), new Scope().all()));
+        assertEquals(List.of(new Action.Output(4), new Action.SetTunnelId(100), new Action.Output(11)),
+            flow(direct.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1).actions(), "c1 delivers and copies to c3");
+        final var held = flow(direct.get(3L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-prepared");
+        assertEquals(List.of(), held.actions(), "c3 drops the copies from c1's tunnel");
+        assertEquals(Long.valueOf(10), held.match().inPort());
+        assertNull(flow(direct.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-prepared"), "c2 has nothing");
+        // c3 reaches c1 through c2: a copy could come back to c1 before c3 drops it, so none is made
+        final var throughC2 = all(FlowCompiler.compile(new FlowInputs(config, config.portBindingIndex(),
+            BridgePorts.of(config, threeViews, config.portBindingIndex()), Locations.of(List.of(vm1)), Map.of(),
+            NextHops.of(Map.of("c1", Map.of("c3", "c2"))), toC3), new Scope().all()));
+        assertEquals(List.of(new Action.Output(4)), flow(throughC2.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1)
+            .actions());
+        assertNull(flow(throughC2.get(3L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-prepared"));
+    }
+
+    @Test
     void latencyProbesFromEveryTunnelCrossTheProbeLoopToTheController() {
         assertTrue(switch1(List.of()).keySet().stream().noneMatch(key -> key.startsWith("0/probes-")),
             "no loop yet: probes are not sent up");
