@@ -60,7 +60,7 @@ class MigrationIT {
         assertTrue(put.status() == 201 || put.status() == 204, put::toString);
         // these tests move vm1 about ten times within a minute: more than the default flap guard allows
         final var mobility = restconf.put("/rests/data/cloudroam:cloudroam/mobility",
-            com.google.gson.JsonParser.parseString("{\"cloudroam:mobility\": {\"flap-moves\": 50}}"));
+            com.google.gson.JsonParser.parseString("{\"cloudroam:mobility\": {\"flap-moves\": 50, \"prepare-migrations\": true}}"));
         assertTrue(mobility.status() == 201 || mobility.status() == 204, mobility::toString);
         poll("every VM located with its address", () -> {
             for (var pair : List.of(List.of("vm1", "vm3"), List.of("vm5", "vm1"), List.of("vm3", "vm5"))) {
@@ -323,7 +323,7 @@ class MigrationIT {
         assertTrue(moves <= 5, moves + " moves applied: the quarantine should stop them after five");
         // released, and back to the default verification, vm3's own traffic brings its location home
         final var normal = restconf.put("/rests/data/cloudroam:cloudroam/mobility", com.google.gson.JsonParser
-            .parseString("{\"cloudroam:mobility\": {\"flap-moves\": 50}}"));
+            .parseString("{\"cloudroam:mobility\": {\"flap-moves\": 50, \"prepare-migrations\": true}}"));
         assertTrue(normal.status() == 201 || normal.status() == 204, normal::toString);
         final var released = restconf.post("/rests/operations/cloudroam:clear-quarantine", Restconf.JSON,
             "{\"input\": {\"mac\": \"" + vm3 + "\"}}");

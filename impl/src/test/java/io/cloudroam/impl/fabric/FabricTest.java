@@ -334,8 +334,16 @@ class FabricTest {
             .orElseThrow(() -> new AssertionError("no names published for " + cloud)).getValue();
     }
 
+    /** The lab's configuration with prepare-migrations on (off by default). */
+    private static CloudroamConfig preparing() {
+        return labConfig(VirtualNetworkSpec.Mode.OPTIMAL).withMobility(new CloudroamConfig.Mobility(
+            Duration.ofMillis(200), MobilityGuard.Policy.DEFAULT, true,
+            CloudroamConfig.VerifyStrategy.PROBE_THEN_APPLY));
+    }
+
     @Test
     void aPortPluggedForTheVmTakesItAtItsFirstFrameThereWithoutAProbe() {
+        fabric.configure(preparing());
         fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
         flowsOf(1);
         plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
@@ -389,7 +397,7 @@ class FabricTest {
         flowsOf(1);
         plugVm1InC2(Map.of("iface-id", "vm1", "attached-mac", VM1));
         assertEquals(0, fabric.counters().get(Counters.Kind.MIGRATIONS_PREPARED), "triangle: the baseline");
-        fabric.configure(labConfig(VirtualNetworkSpec.Mode.OPTIMAL));
+        fabric.configure(preparing());
         // within c1: a second port for vm1 on its own switch
         final var loop1 = Fixtures.probeLoop(1, 20, 21);
         feed("c1", view(1, vmPort("tap-vm1", 1, "vm1"), new SwitchView.Interface("port-tap-vm1b", "tap-vm1b", "",
@@ -429,6 +437,7 @@ class FabricTest {
 
     @Test
     void aCancelledMigrationLeavesTheVmAndItsFlowsWhereTheyWere() {
+        fabric.configure(preparing());
         fabric.packetIn(1, 1, Pipeline.SOURCE, arpRequest(VM1, "10.0.0.1", "10.0.0.5"));
         final var c1 = flowsOf(1);
         final var c2 = flowsOf(2);
