@@ -60,7 +60,8 @@ class MigrationIT {
         assertTrue(put.status() == 201 || put.status() == 204, put::toString);
         // these tests move vm1 about ten times within a minute: more than the default flap guard allows
         final var mobility = restconf.put("/rests/data/cloudroam:cloudroam/mobility",
-            com.google.gson.JsonParser.parseString("{\"cloudroam:mobility\": {\"flap-moves\": 50, \"prepare-migrations\": true}}"));
+            com.google.gson.JsonParser.parseString(
+                "{\"cloudroam:mobility\": {\"flap-moves\": 50, \"prepare-migrations\": true}}"));
         assertTrue(mobility.status() == 201 || mobility.status() == 204, mobility::toString);
         poll("every VM located with its address", () -> {
             for (var pair : List.of(List.of("vm1", "vm3"), List.of("vm5", "vm1"), List.of("vm3", "vm5"))) {
