@@ -249,8 +249,7 @@ public final class MoveVerifier {
     public Optional<Disproved> aliveAt(final VmLocation location) {
         final var vm = VmKey.of(location);
         final var waiting = pending.get(vm);
-        if (waiting == null || waiting.move().current().datapathId() != location.datapathId()
-                || waiting.move().current().port() != location.port()) {
+        if (waiting == null || !samePort(waiting.move().current(), location)) {
             return Optional.empty();
         }
         pending.remove(vm);

@@ -269,6 +269,14 @@ class FlowCompilerTest {
             flow(outside.get(2L), Pipeline.DESTINATION, "vm-300-" + VM1).actions(), "c3 is not in VNI 300");
     }
 
+    /** Every switch's flows with one VM and the destination clouds of prepared migrations. */
+    private Map<Long, Map<String, FlowSpec>> prepared(final Map<String, io.cloudroam.impl.ovsdb.SwitchView> switches,
+            final VmLocation vm, final NextHops hops, final Map<VmKey, String> preparedTo) {
+        return all(FlowCompiler.compile(new FlowInputs(config, config.portBindingIndex(),
+            BridgePorts.of(config, switches, config.portBindingIndex()), Locations.of(List.of(vm)), Map.of(), hops,
+            preparedTo), new Scope().all()));
+    }
+
     @Test
     void aPreparedMigrationIsCopiedOnlyWhereTheDestinationReachesTheVmsCloudDirectly() {
         final var threeViews = Map.of(
@@ -277,9 +285,7 @@ class FlowCompilerTest {
             "c3", view(3, vmPort("tap-x", 4, null), tunnel(3, 1, 10), tunnel(3, 2, 11)));
         final var vm1 = vm(100, VM1, 1, 4);
         final var toC3 = Map.of(VmKey.of(vm1), "c3");
-        final var direct = all(FlowCompiler.compile(new FlowInputs(config, config.portBindingIndex(),
-            BridgePorts.of(config, threeViews, config.portBindingIndex()), Locations.of(List.of(vm1)), Map.of(),
-            NextHops.DIRECT, toC3), new Scope().all()));
+        final var direct = prepared(threeViews, vm1, NextHops.DIRECT, toC3);
         assertEquals(List.of(new Action.Output(4), new Action.SetTunnelId(100), new Action.Output(11)),
             flow(direct.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1).actions(), "c1 delivers and copies to c3");
         final var held = flow(direct.get(3L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-prepared");
@@ -287,9 +293,7 @@ class FlowCompilerTest {
         assertEquals(Long.valueOf(10), held.match().inPort());
         assertNull(flow(direct.get(2L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-prepared"), "c2 has nothing");
         // c3 reaches c1 through c2: a copy could come back to c1 before c3 drops it, so none is made
-        final var throughC2 = all(FlowCompiler.compile(new FlowInputs(config, config.portBindingIndex(),
-            BridgePorts.of(config, threeViews, config.portBindingIndex()), Locations.of(List.of(vm1)), Map.of(),
-            NextHops.of(Map.of("c1", Map.of("c3", "c2"))), toC3), new Scope().all()));
+        final var throughC2 = prepared(threeViews, vm1, NextHops.of(Map.of("c1", Map.of("c3", "c2"))), toC3);
         assertEquals(List.of(new Action.Output(4)), flow(throughC2.get(1L), Pipeline.DESTINATION, "vm-100-" + VM1)
             .actions());
         assertNull(flow(throughC2.get(3L), Pipeline.DESTINATION, "vm-100-" + VM1 + "-prepared"));
