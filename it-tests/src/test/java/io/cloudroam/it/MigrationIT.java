@@ -654,7 +654,9 @@ class MigrationIT {
             final var problem = events.next("\"remote-cloud\":\"c3\"", Duration.ofSeconds(60));
             assertTrue(problem.contains("\"cloud\":\"c2\"") && problem.contains("\"overlay-mtu\":1350")
                 && problem.contains("\"resolved\":false"), problem);
-            poll("c2 <-> c3 measured at 1400", () -> {
+            // each direction confirms the narrowing on its own (three rounds lost), then searches down
+            // again (a round per step and one to call a size lost): the two may be ten rounds apart
+            ControllerAndLab.poll("c2 <-> c3 measured at 1400", Duration.ofSeconds(60), () -> {
                 // a direction being searched again has no measured entry: not yet, not an error
                 final var measured = tunnelMtus();
                 return Integer.valueOf(1400).equals(measured.get("c2->c3"))

@@ -42,6 +42,7 @@ class RestartIT {
     private static final Logger LOG = LoggerFactory.getLogger(RestartIT.class);
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final Duration BOOT = Duration.ofMinutes(3);
+    private static final Duration RECONNECT = Duration.ofSeconds(90);
     /** How long the switches are watched after the controller is back: several probe rounds. */
     private static final Duration WATCH_AFTER = Duration.ofSeconds(10);
     private static final String VM3 = "02:c0:00:00:00:03";
@@ -162,11 +163,22 @@ class RestartIT {
         // meanwhile (seen 2026-12-07): they come back on their own, their flows untouched
         assertTrue(KarafDistribution.isListening(6653), "OpenFlow went with cloudroam");
         assertEquals(0.0, lab.ping("vm2", "vm4", 3).get("loss_percent").getAsDouble(), "vm2 -> vm4 without cloudroam");
-        poll("every switch connected without cloudroam", () -> {
-            final var nodes = restconf.get("/rests/data/opendaylight-inventory:nodes?content=nonconfig");
-            return nodes.status() == 200 && List.of("openflow:1", "openflow:2", "openflow:3").stream()
-                .allMatch(nodes.body()::contains);
-        });
+        // Open vSwitch retries a lost controller with a backoff of up to 8 s; the deadline leaves room for
+        // openflowplugin taking a while after the reload (a CI run of 2026-12-07 waited out 30 s)
+        try {
+            ControllerAndLab.poll("every switch connected without cloudroam", RECONNECT, () -> {
+                final var nodes = restconf.get("/rests/data/opendaylight-inventory:nodes?content=nonconfig");
+                return nodes.status() == 200 && List.of("openflow:1", "openflow:2", "openflow:3").stream()
+                    .allMatch(nodes.body()::contains);
+            });
+        } catch (AssertionError e) {
+            final var switches = new StringBuilder();
+            for (var cloud : List.of("c1", "c2", "c3")) {
+                switches.append('\n').append(cloud).append(": ").append(lab.switchTool("vsctl", cloud,
+                    "--columns=is_connected,status", "list", "controller").strip());
+            }
+            throw new AssertionError(e.getMessage() + "; the switches' own account:" + switches, e);
+        }
         final var install = karaf.oneShot("karaf", "karaf", "feature:install odl-cloudroam-ui");
         assertEquals(0, install.exit(), install::toString);
         poll("cloudroam back", () -> restconf.answers("/rests/operations", "cloudroam:locate-vm"));
