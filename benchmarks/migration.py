@@ -48,7 +48,8 @@ def _reconvergence(spec, count, modes, methods):
     switch, from their flow monitors) and cloudroam's own record (signal seen -> confirmed)."""
     up = lab.up(spec.validate())
     config = controller_config(spec)
-    config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
+    # preparation on unless the mode says otherwise (its default is off since 2026-12-07)
+    config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000, "prepare-migrations": True}
     restconf.put_config(config)
     vms = up["vms"]
     vm = next(v for v in vms if v["name"] == "vm1")
@@ -145,7 +146,8 @@ def main(argv=None):
             config = controller_config(spec)
             config["cloudroam:cloudroam"]["flow-programming"] = methods[-1]
             # vm1 just moved hundreds of times: the flap guard must not hold it now
-            config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000}
+            # preparation on unless the mode says otherwise (its default is off since 2026-12-07)
+    config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000, "prepare-migrations": True}
             restconf.put_config(config)
             vm = next(v for v in up["vms"] if v["name"] == "vm1")
             restconf.wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
