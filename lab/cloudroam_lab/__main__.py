@@ -33,6 +33,12 @@ def build_parser():
                    "tunnels; static: the lab creates a VXLAN full mesh and static flows (no controller)")
     p.add_argument("--controller", choices=("yes", "no"), default=None,
                    help="connect br-int to the controllers (default: yes with --tunnels=controller)")
+    p.add_argument("--network", default="cloudroam", choices=("cloudroam", "ovn"),
+                   help="what makes the overlay: cloudroam (default: the controller programs the switches) or ovn "
+                   "(OVN's databases, ovn-northd and an ovn-controller per cloud, no controller: the peer to compare "
+                   "with; Debian's ovn-central and ovn-host)")
+    p.add_argument("--ovn-encap", default="vxlan", choices=("vxlan", "geneve"),
+                   help="--network ovn: the tunnels' encapsulation (default vxlan: the same 50 bytes as cloudroam's)")
     p.add_argument("--controllers", default="127.0.0.1:6653",
                    help="where each switch connects, comma-separated (a cluster: "
                    "127.0.0.1:6653,127.0.0.2:6653,127.0.0.3:6653); default 127.0.0.1:6653")
@@ -58,6 +64,10 @@ def build_parser():
                    "removed at the pause, the destination plugged at the resume)")
     p.add_argument("--identity", default="libvirt", help="QEMU guests: libvirt (default: the destination port "
                    "carries iface-id, attached-mac, vm-uuid) or none (bound by its interface name only)")
+    p.add_argument("--ovn-binding", default="multichassis", choices=("multichassis", "plain"),
+                   help="OVN labs: multichassis (default: the port bound at both ends from the plug on, activated "
+                   "at the destination by the guest's RARP, as Neutron does) or plain (the binding moved when the "
+                   "migration completed)")
     p.add_argument("--unplug-delay", default=f"{int(lab.UNPLUG_DELAY_MS)}ms", help="how long after the end of "
                    f"the migration the source port goes (default {int(lab.UNPLUG_DELAY_MS)}ms, about libvirt's "
                    "clean-up)")
@@ -122,9 +132,11 @@ def build_parser():
 
 def dispatch(args):
     if args.cmd == "up":
-        controller = (args.tunnels == "controller") if args.controller is None else args.controller == "yes"
+        controller = (args.tunnels == "controller" and args.network == "cloudroam") if args.controller is None \
+            else args.controller == "yes"
         spec = LabSpec(args.clouds, args.vms, _int_list(args.vnis), args.tunnels, controller,
-                       controllers=parse_controllers(args.controllers), qemu_vms=args.qemu_vms)
+                       controllers=parse_controllers(args.controllers), qemu_vms=args.qemu_vms,
+                       network=args.network, ovn_encap=args.ovn_encap)
         spec.validate()
         spec.wan = parse_wan_spec(args.wan, args.clouds)
         return lab.up(spec.validate())
@@ -140,9 +152,9 @@ def dispatch(args):
         names = [name for name in args.vm.split(",") if name]
         if len(names) > 1:
             return lab.migrate_many(names, args.cloud, args.announce, parse_duration_ms(args.downtime), args.plug,
-                                    parse_duration_ms(args.unplug_delay))
+                                    parse_duration_ms(args.unplug_delay), args.ovn_binding)
         return lab.migrate(args.vm, args.cloud, args.announce, parse_duration_ms(args.downtime), args.plug,
-                           args.identity, parse_duration_ms(args.unplug_delay))
+                           args.identity, parse_duration_ms(args.unplug_delay), args.ovn_binding)
     if args.cmd in ("ping", "rtt"):
         return lab.ping(args.a, args.b, args.count, args.interval)
     if args.cmd == "stream":
@@ -170,6 +182,8 @@ def dispatch(args):
         return lab.flow_events_start() if args.action == "start" else lab.flow_events_stop(args.events)
     if args.cmd == "config":
         spec, _ = lab.load()
+        if spec.network != "cloudroam":
+            raise LabError("this lab's network is OVN: there is no cloudroam configuration (lab up --network ovn)")
         return controller_config(spec)
     if args.cmd == "flows":
         spec, locations = lab.load()

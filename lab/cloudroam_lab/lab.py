@@ -20,7 +20,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from . import guest, qemu, system
+from . import guest, ovn, qemu, system
 from .system import run
 from .topology import (ANNOUNCE_GAPS_MS, OPENFLOW_PORT, PREFIX, STATE_DIR, WAN_NS, LabError, LabSpec,
                        parse_pair, parse_wan_rule, static_flows)
@@ -85,10 +85,14 @@ def up(spec):
     down()
     os.makedirs(STATE_DIR)
     try:
+        if spec.network == "ovn":
+            ovn.central_up()
         run(["ip", "netns", "add", WAN_NS])
         run(["ip", "link", "set", "lo", "up"], ns=WAN_NS)
         for cloud in spec.cloud_list():
             _cloud_up(spec, cloud)
+            if spec.network == "ovn":
+                ovn.chassis_up(cloud, spec.ovn_encap, _vsctl)
         locations = {}
         for vm in spec.vm_list():
             _vm_up(spec, vm)
@@ -108,6 +112,9 @@ def up(spec):
         save(spec, locations)
         if spec.tunnels == "static":
             install_static_flows(spec, locations)
+        if spec.network == "ovn":
+            ovn.wait_chassis(spec.cloud_list())
+            ovn.network_up(spec, locations)
     except BaseException:
         down()
         raise
@@ -129,8 +136,10 @@ def _cloud_up(spec, cloud):
     _vsctl(cloud, "--no-wait", "init")
     run(["ovs-vswitchd", f"unix:{cloud.db_socket}", f"--pidfile={rundir}/ovs-vswitchd.pid", "--detach",
          f"--log-file={rundir}/ovs-vswitchd.log", f"--unixctl={rundir}/ovs-vswitchd.ctl"], ns=ns, env=env)
+    # ovn-controller speaks OpenFlow 1.5 only; the lab's own tools speak 1.3
+    protocols = "OpenFlow13,OpenFlow15" if spec.network == "ovn" else "OpenFlow13"
     _vsctl(cloud, "add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev",
-           "fail_mode=secure", "protocols=OpenFlow13", f"other-config:datapath-id={cloud.datapath_id:016x}",
+           "fail_mode=secure", f"protocols={protocols}", f"other-config:datapath-id={cloud.datapath_id:016x}",
            "other-config:disable-in-band=true")
     _vsctl(cloud, "add-br", "br-wan", "--", "set", "bridge", "br-wan", "datapath_type=netdev")
     run(["ip", "link", "add", "wan0", "netns", ns, "type", "veth", "peer", "name", cloud.name, "netns", WAN_NS])
@@ -140,9 +149,11 @@ def _cloud_up(spec, cloud):
     _vsctl(cloud, "add-port", "br-wan", "wan0")
     run(["ip", "addr", "add", f"{cloud.underlay_ip}/24", "dev", "br-wan"], ns=ns)
     run(["ip", "link", "set", "br-wan", "up"], ns=ns)
-    # OVSDB reachable from the root namespace on loopback, for the controller's tunnel provisioning
-    system.spawn(["socat", f"TCP-LISTEN:{cloud.ovsdb_port},bind=127.0.0.1,fork,reuseaddr",
-                  f"UNIX-CONNECT:{cloud.db_socket}"], f"{rundir}/ovsdb-relay.log", f"{rundir}/ovsdb-relay.pid")
+    if spec.network == "cloudroam":
+        # OVSDB reachable from the root namespace on loopback, for the controller's tunnel provisioning
+        # (not under OVN: a controller left running must not find the switches and add its tunnels)
+        system.spawn(["socat", f"TCP-LISTEN:{cloud.ovsdb_port},bind=127.0.0.1,fork,reuseaddr",
+                      f"UNIX-CONNECT:{cloud.db_socket}"], f"{rundir}/ovsdb-relay.log", f"{rundir}/ovsdb-relay.pid")
     if spec.controller:
         # one relay per controller: a cluster's switches connect to every member
         sockets = cloud.of_sockets(len(spec.controllers))
@@ -413,7 +424,7 @@ def status():
         "spec": spec.to_json(),
         "clouds": [{"name": c.name, "netns": c.netns, "tunnel_endpoint": c.underlay_ip,
                     "datapath_id": c.datapath_id, "openflow_node": f"openflow:{c.datapath_id}",
-                    "ovsdb": f"tcp:127.0.0.1:{c.ovsdb_port}",
+                    "ovsdb": f"tcp:127.0.0.1:{c.ovsdb_port}" if spec.network == "cloudroam" else None,
                     "openflow_socket": c.of_socket if spec.controller else None,
                     "openflow_sockets": c.of_sockets(len(spec.controllers)) if spec.controller else []} for c in spec.cloud_list()],
         "vms": [dict({"name": vm.name, "kind": vm.kind, "mac": vm.mac, "ip": vm.ip, "vni": vm.vni, "port": vm.port,
@@ -458,9 +469,18 @@ def _cloud_index(spec, name):
 UNPLUG_DELAY_MS = 250.0
 
 
+def _check_binding(spec, ovn_binding):
+    """The OVN binding strategy of a migration: only in an OVN lab, one of ovn.STRATEGIES."""
+    if ovn_binding not in ovn.STRATEGIES:
+        raise LabError(f"--ovn-binding must be {' or '.join(ovn.STRATEGIES)}, got '{ovn_binding}'")
+    if spec.network != "ovn" and ovn_binding != "multichassis":
+        raise LabError("--ovn-binding applies to a lab whose network is OVN (lab up --network ovn)")
+
+
 def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0, plug="libvirt", identity="libvirt",
-            unplug_delay_ms=UNPLUG_DELAY_MS):
+            unplug_delay_ms=UNPLUG_DELAY_MS, ovn_binding="multichassis"):
     spec, _ = load()
+    _check_binding(spec, ovn_binding)
     if _vm(spec, vm_name).kind == "qemu":
         # QEMU announces the guest itself, its downtime is QEMU's and its ports follow libvirt's order
         other = [name for name, given, default in (("--announce", announce, "rarp"), ("--downtime", downtime_ms, 100.0),
@@ -468,11 +488,11 @@ def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0, plug="libv
         if other:
             raise LabError(f"{', '.join(other)} apply to namespace VMs; {vm_name} is a QEMU guest (QEMU announces "
                            "it, its downtime is QEMU's, its ports are plugged in libvirt's order)")
-        return migrate_qemu(vm_name, target_name, identity, unplug_delay_ms)
+        return migrate_qemu(vm_name, target_name, identity, unplug_delay_ms, ovn_binding)
     if identity != "libvirt":
         raise LabError(f"--identity applies to QEMU guests; {vm_name} is a namespace VM (its port always carries "
                        "its iface-id and attached-mac)")
-    return migrate_many([vm_name], target_name, announce, downtime_ms, plug, unplug_delay_ms)[0]
+    return migrate_many([vm_name], target_name, announce, downtime_ms, plug, unplug_delay_ms, ovn_binding)[0]
 
 
 def _pause_and_resume(vms, downtime_s, announcers):
@@ -505,14 +525,16 @@ def _pause_and_resume(vms, downtime_s, announcers):
 
 
 def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug="libvirt",
-                 unplug_delay_ms=UNPLUG_DELAY_MS):
+                 unplug_delay_ms=UNPLUG_DELAY_MS, ovn_binding="multichassis"):
     """Namespace VMs move to one cloud together, as in an evacuation. plug 'libvirt' (the default)
     follows a hypervisor's port life-cycle: the destination ports are plugged when the migration
     starts (a second veth into each VM, down), the VMs pause (eth0 down), resume on the new port
     (it becomes eth0) and announce themselves, and the source ports are removed unplug_delay_ms
     after the resume. plug 'resume' is the lab's older emulation: the source ports go when the
-    pause starts and the destination ports come at the resume."""
+    pause starts and the destination ports come at the resume. In an OVN lab the ports' bindings
+    follow as Neutron moves them (ovn.py; ovn_binding multichassis or plain)."""
     spec, locations = load()
+    _check_binding(spec, ovn_binding)
     vms = [_vm(spec, name) for name in vm_names]
     target = _cloud_index(spec, target_name)
     if not vms or len({vm.name for vm in vms}) != len(vms):
@@ -548,6 +570,9 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
                 _no_offloads(vm.netns, "eth1")
                 _prepare_port(new, vm)
             _add_ports(new, vms)
+            if spec.network == "ovn":
+                ovn.migration_started([vm.name for vm in vms], {vm.name: f"c{locations[vm.name]}" for vm in vms},
+                                      new.name, ovn_binding)
             plugged_at = time.time()
         if announce != "none":
             for vm in vms:
@@ -588,6 +613,8 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
         save(spec, locations)
         if spec.tunnels == "static":
             install_static_flows(spec, locations)
+        if spec.network == "ovn":
+            ovn.migration_done([vm.name for vm in vms], new.name)
         if plug == "libvirt":
             # the source hypervisor's clean-up: its ports go a little after the guest resumed elsewhere
             wait = unplug_delay_ms / 1000 - (time.time() - max(resumes.values()))
@@ -616,18 +643,22 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
              "announcements": sent.get(vm.name, [])} for vm in vms]
 
 
-def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLUG_DELAY_MS):
+def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLUG_DELAY_MS, ovn_binding="multichassis"):
     """A real QEMU live migration, in libvirt's order: the destination QEMU starts with -incoming
     in the target cloud and its tap is plugged into br-int at once (with libvirt's external_ids, or,
     with identity 'none', bound by its name only); the source QEMU migrates over a Unix socket;
     the destination resumes and QEMU announces it (RARP); the source QEMU quits, and its port is
     removed unplug_delay_ms later. The answer has QEMU's own downtime and total time, the plug and
-    unplug times, and the first announcement seen on the destination tap."""
+    unplug times, and the first announcement seen on the destination tap. In an OVN lab the port's
+    binding follows as Neutron moves it (ovn.py)."""
     spec, locations = load()
+    _check_binding(spec, ovn_binding)
     vm = _vm(spec, vm_name)
     target = _cloud_index(spec, target_name)
     if identity not in ("libvirt", "none"):
         raise LabError(f"--identity must be libvirt or none, got '{identity}'")
+    if identity == "none" and spec.network == "ovn":
+        raise LabError("--identity none: OVN binds a port by its iface-id only; a port without one is never bound")
     if not 0 <= unplug_delay_ms <= 60_000:
         raise LabError(f"--unplug-delay must be between 0 and 60000 ms, got {unplug_delay_ms}")
     if locations[vm.name] == target:
@@ -653,6 +684,8 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
         _wait_tap(new, vm, dst_dir)
         _prepare_port(new, vm)
         _plug_guest(new, vm, identity)
+        if spec.network == "ovn":
+            ovn.migration_started([vm.name], {vm.name: old.name}, new.name, ovn_binding)
         plugged_at = time.time()
         # on both taps: QEMU's announcement at the destination, and the guest's own last frame at the
         # source and first at the destination (the pause as traffic sees it, beside QEMU's own figure)
@@ -682,6 +715,8 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
         locations[vm.name] = target
         save(spec, locations)
         done = True
+        if spec.network == "ovn":
+            ovn.migration_done([vm.name], new.name)
         running = destination.execute("query-status")
         source.close()  # one QMP client at a time: stop() below opens its own
         destination.close()
@@ -724,6 +759,8 @@ def migrate_qemu(vm_name, target_name, identity="libvirt", unplug_delay_ms=UNPLU
             # nothing half done: the VM keeps running where it was
             qemu.stop(dst_dir)
             _vsctl(new, "--if-exists", "del-port", "br-int", vm.port)
+            if spec.network == "ovn":
+                ovn.migration_done([vm.name], old.name)  # the binding back where the guest runs
         if os.path.exists(lock):
             os.remove(lock)
 

@@ -24,6 +24,8 @@ UNDERLAY_MTU = 1500
 VXLAN_OVERHEAD = 50
 OVERLAY_MTU = UNDERLAY_MTU - VXLAN_OVERHEAD
 MIN_PATH_MTU = 576
+NETWORKS = ("cloudroam", "ovn")  # what makes the overlay (lab up --network)
+OVN_ENCAPS = ("vxlan", "geneve")
 ANNOUNCE_GAPS_MS = (50, 150, 250, 350)  # QEMU announce_self: initial 50 ms, step 100 ms, 5 rounds
 
 
@@ -186,6 +188,10 @@ class LabSpec:
     # where every switch connects (a cluster's members: ./cloudroam cluster)
     controllers: tuple = (f"127.0.0.1:{OPENFLOW_PORT}",)
     qemu_vms: int = 0
+    # the overlay: cloudroam (OpenDaylight programs br-int) or ovn (lab/cloudroam_lab/ovn.py: OVN's
+    # databases, ovn-northd and an ovn-controller per cloud; no controller connection)
+    network: str = "cloudroam"
+    ovn_encap: str = "vxlan"
 
     def validate(self):
         if not MIN_CLOUDS <= self.clouds <= MAX_CLOUDS:
@@ -204,6 +210,12 @@ class LabSpec:
         if self.tunnels not in ("controller", "static"):
             raise LabError(f"--tunnels must be 'controller' or 'static', got '{self.tunnels}'")
         parse_controllers(",".join(self.controllers))
+        if self.network not in NETWORKS:
+            raise LabError(f"--network must be {' or '.join(NETWORKS)}, got '{self.network}'")
+        if self.ovn_encap not in OVN_ENCAPS:
+            raise LabError(f"--ovn-encap must be {' or '.join(OVN_ENCAPS)}, got '{self.ovn_encap}'")
+        if self.network == "ovn" and (self.tunnels != "controller" or self.controller):
+            raise LabError("--network ovn: OVN makes the tunnels and the flows (no --tunnels static, no controller)")
         for a, b in self.wan:
             if not (1 <= a <= self.clouds and 1 <= b <= self.clouds):
                 raise LabError(f"WAN rule for c{a}-c{b}: the lab has clouds c1..c{self.clouds}")
@@ -230,13 +242,15 @@ class LabSpec:
     def to_json(self):
         return {"clouds": self.clouds, "vms": self.vms, "qemu_vms": self.qemu_vms, "vnis": list(self.vnis),
                 "tunnels": self.tunnels, "controller": self.controller, "controllers": list(self.controllers),
+                "network": self.network, "ovn_encap": self.ovn_encap,
                 "wan": {f"c{a}-c{b}": rule.to_json() for (a, b), rule in sorted(self.wan.items())}}
 
     @staticmethod
     def from_json(data):
         spec = LabSpec(data["clouds"], data["vms"], tuple(data["vnis"]), data["tunnels"], data["controller"],
                        controllers=tuple(data.get("controllers", (f"127.0.0.1:{OPENFLOW_PORT}",))),
-                       qemu_vms=data.get("qemu_vms", 0))
+                       qemu_vms=data.get("qemu_vms", 0), network=data.get("network", "cloudroam"),
+                       ovn_encap=data.get("ovn_encap", "vxlan"))
         for pair, rule in data.get("wan", {}).items():
             a, b = parse_pair(pair)
             mtu = rule.get("mtu", UNDERLAY_MTU)
