@@ -16,6 +16,20 @@ Per case, --moves migrations back and forth:
   at the first frame, the old port asked meanwhile);
 - triangle, reactive: the baselines (VNI 100 in that mode), destination plugged as in the first.
 
+With --peer ovn, the same moves follow on the same lab rebuilt with OVN as its network (lab up
+--network ovn: no OpenDaylight; lab/cloudroam_lab/ovn.py), the peer an operator would pick instead:
+- ovn-multichassis: the port bound at both ends when the destination is plugged, activated there by
+  the guest's RARP (requested-chassis=src,dst, activation-strategy=rarp), the destination alone once
+  the migration completed: what Nova with Neutron's OVN driver does;
+- ovn-plain: the binding moved to the destination when the migration completed (OVN without
+  multi-chassis bindings).
+OVN's switch clock counts every flow change (its binding changes touch flows that do not name the
+MAC; its activation removes the flows that blocked the port), deletions only before the source port
+is removed. Per case also the control plane's CPU seconds per migration (Karaf; OVN's northd, its
+two databases and every ovn-controller), as used and above what it used idle (measured for IDLE_S
+before the cases), and the flows on each switch after it. Written to
+benchmarks/results/qemu-migration-vs-ovn.json (a run without --peer to qemu-migration.json).
+
 Per migration: QEMU's own downtime; the pause as the taps see it (the guest's last own frame at the
 source tap -> QEMU's announcement on the destination tap); the stream's longest gap (the outage) and
 loss; outage minus downtime, the figure of merit, and outage minus the pause seen; the RTT before and after; reconvergence on the switches' clock:
@@ -33,24 +47,30 @@ A migration after which the guest no longer answers (its kernel has crashed: see
 out of the summary; the guest is restarted where it is (`lab reboot`) and the run goes on, up to
 MAX_CRASHES times. The JSON lists every crash (guest_crashes).
 
-Run: ./cloudroam bench qemu-migration [--moves 20] [--cases optimal-preplugged,...]
+Run: ./cloudroam bench qemu-migration [--moves 20] [--cases optimal-preplugged,...] [--peer ovn
+[--peer-cases ovn-multichassis,ovn-plain]]
 """
 
 import argparse
+import glob
 import json
+import re
+import subprocess
 import sys
 import threading
 import time
 
 from benchcommon import environment, run, summary, write_result
-from benchlab import switch_clock_ms
-from cloudroam_lab import demo, lab, restconf
+from benchlab import cpu_seconds, karaf_pid, switch_clock_ms
+from cloudroam_lab import demo, lab, ovn, restconf
 from cloudroam_lab.topology import LabError, LabSpec, controller_config, parse_wan_spec
 
 CASES = ("optimal-preplugged", "optimal-unprepared", "optimal-announced", "optimal-no-evidence",
          "optimal-no-evidence-apply-first", "triangle", "reactive")
+PEER_CASES = ("ovn-multichassis", "ovn-plain")
 GUEST, GUEST_MAC, PEER = "qvm1", "02:c0:0e:00:00:01", "vm5"
 STREAM_S, LEAD_S = 4.0, 1.0
+IDLE_S = 10.0  # the control plane's idle CPU is measured over this long before the cases
 MAX_CRASHES = 10  # a guest that stops answering more often than this ends the run
 
 
@@ -96,6 +116,7 @@ def _rtt():
 
 
 def one(case, target):
+    peer = case in PEER_CASES
     stream_result = {}
     lab.flow_events_start()
     streamer = threading.Thread(target=lambda: stream_result.update(lab.stream(PEER, GUEST, 1000, STREAM_S)))
@@ -104,16 +125,18 @@ def one(case, target):
     if case == "optimal-announced":
         restconf.call_ok("POST", "/rests/operations/cloudroam:announce-migration",
                          {"input": {"mac": GUEST_MAC, "target-cloud": target}})
-    known = set(restconf.migrations())
-    prepared_before = int(restconf.counters().get("migrations-prepared", 0))
+    known = set() if peer else set(restconf.migrations())
+    prepared_before = 0 if peer else int(restconf.counters().get("migrations-prepared", 0))
     started = time.time()
     try:
-        moved = lab.migrate_qemu(GUEST, target, identity="none" if case.startswith("optimal-no-evidence") else "libvirt")
+        moved = lab.migrate_qemu(GUEST, target, identity="none" if case.startswith("optimal-no-evidence") else "libvirt",
+                                 ovn_binding=case.removeprefix("ovn-") if peer else "multichassis")
     finally:
         streamer.join()
         events = lab.flow_events_stop(with_events=True)["clouds"]
-    record = _record_after(known, target)
-    prepared = int(restconf.counters().get("migrations-prepared", 0)) - prepared_before
+    record = None if peer else _record_after(known, target)
+    prepared = 0 if peer else int(restconf.counters().get("migrations-prepared", 0)) - prepared_before
+    clock = _any_flow_clock_ms if peer else _mac_clock_ms
     downtime = moved["downtime_ms"]
     gap = stream_result.get("longest_gap_ms")
     return {"case": case, "to": target, "downtime_ms": downtime, "total_time_ms": moved["total_time_ms"],
@@ -125,12 +148,10 @@ def one(case, target):
             "outage_minus_pause_seen_ms": round(gap - moved["pause_seen_ms"], 1)
             if gap is not None and moved.get("pause_seen_ms") is not None else None,
             "lost": stream_result.get("lost"), "sent": stream_result.get("sent"),
-            "reconvergence_switch_ms": switch_clock_ms(events, GUEST_MAC, started, float("inf"),
-                                                       moved["first_announcement"]),
+            "reconvergence_switch_ms": clock(events, started, moved),
             # the destination cloud's own switch: what a prepared migration's traffic waits for
-            "destination_switch_ms": switch_clock_ms({target: events.get(target, {})}, GUEST_MAC,
-                                                     moved["first_announcement"] or started, float("inf"),
-                                                     moved["first_announcement"]),
+            "destination_switch_ms": clock({target: events.get(target, {})}, moved["first_announcement"] or started,
+                                           moved),
             "trigger": record.get("trigger") if record else None,
             "verification": record.get("verification") if record else None, "prepared": prepared,
             "first_announcement": moved["first_announcement"], "plugged_at": moved["plugged_at"],
@@ -139,75 +160,174 @@ def one(case, target):
             "completed_at": moved["completed_at"], "unplugged_at": moved["unplugged_at"]}
 
 
+def _mac_clock_ms(events, since, moved):
+    """cloudroam: the last flow added or changed that names the guest's MAC (benchlab.switch_clock_ms)."""
+    return switch_clock_ms(events, GUEST_MAC, since, float("inf"), moved["first_announcement"])
+
+
+def _any_flow_clock_ms(events, since, moved):
+    """OVN: the last flow change of any kind on the switches, minus the guest's first announcement;
+    deletions count until the source port is removed (the clean-up after the move, which traffic
+    does not wait for, starts there)."""
+    signal, unplugged = moved["first_announcement"], moved.get("unplugged_at") or float("inf")
+    if signal is None:
+        return None
+    times = [e["time"] for cloud in events.values() for e in cloud.get("events", [])
+             if e["time"] is not None and e["time"] >= since
+             and ("event=DELETED" not in e["text"] or e["time"] < unplugged)]
+    return round((max(times) - signal) * 1000, 1) if times else None
+
+
+def _control_plane_pids(peer):
+    """The processes that make up the control plane: Karaf, or OVN's northd, databases and controllers."""
+    if not peer:
+        return [karaf_pid()]
+    pids = []
+    for path in [f"{ovn.OVN_DIR}/{name}.pid" for name in ("nb", "sb", "ovn-northd")] + sorted(
+            glob.glob(f"{lab.STATE_DIR}/c*/ovn-controller.pid")):
+        with open(path) as f:
+            pids.append(f.read().strip())
+    return pids
+
+
+def _control_plane_cpu(pids):
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
+def _flows_per_switch(spec):
+    """Each switch's flow count (br-int, every table)."""
+    counts = {}
+    for cloud in spec.cloud_list():
+        out = lab.switch_tool(cloud.name, "ofctl", ["dump-aggregate", "br-int"])["output"]
+        match = re.search(r"flow_count=(\d+)", out)
+        counts[cloud.name] = int(match.group(1)) if match else None
+    return counts
+
+
+def _ovn_version():
+    out = subprocess.run(["ovn-controller", "--version"], capture_output=True, text=True).stdout.splitlines()
+    return " / ".join(out[:2]) if out else None
+
+
+def _run_case(case, moves, at, samples, crashes):
+    """--moves migrations of the guest back and forth between c1 and c3, each measured (one());
+    returns where the guest ended, and why the run stopped early (None when it did not)."""
+    for k in range(moves):
+        target = "c3" if at == "c1" else "c1"
+        before = _rtt()
+        sample = one(case, target)
+        at = target
+        deadline = time.monotonic() + 20
+        after = _rtt()
+        while after is None and time.monotonic() < deadline:
+            after = _rtt()
+        sample.update(rtt_before_ms=before, rtt_after_ms=after)
+        samples.append(sample)
+        print(f"{case} {k + 1}/{moves} -> {target}: downtime {sample['downtime_ms']} ms, outage "
+              f"{sample['outage_ms']} ms, lost {sample['lost']}, switches {sample['reconvergence_switch_ms']} "
+              f"ms, {sample['trigger']}/{sample['verification']}, RTT {before} -> {after} ms", flush=True)
+        # a guest whose kernel a TCG migration damaged may still answer pings while its reflector is dead
+        # (2026-12-07: "BUG: Bad page state" on its console, the reflector's UDP gone): ask it too
+        reflects = after is not None and _reflects()
+        if not reflects:
+            # the guest no longer answers: this sample means nothing. Say what QEMU says about the
+            # guest, restart it where it is (as an operator would) and go on; after MAX_CRASHES, stop
+            sample["invalid"] = (f"qvm1 did not answer vm5 within 20 s after this migration; "
+                                 f"{_guest_state(target)}" if after is None else
+                                 "qvm1 answers pings but its UDP reflector no longer answers (see its console "
+                                 "log: lab.console_log)")
+            crashes.append({"case": case, "migration": k + 1, "after_migrations": len(samples),
+                            "state": sample["invalid"]})
+            print(f"  {sample['invalid']}", flush=True)
+            if len(crashes) >= MAX_CRASHES:
+                return at, f"{case} migration {k + 1}: the guest stopped answering {len(crashes)} times"
+            try:
+                print(f"  rebooted: {lab.reboot_qemu(GUEST)}", flush=True)
+                _reachable()
+            except LabError as e:
+                # the samples so far are still written
+                return at, f"{case} migration {k + 1}: the guest could not be restarted: {e}"
+    return at, None
+
+
+def _lab_spec(network):
+    spec = LabSpec(3, 6, qemu_vms=1, controller=network == "cloudroam", network=network)
+    spec.wan = parse_wan_spec(demo.WAN, 3)
+    return spec.validate()
+
+
+def _system_phase(network, cases, moves, samples, crashes, per_case):
+    """Brings the lab up with this network, runs its cases; fills per_case (CPU, flows); returns why
+    it stopped early, or None."""
+    spec = _lab_spec(network)
+    lab.up(spec)
+    aborted = None
+    try:
+        if network == "cloudroam":
+            restconf.put_config(controller_config(spec))
+            _mobility()
+            # until the probes have measured the WAN and c2 reaches c1 through c3 (RTT about 42 ms; 82 direct)
+            deadline = time.monotonic() + 90
+            while (rtt := _rtt()) is None or rtt > 60:
+                if time.monotonic() > deadline:
+                    raise LabError(f"qvm1 not reached from vm5 through c3 within 90 s (RTT {rtt} ms)")
+        else:
+            _reachable()  # OVN: one tunnel per pair, c2 -> c1 direct (RTT about 82 ms)
+        pids = _control_plane_pids(network == "ovn")
+        # what the control plane burns with nothing moving (cloudroam's probe rounds, OVN's keep-alives):
+        # the window below is the measurement itself
+        cpu_before = _control_plane_cpu(pids)
+        time.sleep(IDLE_S)
+        idle_rate = (_control_plane_cpu(pids) - cpu_before) / IDLE_S
+        at = "c1"
+        for case in cases:
+            if network == "cloudroam":
+                _mode(case if case in ("triangle", "reactive") else "optimal")
+                _mobility(case)
+            cpu_before, done_before, case_started = _control_plane_cpu(pids), len(samples), time.monotonic()
+            at, aborted = _run_case(case, moves, at, samples, crashes)
+            done, used = len(samples) - done_before, _control_plane_cpu(pids) - cpu_before
+            idle = idle_rate * (time.monotonic() - case_started)
+            per_case[case] = {"control_plane_cpu_s_per_migration": round(used / done, 3) if done else None,
+                              "control_plane_cpu_s_per_migration_above_idle":
+                              round((used - idle) / done, 3) if done else None,
+                              "control_plane_idle_cpu_s_per_s": round(idle_rate, 3),
+                              "flows_per_switch": _flows_per_switch(spec)}
+            if aborted:
+                break
+        if network == "cloudroam":
+            _mode("optimal")
+            _mobility()
+    finally:
+        lab.down()
+    return aborted
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench qemu-migration")
     parser.add_argument("--moves", type=int, default=20)
-    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--cases", default=",".join(CASES), help="cloudroam's cases (empty: none)")
+    parser.add_argument("--peer", choices=("none", "ovn"), default="none",
+                        help="ovn: the same moves on the same lab with OVN as its network, afterwards")
+    parser.add_argument("--peer-cases", default=",".join(PEER_CASES))
     args = parser.parse_args(argv)
     cases = [c for c in args.cases.split(",") if c]
-    unknown = [c for c in cases if c not in CASES]
-    if unknown or not 1 <= args.moves <= 200:
-        raise LabError(f"--cases from {', '.join(CASES)} (unknown: {unknown}); --moves 1..200")
-    spec = LabSpec(3, 6, qemu_vms=1)
-    spec.wan = parse_wan_spec(demo.WAN, 3)
+    peer_cases = [c for c in args.peer_cases.split(",") if c] if args.peer == "ovn" else []
+    unknown = [c for c in cases if c not in CASES] + [c for c in peer_cases if c not in PEER_CASES]
+    if unknown or not 1 <= args.moves <= 200 or not cases + peer_cases:
+        raise LabError(f"--cases from {', '.join(CASES)}, --peer-cases from {', '.join(PEER_CASES)} (unknown: "
+                       f"{unknown}; at least one case); --moves 1..200")
+    if peer_cases:
+        ovn.check_installed()  # before a long cloudroam phase, not after it
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    lab.up(spec.validate())
-    samples, crashes, aborted = [], [], None
-    try:
-        restconf.put_config(controller_config(spec))
-        _mobility()
-        # until the probes have measured the WAN and c2 reaches c1 through c3 (RTT about 42 ms; 82 direct)
-        deadline = time.monotonic() + 90
-        while (rtt := _rtt()) is None or rtt > 60:
-            if time.monotonic() > deadline:
-                raise LabError(f"qvm1 not reached from vm5 through c3 within 90 s (RTT {rtt} ms)")
-        at = "c1"
-        for case in cases:
-            _mode(case if case in ("triangle", "reactive") else "optimal")
-            _mobility(case)
-            for k in range(args.moves):
-                target = "c3" if at == "c1" else "c1"
-                before = _rtt()
-                sample = one(case, target)
-                at = target
-                deadline = time.monotonic() + 20
-                after = _rtt()
-                while after is None and time.monotonic() < deadline:
-                    after = _rtt()
-                sample.update(rtt_before_ms=before, rtt_after_ms=after)
-                samples.append(sample)
-                print(f"{case} {k + 1}/{args.moves} -> {target}: downtime {sample['downtime_ms']} ms, outage "
-                      f"{sample['outage_ms']} ms, lost {sample['lost']}, switches {sample['reconvergence_switch_ms']} "
-                      f"ms, {sample['trigger']}/{sample['verification']}, RTT {before} -> {after} ms", flush=True)
-                # a guest whose kernel a TCG migration damaged may still answer pings while its reflector is dead
-                # (2026-12-07: "BUG: Bad page state" on its console, the reflector's UDP gone): ask it too
-                reflects = after is not None and _reflects()
-                if not reflects:
-                    # the guest no longer answers: this sample means nothing. Say what QEMU says about the
-                    # guest, restart it where it is (as an operator would) and go on; after MAX_CRASHES, stop
-                    sample["invalid"] = (f"qvm1 did not answer vm5 within 20 s after this migration; "
-                                         f"{_guest_state(target)}" if after is None else
-                                         "qvm1 answers pings but its UDP reflector no longer answers (see its console "
-                                         "log: lab.console_log)")
-                    crashes.append({"case": case, "migration": k + 1, "after_migrations": len(samples),
-                                    "state": sample["invalid"]})
-                    print(f"  {sample['invalid']}", flush=True)
-                    if len(crashes) >= MAX_CRASHES:
-                        aborted = f"{case} migration {k + 1}: the guest stopped answering {len(crashes)} times"
-                        break
-                    try:
-                        print(f"  rebooted: {lab.reboot_qemu(GUEST)}", flush=True)
-                        _reachable()
-                    except LabError as e:
-                        # the samples so far are still written
-                        aborted = f"{case} migration {k + 1}: the guest could not be restarted: {e}"
-                        break
-            if aborted:
-                break
-        _mode("optimal")
-        _mobility()
-    finally:
-        lab.down()
+    samples, crashes, per_case, aborted = [], [], {}, None
+    if cases:
+        aborted = _system_phase("cloudroam", cases, args.moves, samples, crashes, per_case)
+    if peer_cases and not aborted:
+        # the controller keeps running beside OVN's lab: without its configuration it has nothing to do
+        restconf.call("DELETE", "/rests/data/cloudroam:cloudroam")
+        aborted = _system_phase("ovn", peer_cases, args.moves, samples, crashes, per_case)
+    cases = cases + peer_cases
     result_summary = {}
     for case in cases:
         mine = [s for s in samples if s["case"] == case and "invalid" not in s]
@@ -224,19 +344,28 @@ def main(argv=None):
                                                    if s.get("outage_minus_pause_seen_ms") is not None]),
             "lost": summary([s["lost"] for s in mine if s["lost"] is not None]),
             "rtt_after_ms": summary([s["rtt_after_ms"] for s in mine if s["rtt_after_ms"] is not None]),
+            # vm5 (c2) -> the guest in c1: 40 ms one way direct, 20 through c3
+            "rtt_guest_in_c1_ms": summary([s["rtt_after_ms"] for s in mine
+                                           if s["rtt_after_ms"] is not None and s["to"] == "c1"]),
             "verifications": sorted({s["verification"] or "none" for s in mine}),
-            "prepared": sum(1 for s in mine if s.get("prepared"))}
-    result = {"benchmark": "qemu-migration", "command": f"./cloudroam bench qemu-migration --moves {args.moves} "
-              f"--cases {','.join(cases)}", "when": started, "environment": environment(),
+            "prepared": sum(1 for s in mine if s.get("prepared")),
+            "system": "ovn" if case in PEER_CASES else "cloudroam", **per_case.get(case, {})}
+    command = (f"./cloudroam bench qemu-migration --moves {args.moves} --cases {args.cases}"
+               + (f" --peer ovn --peer-cases {','.join(peer_cases)}" if peer_cases else ""))
+    result = {"benchmark": "qemu-migration", "command": command, "when": started,
+              "environment": dict(environment(), **({"ovn": _ovn_version()} if peer_cases else {})),
               "baseline": "reactive (the VM forgotten and relearned; its clock ends when it answers again), "
-                          "triangle; same run",
+                          "triangle; same run" + ("; OVN (ovn-multichassis, ovn-plain) on the same lab, rebuilt "
+                                                  "with OVN as its network, right after" if peer_cases else ""),
               "summary": result_summary, "samples": samples,
               "invalid_samples": sum(1 for s in samples if "invalid" in s), "guest_crashes": crashes,
               "aborted": aborted}
-    out = write_result("qemu-migration", result)
+    # a run beside OVN has a file of its own: it does not replace the run of every cloudroam case
+    out = write_result("qemu-migration-vs-ovn" if peer_cases else "qemu-migration", result)
     print("| case | outage - QEMU downtime p50 / p99 (n) | switches' reconvergence p50 / p99 (n) | destination switch "
           "p50 / p99 (n) | QEMU downtime p50 | pause seen at the taps p50 | outage - pause seen p50 / p99 (n) | lost p50 "
-          "| RTT after p50 | verification | prepared |\n|---|---|---|---|---|---|---|---|---|---|---|")
+          "| RTT after p50 | RTT vm5 -> guest in c1 p50 | verification | prepared | control plane CPU s / migration "
+          "(above idle) | flows per switch |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for case, row in result_summary.items():
         def cell(stats):
             return f"{stats.get('p50', '-')} / {stats.get('p99', '-')} ({stats['n']})"
@@ -244,7 +373,16 @@ def main(argv=None):
               f"{cell(row['destination_switch_ms'])} ms | {row['downtime_ms'].get('p50', '-')} ms | "
               f"{row['pause_seen_ms'].get('p50', '-')} ms | {cell(row['outage_minus_pause_seen_ms'])} ms | "
               f"{row['lost'].get('p50', '-')} | {row['rtt_after_ms'].get('p50', '-')} ms | "
-              f"{', '.join(row['verifications'])} | {row['prepared']} |")
+              f"{row['rtt_guest_in_c1_ms'].get('p50', '-')} ms | "
+              f"{', '.join(row['verifications'])} | {row['prepared']} | "
+              f"{row.get('control_plane_cpu_s_per_migration', '-')} "
+              f"({row.get('control_plane_cpu_s_per_migration_above_idle', '-')}) | {row.get('flows_per_switch', '-')} |")
+    mine = result_summary.get("optimal-preplugged", {}).get("outage_minus_downtime_ms", {})
+    for case in peer_cases:
+        theirs = result_summary[case]["outage_minus_downtime_ms"]
+        if mine.get("n") and theirs.get("n") and theirs["p50"] and theirs["p99"]:
+            print(f"optimal-preplugged / {case}, outage - QEMU downtime: p50 {mine['p50'] / theirs['p50']:.2f}, "
+                  f"p99 {mine['p99'] / theirs['p99']:.2f} (n {mine['n']} / {theirs['n']})")
     print(f"-> {out}")
     if crashes:
         print(f"the guest stopped answering {len(crashes)} times in {len(samples)} migrations (samples left out): "

@@ -41,6 +41,8 @@ SCHEMAS = "/usr/share/ovn"
 STRATEGIES = ("multichassis", "plain")
 PROGRAMS = ("ovn-northd", "ovn-controller", "ovn-nbctl", "ovn-sbctl")
 CHASSIS_DEADLINE_S = 30
+# where the logs a failed `lab up` names are kept: `lab down` (which a failed up runs) removes STATE_DIR
+KEPT_LOGS = "/var/tmp/cloudroam-lab-logs"
 # what an hv sync waits at most for every ovn-controller to catch up with the Northbound database
 SYNC_TIMEOUT_S = 30
 
@@ -148,9 +150,9 @@ def wait_chassis(clouds, deadline_s=CHASSIS_DEADLINE_S):
         if not missing:
             return
         if time.monotonic() > deadline:
-            first = missing[0]
+            logs = keep_logs([f"{c.rundir}/ovn-controller.log" for c in missing] + [f"{OVN_DIR}/sb.log"])
             raise LabError(f"OVN chassis {', '.join(c.name for c in missing)} did not register within "
-                           f"{deadline_s} s; read {first.rundir}/ovn-controller.log (and {OVN_DIR}/sb.log)")
+                           f"{deadline_s} s; read {', '.join(logs)}")
         time.sleep(0.2)  # poll interval, bounded by the deadline
 
 
@@ -170,9 +172,27 @@ def wait_bound(spec, locations, deadline_s=CHASSIS_DEADLINE_S):
         if not wrong:
             return
         if time.monotonic() > deadline:
-            raise LabError(f"OVN did not bind {', '.join(wrong)} within {deadline_s} s (bound: {bound}); read the "
-                           f"clouds' ovn-controller.log under {STATE_DIR}")
+            logs = keep_logs([f"{c.rundir}/ovn-controller.log" for c in spec.cloud_list()]
+                             + [f"{OVN_DIR}/ovn-northd.log"])
+            raise LabError(f"OVN did not bind {', '.join(wrong)} within {deadline_s} s (bound: {bound}); read "
+                           f"{', '.join(logs)}")
         time.sleep(0.2)  # poll interval, bounded by the deadline
+
+
+def keep_logs(paths):
+    """Copies logs out of the lab's run directory (which the failed `lab up` removes) to KEPT_LOGS;
+    returns where each is now, or says it was never written."""
+    into = f"{KEPT_LOGS}/{time.strftime('%Y%m%dT%H%M%S')}"
+    kept = []
+    for path in paths:
+        if not os.path.exists(path):
+            kept.append(f"{path} (never written)")
+            continue
+        name = path.removeprefix(STATE_DIR + "/").replace("/", "-")
+        os.makedirs(into, exist_ok=True)
+        shutil.copy(path, f"{into}/{name}")
+        kept.append(f"{into}/{name}")
+    return kept
 
 
 def bindings():

@@ -1,7 +1,10 @@
 """Unit tests of the OVN lab's pure parts: the chassis settings, the logical network and the binding
 changes of a migration that the lab writes. No root, no OVN needed."""
 
+import os
+import tempfile
 import unittest
+from unittest import mock
 
 from cloudroam_lab import ovn
 from cloudroam_lab.__main__ import build_parser, dispatch
@@ -52,6 +55,25 @@ class MigrationTest(unittest.TestCase):
         self.assertEqual([], ovn.migration_start_commands("vm1", "c1", "c2", "plain"))
         with self.assertRaises(LabError):
             ovn.migration_start_commands("vm1", "c1", "c2", "eager")
+
+
+class DeadlineTest(unittest.TestCase):
+    def test_a_chassis_that_does_not_register_is_named_with_its_log(self):
+        with tempfile.TemporaryDirectory() as state, mock.patch.object(ovn, "STATE_DIR", state), \
+                mock.patch.object(ovn, "KEPT_LOGS", f"{state}/kept"), \
+                mock.patch.object(ovn, "sbctl", return_value="c1\n"), \
+                mock.patch.object(Cloud, "rundir", property(lambda c: f"{state}/{c.name}")):
+            os.makedirs(f"{state}/c2")
+            with open(f"{state}/c2/ovn-controller.log", "w") as f:
+                f.write("connection refused\n")
+            with self.assertRaises(LabError) as raised:
+                ovn.wait_chassis([Cloud(1), Cloud(2), Cloud(3)], deadline_s=0)
+            message = str(raised.exception)
+            self.assertIn("OVN chassis c2, c3 did not register within 0 s", message)
+            kept = next(word.rstrip(",") for word in message.split() if word.endswith("c2-ovn-controller.log,"))
+            with open(kept) as f:
+                self.assertEqual("connection refused\n", f.read())  # kept where the lab's removal does not reach
+            self.assertIn("c3/ovn-controller.log (never written)", message)
 
 
 class SpecTest(unittest.TestCase):
