@@ -145,9 +145,9 @@ def main(argv=None):
             up = lab.up(spec.validate())
             config = controller_config(spec)
             config["cloudroam:cloudroam"]["flow-programming"] = methods[-1]
-            # vm1 just moved hundreds of times: the flap guard must not hold it now
-            # preparation on unless the mode says otherwise (its default is off since 2026-12-07)
-    config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000, "prepare-migrations": True}
+            # vm1 just moved hundreds of times: the flap guard must not hold it now; 'optimal' prepared, as in
+            # the reconvergence part
+            config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000, "prepare-migrations": True}
             restconf.put_config(config)
             vm = next(v for v in up["vms"] if v["name"] == "vm1")
             restconf.wait("vm1 and vm5 located", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1
