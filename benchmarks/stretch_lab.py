@@ -12,7 +12,11 @@ matrix there and back (Floyd-Warshall); each tunnel crossed also costs the emula
 userspace switches a little, measured first on a uniform WAN (every pair 20 ms) and added per
 tunnel of the best path. Triangle: traffic to vm1 goes through its home c1.
 
-Run: ./cloudroam bench stretch-lab [--clouds 8] [--matrices 8] [--seed 2010]
+With --peer ovn the same matrices and the same moves follow on the lab rebuilt with OVN as its
+network (lab up --network ovn: a tunnel between every pair of chassis, traffic always on the direct
+one, no latency-aware relay), measured the same way: OVN's stretch beside cloudroam's.
+
+Run: ./cloudroam bench stretch-lab [--clouds 8] [--matrices 8] [--seed 2010] [--peer ovn]
 """
 
 import argparse
@@ -86,18 +90,68 @@ def _pings(src, peers):
     return out
 
 
+def _plan(n, count, seed):
+    """The random matrices (one-way delay 10-100 ms per pair) and where vm1 moves on each, drawn in the
+    order earlier runs drew them (a matrix, then its target), so a seed gives the same plan."""
+    rng, at, plan = random.Random(seed), 1, []
+    for _ in range(count):
+        delays = {(a, b): round(rng.uniform(10, 100), 1) for a in range(1, n + 1) for b in range(a + 1, n + 1)}
+        target = rng.choice([c for c in range(2, n + 1) if c != at])
+        plan.append((delays, target))
+        at = target
+    return plan
+
+
+def _stretch(row, samples, mode, rtts, dist, hops, target, overhead):
+    for peer, rtt in rtts.items():
+        k = int(peer[2:])
+        best = 2 * dist[(target, k)] + 2 * hops[(target, k)] * overhead
+        stretch = rtt / best if rtt is not None else None
+        row["pairs"].setdefault(peer, {"best_rtt_ms": round(best, 2)})[mode] = {
+            "rtt_ms": rtt, "stretch": round(stretch, 4) if stretch else None}
+        if stretch:
+            samples.setdefault(mode, []).append(stretch)
+
+
+def _ovn_phase(n, plan, samples, matrices):
+    """The same plan on the lab with OVN as its network: per matrix, vm1 moved (Neutron's multi-chassis
+    steps), then every other VM pinged over OVN's direct tunnel; returns OVN's per-tunnel overhead."""
+    spec = LabSpec(n, n, (100,), controller=False, network="ovn")
+    spec.wan = parse_wan_spec("all 20ms", n)
+    lab.up(spec.validate())
+    try:
+        peers_all = [f"vm{k}" for k in range(2, n + 1)]
+        restconf.wait("every VM reached from vm1 over OVN",
+                      lambda: all(r is not None for r in _pings("vm1", peers_all).values()), 90)
+        base = _pings("vm1", peers_all)
+        overhead = percentile([(rtt - 40.0) / 2 for rtt in base.values() if rtt is not None], 0.5)
+        for (delays, target), row in zip(plan, matrices):
+            for (a, b), delay in delays.items():
+                lab.wan_apply(a, b, WanRule(delay))
+            lab.migrate("vm1", f"c{target}")
+            dist, hops = _shortest(delays, n)
+            _stretch(row, samples, "ovn", _pings("vm1", [f"vm{k}" for k in range(2, n + 1) if k != target]), dist,
+                     hops, target, overhead)
+    finally:
+        lab.down()
+    return overhead
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench stretch-lab")
     parser.add_argument("--clouds", type=int, default=8)
     parser.add_argument("--matrices", type=int, default=8)
     parser.add_argument("--seed", type=int, default=2010)
+    parser.add_argument("--peer", choices=("none", "ovn"), default="none",
+                        help="ovn: the same matrices and moves on the lab rebuilt with OVN, afterwards")
     args = parser.parse_args(argv)
     n = args.clouds
-    rng = random.Random(args.seed)
+    plan = _plan(n, args.matrices, args.seed)
     spec = LabSpec(n, n, (100,))
     spec.wan = parse_wan_spec("all 20ms", n)
     samples = {"optimal": [], "triangle": []}
     matrices = []
+    ovn_overhead = None
     try:
         up = lab.up(spec.validate())
         config = controller_config(spec)
@@ -112,38 +166,30 @@ def main(argv=None):
         _measured(uniform, n, "probes measuring the uniform WAN")
         base = _pings("vm1", peers_all)
         overhead = percentile([(rtt - 40.0) / 2 for rtt in base.values() if rtt is not None], 0.5)
-        at = 1
-        for m in range(args.matrices):
-            delays = {(a, b): round(rng.uniform(10, 100), 1) for a in range(1, n + 1) for b in range(a + 1, n + 1)}
+        for m, (delays, target) in enumerate(plan):
             for (a, b), delay in delays.items():
                 lab.wan_apply(a, b, WanRule(delay))
             started = time.monotonic()
             _measured(delays, n, f"probes measuring matrix {m + 1}")
             converged_s = round(time.monotonic() - started, 1)
             dist, hops = _shortest(delays, n)
-            target = rng.choice([c for c in range(2, n + 1) if c != at])
             if move_timed(vm1, f"c{target}")["record"] is None:
                 raise LabError(f"vm1's move to c{target} not confirmed within 30 s")
-            at = target
             peers = [f"vm{k}" for k in range(2, n + 1) if k != target]
             row = {"delays_ms": {f"c{a}-c{b}": d for (a, b), d in delays.items()}, "vm1_in": f"c{target}",
                    "probes_converged_s": converged_s, "pairs": {}}
             for mode in ("optimal", "triangle"):
                 restconf.set_mode(spec, mode)
                 settle(quiet=1, timeout=30)
-                rtts = _pings("vm1", peers)
-                for peer, rtt in rtts.items():
-                    k = int(peer[2:])
-                    best = 2 * dist[(target, k)] + 2 * hops[(target, k)] * overhead
-                    stretch = rtt / best if rtt is not None else None
-                    row["pairs"].setdefault(peer, {"best_rtt_ms": round(best, 2)})[mode] = {
-                        "rtt_ms": rtt, "stretch": round(stretch, 4) if stretch else None}
-                    if stretch:
-                        samples[mode].append(stretch)
+                _stretch(row, samples, mode, _pings("vm1", peers), dist, hops, target, overhead)
             restconf.set_mode(spec, "optimal")
             matrices.append(row)
     finally:
         lab.down()
+    if args.peer == "ovn":
+        # the controller keeps running beside OVN's lab: without its configuration it has nothing to do
+        restconf.call("DELETE", "/rests/data/cloudroam:cloudroam")
+        ovn_overhead = _ovn_phase(n, plan, samples, matrices)
 
     def stats(values):
         return {"pairs": len(values), "p50": round(percentile(values, 0.5), 3), "p99": round(percentile(values, 0.99), 3),
@@ -152,7 +198,8 @@ def main(argv=None):
             if values else {"pairs": 0}
     result = {
         "benchmark": "stretch-lab", "command": f"./cloudroam bench stretch-lab --clouds {n} --matrices "
-                                               f"{args.matrices} --seed {args.seed}",
+                                               f"{args.matrices} --seed {args.seed}"
+                                               + (" --peer ovn" if args.peer == "ovn" else ""),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "environment": environment(),
         "what": f"lab, {n} clouds, one VM each; per random matrix (10-100 ms one way per pair) vm1 moves away from "
                 "home and pings every other VM; stretch = smallest RTT of 5 / best RTT of the matrix (plus the "
@@ -160,15 +207,20 @@ def main(argv=None):
         "baseline": "triangle: traffic to vm1 through its home c1, same matrices, same run",
         "per_tunnel_overhead_ms": round(overhead, 3), "optimal": stats(samples["optimal"]),
         "triangle": stats(samples["triangle"]), "matrices": matrices,
+        **({"ovn": stats(samples.get("ovn", [])), "ovn_per_tunnel_overhead_ms": round(ovn_overhead, 3),
+            "peer": "OVN (lab up --network ovn), the same matrices and moves, right after"}
+           if ovn_overhead is not None else {}),
     }
-    out = write_result("stretch-lab", result)
+    # a run beside OVN has a file of its own: it does not replace the run of cloudroam alone
+    out = write_result("stretch-lab-vs-ovn" if ovn_overhead is not None else "stretch-lab", result)
     print("| mode | pairs | stretch p50 | p99 | max | mean | within 2% |\n|---|---|---|---|---|---|---|")
-    for mode in ("optimal", "triangle"):
-        s = result[mode]
+    for mode in ("optimal", "triangle", "ovn"):
+        s = result.get(mode, {"pairs": 0})
         if s["pairs"]:
             print(f"| {mode} | {s['pairs']} | {s['p50']} | {s['p99']} | {s['max']} | {s['mean']} | "
                   f"{s['within_2_percent']:.0%} |")
-    print(f"per-tunnel overhead (uniform 20 ms WAN): {result['per_tunnel_overhead_ms']} ms")
+    print(f"per-tunnel overhead (uniform 20 ms WAN): {result['per_tunnel_overhead_ms']} ms"
+          + (f"; OVN's {result['ovn_per_tunnel_overhead_ms']} ms" if ovn_overhead is not None else ""))
     print(f"-> {out}")
     return 0
 

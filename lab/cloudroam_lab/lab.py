@@ -202,13 +202,19 @@ def console_log(vm):
 
 
 def _keep_console(vm, rundir):
-    """Appends a finished instance's serial console to the guest's console log, so what the guest
-    printed before its last migration (a panic, a lockup warning) outlives that instance's directory."""
-    try:
-        with open(f"{rundir}/serial.log", "rb") as part, open(console_log(vm), "ab") as whole:
-            shutil.copyfileobj(part, whole)
-    except FileNotFoundError:
-        pass
+    """Appends a finished instance's serial console to the guest's console log, and what QEMU itself
+    printed to the guest's QEMU log (qvmK.qemu.log, each part headed by its instance), so what the
+    guest printed before its last migration (a panic, a lockup warning) and why a QEMU ended outlive
+    that instance's directory."""
+    for own, whole, header in (("serial.log", console_log(vm), None),
+                               ("qemu.log", f"{STATE_DIR}/qemu/{vm.name}.qemu.log", os.path.basename(rundir))):
+        try:
+            with open(f"{rundir}/{own}", "rb") as part, open(whole, "ab") as kept:
+                if header:
+                    kept.write(f"--- {header}, kept {datetime.now(timezone.utc).isoformat()}\n".encode())
+                shutil.copyfileobj(part, kept)
+        except FileNotFoundError:
+            pass
 
 
 def _oops(rundir, lines=12):
@@ -230,7 +236,11 @@ def qemu_state(vm_name, cloud_name):
     vm = _vm(spec, vm_name)
     cloud = spec.cloud_list()[_cloud_index(spec, cloud_name) - 1]
     rundir = qemu_dir(vm, cloud)
-    session = qemu.Qmp(f"{rundir}/qmp.sock", timeout=5)
+    try:
+        session = qemu.Qmp(f"{rundir}/qmp.sock", timeout=5)
+    except OSError as e:
+        raise LabError(f"the QEMU of {vm.name} in {cloud.name} is gone ({e}); QEMU said: {qemu.qemu_log(rundir)}; "
+                       f"the guest's console: {_oops(rundir) or qemu.serial_tail(rundir, lines=5)}") from None
     try:
         status = session.execute("query-status").get("status")
         registers = session.execute("human-monitor-command", **{"command-line": "info registers"})
