@@ -76,6 +76,21 @@ def switch_clock_ms(events, mac, since, until, signal):
     return round((max(times) - signal) * 1000, 1) if times else None
 
 
+def any_flow_clock_ms(events, since, until, signal, unplugged=None):
+    """For a peer whose flows do not name the VM's MAC (OVN: its bindings change flows keyed on
+    logical ports, and its activation deletes the flows that blocked the port): the last flow
+    change of any kind on any switch between since and until (epoch s), minus the signal.
+    Deletions count until the source port is removed (unplugged): the clean-up after the move,
+    which traffic does not wait for, starts there."""
+    if signal is None:
+        return None
+    cut = unplugged or float("inf")
+    times = [e["time"] for cloud in events.values() for e in cloud.get("events", [])
+             if e["time"] is not None and since <= e["time"] < until
+             and ("event=DELETED" not in e["text"] or e["time"] < cut)]
+    return round((max(times) - signal) * 1000, 1) if times else None
+
+
 def locate_all(vms):
     """Every VM speaks once (a ping to a VM of its network), so cloudroam knows all of them."""
     for v in vms:

@@ -23,8 +23,13 @@ preparation, in the same run.
 With --flow-programming datastore,direct every mode is measured with both methods in the same run
 (cases MODE@METHOD; --rounds 0 leaves the loss comparison out).
 
+With --peer ovn the reconvergence moves are repeated on the same lab rebuilt with OVN as its
+network (lab up --network ovn, no OpenDaylight): cases ovn-multichassis (Neutron's binding steps with
+activation-strategy=rarp) and ovn-plain (the binding moved at the resume), the same stream, the
+same pause; OVN's switch clock is any flow change (benchlab.any_flow_clock_ms).
+
 Run: ./cloudroam bench migration [--migrations 200] [--rounds 3] [--clouds 4] [--vms 100]
-     [--modes optimal,triangle,reactive] [--flow-programming datastore]
+     [--modes optimal,triangle,reactive] [--flow-programming datastore] [--peer ovn]
 """
 
 import argparse
@@ -33,7 +38,7 @@ import threading
 import time
 
 from benchcommon import environment, run, summary as stats, write_result
-from benchlab import locate_all, move_timed, reconverged_ms, switch_clocks
+from benchlab import any_flow_clock_ms, locate_all, move_timed, reconverged_ms, switch_clocks
 from cloudroam_lab import demo, lab, restconf
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
 
@@ -100,10 +105,58 @@ def _reconvergence(spec, count, modes, methods):
     return vm, samples
 
 
+def _ovn_reconvergence(spec, count, modes):
+    """The same moves of vm1 (c1 <-> c3 under vm5's 1 kpps echoed stream) on the lab rebuilt with OVN
+    as its network: per move the stream's outage beside the VM's pause, and OVN's switch clock."""
+    ovn_spec = LabSpec(spec.clouds, spec.vms, spec.vnis, controller=False, network="ovn")
+    ovn_spec.wan = dict(spec.wan)
+    lab.up(ovn_spec.validate())
+    samples = {}
+    try:
+        restconf.wait("vm5 to reach vm1 over OVN", lambda: lab.ping("vm5", "vm1", count=1)["received"] == 1, 60)
+        at = "c1"
+        for mode in modes:
+            moves = []
+            lab.flow_events_start()
+            try:
+                for _ in range(count):
+                    target = "c3" if at == "c1" else "c1"
+                    streamed = {}
+                    streamer = threading.Thread(target=lambda: streamed.update(lab.stream("vm5", "vm1", 1000, STREAM_S)))
+                    streamer.start()
+                    time.sleep(LEAD_S)  # the move starts into the stream: an offset, not a wait for state
+                    started = time.time()
+                    moved = lab.migrate("vm1", target, ovn_binding=mode.removeprefix("ovn-"))
+                    streamer.join()
+                    gap = streamed.get("longest_gap_ms")
+                    moves.append({"started": started, "moved": moved, "to": target, "paused_ms": moved["paused_ms"],
+                                  "lost": streamed.get("lost"), "outage_ms": round(gap, 1) if gap is not None else None,
+                                  "outage_minus_pause_ms": round(gap - moved["paused_ms"], 1) if gap is not None
+                                  else None, "record_ms": None, "verification": None})
+                    at = target
+            finally:
+                events = lab.flow_events_stop(with_events=True)["clouds"]
+            for k, move in enumerate(moves):
+                until = moves[k + 1]["started"] if k + 1 < len(moves) else float("inf")
+                moved = move.pop("moved")
+                move["switch_ms"] = any_flow_clock_ms(events, move["started"], until, moved["first_announcement"],
+                                                      moved["unplugged_at"])
+                move["first_announcement"] = moved["first_announcement"]
+            samples[mode] = moves
+    finally:
+        lab.down()
+    return samples
+
+
 def _loss(spec, vm, mode, announce):
     at = restconf.locate(vm["mac"])["cloud"]
     row = demo.move(mode, spec, vm, "c3" if at == "c1" else "c1", announce=announce)
     return row["lost"], row["paused"], row["longest_gap"]
+
+
+def spec_wan(args):
+    """The reconvergence lab's WAN: the demo's, every link to a fourth cloud or beyond 20 ms."""
+    return parse_wan_spec(("all 20ms, " if args.clouds > 3 else "") + demo.WAN, args.clouds)
 
 
 def ratio(summary, figure, q):
@@ -122,6 +175,8 @@ def main(argv=None):
     parser.add_argument("--clouds", type=int, default=4)
     parser.add_argument("--vms", type=int, default=100)
     parser.add_argument("--modes", default="optimal,triangle,reactive", help="modes measured for reconvergence")
+    parser.add_argument("--peer", choices=("none", "ovn"), default="none",
+                        help="ovn: the reconvergence moves again on the lab rebuilt with OVN, afterwards")
     parser.add_argument("--flow-programming", default="datastore",
                         help="flow programming methods, each measured with every mode in the same run "
                              "(datastore, direct, rpc); with more than one a case is MODE@METHOD")
@@ -133,8 +188,7 @@ def main(argv=None):
     methods = [m for m in args.flow_programming.split(",") if m]
     if not methods or any(m not in ("datastore", "direct", "rpc") for m in methods):
         raise SystemExit(f"--flow-programming: datastore, direct or rpc, comma-separated (not {args.flow_programming!r})")
-    spec = LabSpec(args.clouds, args.vms, (100,))  # one network: every cloud holds VMs of it
-    spec.wan = parse_wan_spec(("all 20ms, " if args.clouds > 3 else "") + demo.WAN, args.clouds)
+    spec = LabSpec(args.clouds, args.vms, (100,), wan=spec_wan(args))  # one network: every cloud holds VMs of it
     try:
         _, reconvergence = _reconvergence(spec, args.migrations, modes, methods)
         losses = {}
@@ -158,6 +212,11 @@ def main(argv=None):
                     losses.setdefault(label, []).append(_loss(spec, vm, mode, announce))
     finally:
         lab.down()
+    if args.peer == "ovn":
+        # the controller keeps running beside OVN's lab: without its configuration it has nothing to do
+        restconf.call("DELETE", "/rests/data/cloudroam:cloudroam")
+        reconvergence.update(_ovn_reconvergence(LabSpec(args.clouds, args.vms, (100,), wan=spec_wan(args)),
+                                                args.migrations, ["ovn-multichassis", "ovn-plain"]))
     summary = {}
     for mode, moves in reconvergence.items():
         def pick(key, moves=moves):
@@ -178,7 +237,8 @@ def main(argv=None):
     result = {"benchmark": "migration",
               "command": f"./cloudroam bench migration --migrations {args.migrations} --rounds {args.rounds} "
                          f"--clouds {args.clouds} --vms {args.vms} --modes {args.modes} "
-                         f"--flow-programming {args.flow_programming}",
+                         f"--flow-programming {args.flow_programming}"
+                         + (" --peer ovn" if args.peer == "ovn" else ""),
               "lab": f"reconvergence: {args.clouds} clouds, {args.vms} VMs on VNI 100, all located; loss: the demo's "
                      "3 clouds, 6 VMs",
               "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "environment": environment(),
@@ -207,7 +267,16 @@ def main(argv=None):
                            "reactive_minus_optimal_beyond_pause": round(loss["reactive"]["beyond_pause_mean"]
                                                                         - loss["optimal"]["beyond_pause_mean"], 1)}}
                  if loss else {})}
-    out = write_result("migration", result)
+    if args.peer == "ovn":
+        result["reconvergence"]["peer"] = ("OVN (lab up --network ovn), the same lab and moves right after: "
+                                           "ovn-multichassis, ovn-plain; switch clock: any flow change")
+        for case in ("ovn-multichassis", "ovn-plain"):
+            mine, theirs = summary.get("optimal", {}), summary.get(case, {})
+            if mine and theirs.get("outage_minus_pause_ms", {}).get("p50"):
+                result["reconvergence"][f"optimal_over_{case}_outage_minus_pause_p50"] = round(
+                    mine["outage_minus_pause_ms"]["p50"] / theirs["outage_minus_pause_ms"]["p50"], 2)
+    # a run beside OVN has a file of its own: it does not replace the run of cloudroam alone
+    out = write_result("migration-vs-ovn" if args.peer == "ovn" else "migration", result)
     print("| mode | moves | switches' reconvergence p50 / p99 (n) | outage - pause p50 / p99 (n) | outage p50 | "
           "record p50 | verification |\n|---|---|---|---|---|---|---|")
     for mode, s in summary.items():

@@ -61,7 +61,7 @@ import threading
 import time
 
 from benchcommon import environment, run, summary, write_result
-from benchlab import cpu_seconds, karaf_pid, switch_clock_ms
+from benchlab import any_flow_clock_ms, cpu_seconds, karaf_pid, switch_clock_ms
 from cloudroam_lab import demo, lab, ovn, restconf
 from cloudroam_lab.topology import LabError, LabSpec, controller_config, parse_wan_spec
 
@@ -166,16 +166,8 @@ def _mac_clock_ms(events, since, moved):
 
 
 def _any_flow_clock_ms(events, since, moved):
-    """OVN: the last flow change of any kind on the switches, minus the guest's first announcement;
-    deletions count until the source port is removed (the clean-up after the move, which traffic
-    does not wait for, starts there)."""
-    signal, unplugged = moved["first_announcement"], moved.get("unplugged_at") or float("inf")
-    if signal is None:
-        return None
-    times = [e["time"] for cloud in events.values() for e in cloud.get("events", [])
-             if e["time"] is not None and e["time"] >= since
-             and ("event=DELETED" not in e["text"] or e["time"] < unplugged)]
-    return round((max(times) - signal) * 1000, 1) if times else None
+    """OVN: the last flow change of any kind (benchlab.any_flow_clock_ms)."""
+    return any_flow_clock_ms(events, since, float("inf"), moved["first_announcement"], moved.get("unplugged_at"))
 
 
 def _control_plane_pids(peer):

@@ -51,6 +51,10 @@ def build_parser():
                        "one boots, its port plugged again)")
     p.add_argument("vm")
 
+    p = sub.add_parser("guest-health", help="whether a QEMU guest has crashed, from QEMU's side only (its QEMU "
+                       "gone, a BUG or oops on its console, its vCPU spinning with interrupts off)")
+    p.add_argument("vm")
+
     p = sub.add_parser("migrate", help="live-migrate a VM (several namespace VMs at once: vm1,vm2,...); a QEMU "
                        "guest (qvmN) by QEMU's own live migration")
     p.add_argument("vm", help="a VM, or namespace VMs separated by commas, which move together")
@@ -148,6 +152,8 @@ def dispatch(args):
         return lab.leftovers()
     if args.cmd == "reboot":
         return lab.reboot_qemu(args.vm)
+    if args.cmd == "guest-health":
+        return lab.guest_health(args.vm)
     if args.cmd == "migrate":
         names = [name for name in args.vm.split(",") if name]
         if len(names) > 1:

@@ -259,6 +259,42 @@ def qemu_state(vm_name, cloud_name):
             f"{halted.group(1) if halted else '?'}; console before: {earlier.strip()!r}, now: {current.strip()!r}")
 
 
+def guest_health(vm_name, samples=3):
+    """Whether a QEMU guest has crashed where the lab has it, from QEMU's side only (never from the
+    network, which is what a caller is testing): its QEMU gone, a kernel BUG or oops on its current
+    console, or its vCPU running with interrupts off and not halted in every one of `samples`
+    readings 0.1 s apart (a kernel spinning with interrupts off). Answers crashed (bool) and why."""
+    spec, locations = load()
+    vm = _vm(spec, vm_name)
+    if vm.kind != "qemu":
+        raise LabError(f"{vm.name} is not a QEMU guest (qvm1..qvm{spec.qemu_vms} are)")
+    cloud = spec.cloud_list()[locations[vm.name] - 1]
+    rundir = qemu_dir(vm, cloud)
+    answer = {"vm": vm.name, "cloud": cloud.name, "console": _oops(rundir) or qemu.serial_tail(rundir, lines=5)}
+    if not _qemu_running(vm, cloud):
+        return dict(answer, crashed=True, why=f"its QEMU is gone; QEMU said: {qemu.qemu_log(rundir)}")
+    if _oops(rundir):
+        return dict(answer, crashed=True, why="its kernel reported a BUG or an oops (console)")
+    spinning = 0
+    for k in range(samples):
+        try:
+            session = qemu.Qmp(f"{rundir}/qmp.sock", timeout=5)
+        except OSError as e:
+            return dict(answer, crashed=True, why=f"its QEMU does not answer QMP ({e})")
+        try:
+            registers = session.execute("human-monitor-command", **{"command-line": "info registers"}) or ""
+        finally:
+            session.close()
+        flags, halted = re.search(r"RFL=([0-9a-f]+)", registers), re.search(r"HLT=(\d)", registers)
+        if flags and not int(flags.group(1), 16) & 0x200 and halted and halted.group(1) == "0":
+            spinning += 1
+        if k + 1 < samples:
+            time.sleep(0.1)  # readings apart in time: one with interrupts off is normal, all of them is not
+    if spinning == samples:
+        return dict(answer, crashed=True, why=f"its vCPU ran with interrupts off in all {samples} readings")
+    return dict(answer, crashed=False, why="QEMU runs, no BUG or oops on the console, interrupts on")
+
+
 def _kvm_probe(accel):
     """Whether a guest's kernel speaks within the probe's time under accel (no network)."""
     rundir = f"{STATE_DIR}/qemu/probe"
@@ -443,6 +479,8 @@ def status():
                         if vm.kind == "qemu" else {}))
                 for vm in spec.guests()],
         "wan": wan.get("rules", {}), "wan_counters": wan.get("counters", {}),
+        # an OVN lab: where the Southbound database has each port bound (its main chassis)
+        **({"ovn_bindings": ovn.bindings()} if spec.network == "ovn" else {}),
     }
 
 

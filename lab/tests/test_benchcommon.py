@@ -47,6 +47,14 @@ class SwitchClockTest(unittest.TestCase):
         self.assertIsNone(benchlab.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:09", 99.0, 104.0, 100.0))
         self.assertIsNone(benchlab.switch_clock_ms(self.EVENTS, "02:c0:00:00:00:01", 99.0, 104.0, None))
 
+    def test_a_peers_clock_takes_any_flow_and_deletions_until_the_unplug(self):
+        # OVN: its activation deletes flows (counted before the source port goes), its flows need not name the MAC
+        self.assertEqual(195.0, benchlab.any_flow_clock_ms(self.EVENTS, 99.0, 104.0, 100.005, unplugged=100.5))
+        # once the source port is gone, deletions are its clean-up: not counted (any MAC's addition is)
+        self.assertEqual(25.0, benchlab.any_flow_clock_ms(self.EVENTS, 99.0, 104.0, 100.005, unplugged=100.1))
+        self.assertIsNone(benchlab.any_flow_clock_ms(self.EVENTS, 99.0, 104.0, None))
+        self.assertIsNone(benchlab.any_flow_clock_ms(self.EVENTS, 106.0, 107.0, 100.0))
+
     def test_each_move_ends_where_the_next_starts(self):
         moves = [{"started": 99.0, "moved": {"mac": "02:c0:00:00:00:01", "first_announcement": 100.0}},
                  {"started": 104.9, "moved": {"mac": "02:c0:00:00:00:01", "first_announcement": 104.99}}]

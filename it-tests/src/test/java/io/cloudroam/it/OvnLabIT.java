@@ -68,11 +68,21 @@ class OvnLabIT {
         final var moved = lab.migrate("vm3", "c2");
         assertEquals("c3", moved.get("from").getAsString(), moved::toString);
         assertEquals("c2", lab.attachedIn("vm3"));
+        assertBoundIn("vm3", "c2");
         assertReached("vm1", "vm3");
         // plain: the binding moved at the end of the migration only
         lab.migrate("vm3", "c3", "--ovn-binding", "plain");
         assertEquals("c3", lab.attachedIn("vm3"));
+        assertBoundIn("vm3", "c3");
         assertReached("vm1", "vm3");
+    }
+
+    /** OVN's own account: the Southbound database has the port bound to that chassis. */
+    private void assertBoundIn(final String vm, final String chassis) throws Exception {
+        ControllerAndLab.poll(vm + " bound to " + chassis, Duration.ofSeconds(10), () -> {
+            final var bound = lab.status().getAsJsonObject("ovn_bindings").get(vm);
+            return bound != null && !bound.isJsonNull() && chassis.equals(bound.getAsString());
+        });
     }
 
     /**

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * A real QEMU live migration through cloudroam: a QEMU guest (Debian kernel, busybox) in c1 migrates
  * to c3 by QEMU's own migration over a Unix socket, the destination plugged first with libvirt's
  * external_ids and the source removed after, while a VM in c2 streams to it. The move must be
- * recorded, and the stream must go on at the new location on the shortest path (c2-c3 directly).
+ * recorded, and the stream must go on at the new location on the shortest path (c2-c3 directly; after
+ * a guest crash, the other way, c2 through c3 to c1).
  * The outage and QEMU's own downtime are logged, not asserted (issue 26 is about them).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,6 +52,11 @@ class QemuMigrationIT {
             return locations.status() == 200 && locations.body().contains("10.0.100.1");
         });
         poll("c2 routes to c1 through c3", Duration.ofSeconds(60), () -> "c3".equals(restconf.nextHop("c2", "c1")));
+        // the route is in the operational datastore before every switch has its flows, and the first
+        // probe rounds move routes back and forth (a run of 2026-12-07 measured right then and got no
+        // answer in half a second): until vm5 reaches the guest on that route
+        poll("vm5 reaches qvm1 in c1 through c3", Duration.ofSeconds(60),
+            () -> Math.abs(rttP50() - expectedRtt("c1")) <= 4);
     }
 
     @AfterAll
@@ -60,10 +66,39 @@ class QemuMigrationIT {
         }
     }
 
+    /**
+     * c1 to c3. The guest itself can crash in a migration under TCG (docs/lab.md: its QEMU gone after a
+     * completed migration, or its kernel's "BUG: Bad page state"; seen in OVN's lab as well, so not the
+     * overlay's doing), most often in the first migration after its boot. A crash that QEMU's side
+     * shows (never a guest that is merely unreachable: that is what this test is about) is logged, the
+     * guest restarted where it is and moved back the other way once; a second crash fails the test.
+     */
     @Test
     void aRealQemuMigrationIsFollowedOnTheShortestPath() throws Exception {
+        final var crash = migrateAndCheck("c1", "c3");
+        if (crash != null) {
+            LOG.warn("qvm1 crashed in its migration to c3 (QEMU's side says so: {}); restarted there, moving it "
+                + "back to c1 instead", crash);
+            LOG.info("rebooted: {}", lab.run("reboot", "qvm1"));
+            poll("the restarted qvm1 reached from vm5 directly in c3", Duration.ofSeconds(60),
+                () -> rttP50() < 25);
+            final var again = migrateAndCheck("c3", "c1");
+            assertTrue(again == null, () -> "qvm1 crashed in two migrations in a row: " + crash + "; " + again);
+        }
+    }
+
+    /** The RTT from vm5 (c2) to the guest in a cloud: through c3 (4 x 10 ms) to c1, direct (2 x 10) to c3. */
+    private static double expectedRtt(final String cloud) {
+        return "c1".equals(cloud) ? 40 : 20;
+    }
+
+    /**
+     * Migrates qvm1 and checks what follows; returns QEMU's account of a guest that crashed in it (then
+     * nothing after the migration was checked), or null when every check passed.
+     */
+    private JsonObject migrateAndCheck(final String from, final String to) throws Exception {
         final double before = rttP50();
-        assertEquals(40, before, 4, "vm5 (c2) -> qvm1 (c1) through c3: 4 x 10 ms");
+        assertEquals(expectedRtt(from), before, 4, "vm5 (c2) -> qvm1 (" + from + ") on the shortest path");
         final var stream = CompletableFuture.supplyAsync(() -> {
             try {
                 return lab.run("stream", "vm5", "qvm1", "--pps", "1000", "--seconds", "8");
@@ -74,7 +109,7 @@ class QemuMigrationIT {
                 throw new IllegalStateException(e);
             }
         });
-        final var moved = lab.migrate("qvm1", "c3");
+        final var moved = lab.migrate("qvm1", to);
         final var streamed = stream.join();
         assertEquals("running", moved.get("destination_status").getAsString(), moved::toString);
         assertTrue(moved.get("first_announcement").isJsonPrimitive(), () -> "QEMU announced nothing: " + moved);
@@ -85,31 +120,38 @@ class QemuMigrationIT {
             }
             for (var entry : response.json().getAsJsonObject("cloudroam:migrations").getAsJsonArray("migration")) {
                 final var object = entry.getAsJsonObject();
-                if (QVM1.equals(object.get("mac").getAsString()) && "c3".equals(object.get("to-cloud").getAsString())
-                        && object.has("flows-confirmed")) {
+                if (QVM1.equals(object.get("mac").getAsString()) && to.equals(object.get("to-cloud").getAsString())
+                        && object.has("flows-confirmed") && from.equals(object.get("from-cloud").getAsString())) {
                     return object;
                 }
             }
             return null;
         });
-        assertEquals("c1", migration.get("from-cloud").getAsString());
-        // each reading is logged: one CI run (2026-12-07) never got under 25 ms in 30 s with the routes
-        // unchanged, and whether the guest answered slowly or not at all was not known
-        poll("vm5 reaches qvm1 in c3 on the direct c2-c3 link", Duration.ofSeconds(30), () -> {
-            final double p50 = rttP50();
-            LOG.info("vm5 -> qvm1 RTT p50 {} ms (no answer: {})", p50, Double.MAX_VALUE);
-            return p50 < 25;
-        });
+        // each reading is logged: one CI run (2026-12-07) never got an answer in 30 s with the routes
+        // unchanged; whether the guest had crashed is asked of QEMU then
+        try {
+            poll("vm5 reaches qvm1 in " + to + " on the shortest path", Duration.ofSeconds(30), () -> {
+                final double p50 = rttP50();
+                LOG.info("vm5 -> qvm1 RTT p50 {} ms (no answer: {})", p50, Double.MAX_VALUE);
+                return Math.abs(p50 - expectedRtt(to)) <= 3;
+            });
+        } catch (AssertionError e) {
+            final var health = lab.run("guest-health", "qvm1");
+            if (health.get("crashed").getAsBoolean()) {
+                return health;
+            }
+            throw new AssertionError(e.getMessage() + "; the guest did not crash, QEMU's side says: " + health, e);
+        }
         final double after = rttP50();
-        LOG.info("QEMU migration qvm1 c1 -> c3 ({}): QEMU downtime {} ms, total {} ms; plugged {} ms before the "
+        LOG.info("QEMU migration qvm1 {} -> {} ({}): QEMU downtime {} ms, total {} ms; plugged {} ms before the "
             + "migration started, source removed {} ms after it completed; stream vm5 -> qvm1: {} sent, {} lost, "
-            + "longest gap {} ms; cloudroam: trigger {}, verification {}; RTT p50 {} -> {} ms",
+            + "longest gap {} ms; cloudroam: trigger {}, verification {}; RTT p50 {} -> {} ms", from, to,
             moved.get("accel").getAsString(), moved.get("downtime_ms"), moved.get("total_time_ms"),
             Math.round((moved.get("migration_started").getAsDouble() - moved.get("plugged_at").getAsDouble()) * 1000),
             Math.round((moved.get("unplugged_at").getAsDouble() - moved.get("completed_at").getAsDouble()) * 1000),
             streamed.get("sent"), streamed.get("lost"), streamed.get("longest_gap_ms"),
             migration.get("trigger").getAsString(), migration.get("verification").getAsString(), before, after);
-        assertEquals(20, after, 3, "vm5 (c2) -> qvm1 (c3) directly: 2 x 10 ms");
+        assertEquals(expectedRtt(to), after, 3, "vm5 (c2) -> qvm1 (" + to + ") on the shortest path");
         assertTrue(List.of("rarp", "packet").contains(migration.get("trigger").getAsString()), migration::toString);
         // the guest went on where it resumed: replies came back in the stream's last second, seconds after
         // the migration completed (the whole stream's count would hold with replies from before it)
@@ -119,7 +161,8 @@ class QemuMigrationIT {
         // not a figure (the benchmark has those): a guard against an outage of seconds, as when a move waits
         // for something that never comes
         assertTrue(streamed.get("longest_gap_ms").getAsDouble() < 2000, streamed::toString);
-        assertEquals(List.of("c3"), qemuInstances(), "the source QEMU is gone, the destination runs");
+        assertEquals(List.of(to), qemuInstances(), "the source QEMU is gone, the destination runs");
+        return null;
     }
 
     private List<String> qemuInstances() throws Exception {
