@@ -83,14 +83,13 @@ public record CloudroamConfig(SortedMap<String, CloudSpec> clouds, SortedMap<Int
         public static final Mobility DEFAULT = new Mobility(Duration.ofMillis(200), MobilityGuard.Policy.DEFAULT);
 
         /**
-         * With migrations not prepared (a real QEMU migration failed with it on 2026-12-07, cause not
-         * found) and moves without evidence probed first, the defaults.
+         * With migrations prepared and moves without evidence probed first, the defaults.
          *
          * @param verifyTimeout see above
          * @param guard see above
          */
         public Mobility(final Duration verifyTimeout, final MobilityGuard.Policy guard) {
-            this(verifyTimeout, guard, false, VerifyStrategy.PROBE_THEN_APPLY);
+            this(verifyTimeout, guard, true, VerifyStrategy.PROBE_THEN_APPLY);
         }
 
         /**
