@@ -148,6 +148,35 @@ final class Lab implements AutoCloseable {
         return run("leftovers");
     }
 
+    /**
+     * Asserts that each lab command is refused the way bad input must be: exit 2, its message on stderr.
+     *
+     * @param cases commands, each with a part of the message it must print
+     */
+    void assertRefused(final List<BadInput> cases) throws IOException, InterruptedException {
+        for (var bad : cases) {
+            final var result = attempt(bad.args().toArray(String[]::new));
+            if (result.exit() != 2 || !result.stderr().contains(bad.message())) {
+                throw new AssertionError(bad + " not refused as bad input: " + result);
+            }
+        }
+    }
+
+    /** A lab command that must be refused, with a part of the message it must print. */
+    record BadInput(List<String> args, String message) {
+    }
+
+    /** Takes the lab down and asserts that it left nothing behind (namespaces, processes, links, ports). */
+    void closeLeavingNothing() throws IOException, InterruptedException {
+        close();
+        final var left = leftovers();
+        for (var key : left.keySet()) {
+            if (!left.getAsJsonArray(key).isEmpty()) {
+                throw new AssertionError(key + " left behind: " + left);
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         run("down");

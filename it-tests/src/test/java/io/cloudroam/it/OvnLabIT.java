@@ -8,7 +8,6 @@
 package io.cloudroam.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.time.Duration;
@@ -101,30 +100,18 @@ class OvnLabIT {
     @Test
     @Order(3)
     void badInputIsRefusedAndChangesNothing() throws Exception {
-        final var cases = List.of(
-            new BadInput(List.of("migrate", "vm1", "c2", "--ovn-binding", "eager"), "invalid choice: 'eager'"),
-            new BadInput(List.of("config"), "this lab's network is OVN"),
-            new BadInput(List.of("up", "--clouds", "3", "--vms", "2", "--network", "ovn", "--tunnels", "static"),
-                "OVN makes the tunnels and the flows"));
-        for (var bad : cases) {
-            final var result = lab.attempt(bad.args().toArray(String[]::new));
-            assertEquals(2, result.exit(), () -> bad + ": " + result);
-            assertTrue(result.stderr().contains(bad.message()), () -> bad + ": " + result.stderr());
-        }
+        lab.assertRefused(List.of(
+            new Lab.BadInput(List.of("migrate", "vm1", "c2", "--ovn-binding", "eager"), "invalid choice: 'eager'"),
+            new Lab.BadInput(List.of("config"), "this lab's network is OVN"),
+            new Lab.BadInput(List.of("up", "--clouds", "3", "--vms", "2", "--network", "ovn", "--tunnels", "static"),
+                "OVN makes the tunnels and the flows")));
         assertReached("vm1", "vm5");
-    }
-
-    private record BadInput(List<String> args, String message) {
     }
 
     @Test
     @Order(4)
     void downLeavesNothingBehind() throws Exception {
-        lab.close();
-        final var left = lab.leftovers();
-        for (var key : left.keySet()) {
-            assertEquals(0, left.getAsJsonArray(key).size(), () -> key + " left behind: " + left);
-        }
+        lab.closeLeavingNothing();
         lab = null;
     }
 }

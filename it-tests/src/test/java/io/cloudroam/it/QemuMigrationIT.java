@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
 class QemuMigrationIT {
     private static final Logger LOG = LoggerFactory.getLogger(QemuMigrationIT.class);
     private static final String QVM1 = "02:c0:0e:00:00:01";
+    /** Guest crashes (QEMU's side shows them) after which the test gives up. */
+    private static final int MAX_CRASHES = 3;
 
     private final Restconf restconf = new Restconf(KarafDistribution.RESTCONF_PORT, "admin", "admin");
     private ControllerAndLab session;
@@ -68,22 +71,29 @@ class QemuMigrationIT {
 
     /**
      * c1 to c3. The guest itself can crash in a migration under TCG (docs/lab.md: its QEMU gone after a
-     * completed migration, or its kernel's "BUG: Bad page state"; seen in OVN's lab as well, so not the
-     * overlay's doing), most often in the first migration after its boot. A crash that QEMU's side
-     * shows (never a guest that is merely unreachable: that is what this test is about) is logged, the
-     * guest restarted where it is and moved back the other way once; a second crash fails the test.
+     * completed migration, a kernel panic on a corrupted stack, "BUG: Bad page state", a soft lockup in
+     * virtio-net; seen in OVN's lab as well, so not the overlay's doing), most often in the first
+     * migration after its boot (2 of 6 runs of this test on 2026-12-07). A crash that QEMU's side shows
+     * (never a guest that is merely unreachable: that is what this test is about) is logged, the guest
+     * restarted where it is and moved on the other way; after MAX_CRASHES crashes the test fails.
      */
     @Test
     void aRealQemuMigrationIsFollowedOnTheShortestPath() throws Exception {
-        final var crash = migrateAndCheck("c1", "c3");
-        if (crash != null) {
-            LOG.warn("qvm1 crashed in its migration to c3 (QEMU's side says so: {}); restarted there, moving it "
-                + "back to c1 instead", crash);
+        final var crashes = new ArrayList<JsonObject>();
+        var from = "c1";
+        var to = "c3";
+        for (var crash = migrateAndCheck(from, to); crash != null; crash = migrateAndCheck(from, to)) {
+            crashes.add(crash);
+            assertTrue(crashes.size() < MAX_CRASHES, () -> "qvm1 crashed in " + MAX_CRASHES
+                + " migrations in a row: " + crashes);
+            LOG.warn("qvm1 crashed in its migration {} -> {} (QEMU's side says so: {}); restarted there, moving it "
+                + "back", from, to, crash);
             LOG.info("rebooted: {}", lab.run("reboot", "qvm1"));
-            poll("the restarted qvm1 reached from vm5 directly in c3", Duration.ofSeconds(60),
-                () -> rttP50() < 25);
-            final var again = migrateAndCheck("c3", "c1");
-            assertTrue(again == null, () -> "qvm1 crashed in two migrations in a row: " + crash + "; " + again);
+            final var at = to;
+            poll("the restarted qvm1 reached from vm5 in " + at, Duration.ofSeconds(60),
+                () -> Math.abs(rttP50() - expectedRtt(at)) <= 4);
+            to = from;
+            from = at;
         }
     }
 
