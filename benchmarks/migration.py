@@ -46,6 +46,27 @@ from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_w
 STREAM_S, LEAD_S = 2.5, 0.7
 
 
+def _under_stream(move):
+    """Runs a move while vm5 streams to vm1 at 1 kpps (echoed), the move LEAD_S into the stream;
+    returns what the move answered and the stream's account."""
+    streamed = {}
+    streamer = threading.Thread(target=lambda: streamed.update(lab.stream("vm5", "vm1", 1000, STREAM_S)))
+    streamer.start()
+    time.sleep(LEAD_S)  # the move starts into the stream: an offset, not a wait for state
+    try:
+        return move(), streamed
+    finally:
+        streamer.join()
+
+
+def _outage(target, moved, streamed):
+    """A move's figures from the stream: its longest gap (the outage), that minus the VM's pause, loss."""
+    gap = streamed.get("longest_gap_ms")
+    return {"to": target, "paused_ms": moved["paused_ms"], "lost": streamed.get("lost"),
+            "outage_ms": round(gap, 1) if gap is not None else None,
+            "outage_minus_pause_ms": round(gap - moved["paused_ms"], 1) if gap is not None else None}
+
+
 def _reconvergence(spec, count, modes, methods):
     """vm1 moves between c1 and c3 `count` times per mode while every other VM is located (its flows on
     every switch) and vm5 (c2) streams to it at 1 kpps (echoed): per move, the stream's outage beside
@@ -77,18 +98,10 @@ def _reconvergence(spec, count, modes, methods):
         try:
             for _ in range(count):
                 target = "c3" if at == "c1" else "c1"
-                streamed = {}
-                streamer = threading.Thread(target=lambda: streamed.update(lab.stream("vm5", "vm1", 1000, STREAM_S)))
-                streamer.start()
-                time.sleep(LEAD_S)  # the move starts into the stream: an offset, not a wait for state
-                timed = move_timed(vm, target)
-                streamer.join()
+                timed, streamed = _under_stream(lambda target=target: move_timed(vm, target))
                 if timed["record"] is None:
                     raise LabError(f"{vm['name']}'s move to {target} not confirmed within 30 s")
-                moved, gap = timed["moved"], streamed.get("longest_gap_ms")
-                timed.update(to=target, paused_ms=moved["paused_ms"], lost=streamed.get("lost"),
-                             outage_ms=round(gap, 1) if gap is not None else None,
-                             outage_minus_pause_ms=round(gap - moved["paused_ms"], 1) if gap is not None else None,
+                timed.update(_outage(target, timed["moved"], streamed),
                              record_ms=round(reconverged_ms(timed["record"]), 1),
                              verification=timed["record"].get("verification"))
                 moves.append(timed)
@@ -121,18 +134,11 @@ def _ovn_reconvergence(spec, count, modes):
             try:
                 for _ in range(count):
                     target = "c3" if at == "c1" else "c1"
-                    streamed = {}
-                    streamer = threading.Thread(target=lambda: streamed.update(lab.stream("vm5", "vm1", 1000, STREAM_S)))
-                    streamer.start()
-                    time.sleep(LEAD_S)  # the move starts into the stream: an offset, not a wait for state
                     started = time.time()
-                    moved = lab.migrate("vm1", target, ovn_binding=mode.removeprefix("ovn-"))
-                    streamer.join()
-                    gap = streamed.get("longest_gap_ms")
-                    moves.append({"started": started, "moved": moved, "to": target, "paused_ms": moved["paused_ms"],
-                                  "lost": streamed.get("lost"), "outage_ms": round(gap, 1) if gap is not None else None,
-                                  "outage_minus_pause_ms": round(gap - moved["paused_ms"], 1) if gap is not None
-                                  else None, "record_ms": None, "verification": None})
+                    moved, streamed = _under_stream(
+                        lambda target=target: lab.migrate("vm1", target, ovn_binding=mode.removeprefix("ovn-")))
+                    moves.append(dict(_outage(target, moved, streamed), started=started, moved=moved, record_ms=None,
+                                      verification=None))
                     at = target
             finally:
                 events = lab.flow_events_stop(with_events=True)["clouds"]
