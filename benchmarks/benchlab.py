@@ -91,6 +91,12 @@ def any_flow_clock_ms(events, since, until, signal, unplugged=None):
     return round((max(times) - signal) * 1000, 1) if times else None
 
 
+def ovn_version():
+    """The OVN the peer ran (ovn-controller's own account), for a result's environment."""
+    out = subprocess.run(["ovn-controller", "--version"], capture_output=True, text=True).stdout.splitlines()
+    return " / ".join(out[:2]) if out else None
+
+
 def locate_all(vms):
     """Every VM speaks once (a ping to a VM of its network), so cloudroam knows all of them."""
     for v in vms:

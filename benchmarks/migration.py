@@ -38,7 +38,7 @@ import threading
 import time
 
 from benchcommon import environment, run, summary as stats, write_result
-from benchlab import any_flow_clock_ms, locate_all, move_timed, reconverged_ms, switch_clocks
+from benchlab import any_flow_clock_ms, locate_all, move_timed, ovn_version, reconverged_ms, switch_clocks
 from cloudroam_lab import demo, lab, restconf
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
 
@@ -247,7 +247,8 @@ def main(argv=None):
                          + (" --peer ovn" if args.peer == "ovn" else ""),
               "lab": f"reconvergence: {args.clouds} clouds, {args.vms} VMs on VNI 100, all located; loss: the demo's "
                      "3 clouds, 6 VMs",
-              "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "environment": environment(),
+              "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "environment": dict(environment(), **({"ovn": ovn_version()} if args.peer == "ovn" else {})),
               "wan": ("all 20ms, " if args.clouds > 3 else "") + demo.WAN,
               "reconvergence": {"what": "vm1 c1 <-> c3 while vm5 (c2) streams to it at 1 kpps (echoed): per move the "
                                         "switches' reconvergence (vm1's first announcement -> the last flow added or "

@@ -55,13 +55,12 @@ import argparse
 import glob
 import json
 import re
-import subprocess
 import sys
 import threading
 import time
 
 from benchcommon import environment, run, summary, write_result
-from benchlab import any_flow_clock_ms, cpu_seconds, karaf_pid, switch_clock_ms
+from benchlab import any_flow_clock_ms, cpu_seconds, karaf_pid, ovn_version, switch_clock_ms
 from cloudroam_lab import demo, lab, ovn, restconf
 from cloudroam_lab.topology import LabError, LabSpec, controller_config, parse_wan_spec
 
@@ -194,11 +193,6 @@ def _flows_per_switch(spec):
         match = re.search(r"flow_count=(\d+)", out)
         counts[cloud.name] = int(match.group(1)) if match else None
     return counts
-
-
-def _ovn_version():
-    out = subprocess.run(["ovn-controller", "--version"], capture_output=True, text=True).stdout.splitlines()
-    return " / ".join(out[:2]) if out else None
 
 
 def _run_case(case, moves, at, samples, crashes):
@@ -348,7 +342,7 @@ def main(argv=None):
     command = (f"./cloudroam bench qemu-migration --moves {args.moves} --cases {args.cases}"
                + (f" --peer ovn --peer-cases {','.join(peer_cases)}" if peer_cases else ""))
     result = {"benchmark": "qemu-migration", "command": command, "when": started,
-              "environment": dict(environment(), **({"ovn": _ovn_version()} if peer_cases else {})),
+              "environment": dict(environment(), **({"ovn": ovn_version()} if peer_cases else {})),
               "baseline": "reactive (the VM forgotten and relearned; its clock ends when it answers again), "
                           "triangle; same run" + ("; OVN (ovn-multichassis, ovn-plain) on the same lab, rebuilt "
                                                   "with OVN as its network, right after" if peer_cases else ""),

@@ -25,7 +25,7 @@ import threading
 import time
 
 from benchcommon import environment, percentile, run, write_result
-from benchlab import move_timed, settle
+from benchlab import move_timed, ovn_version, settle
 from cloudroam_lab import lab, restconf
 from cloudroam_lab.topology import LabSpec, LabError, WanRule, controller_config, parse_wan_spec
 
@@ -200,7 +200,8 @@ def main(argv=None):
         "benchmark": "stretch-lab", "command": f"./cloudroam bench stretch-lab --clouds {n} --matrices "
                                                f"{args.matrices} --seed {args.seed}"
                                                + (" --peer ovn" if args.peer == "ovn" else ""),
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "environment": environment(),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "environment": dict(environment(), **({"ovn": ovn_version()} if ovn_overhead is not None else {})),
         "what": f"lab, {n} clouds, one VM each; per random matrix (10-100 ms one way per pair) vm1 moves away from "
                 "home and pings every other VM; stretch = smallest RTT of 5 / best RTT of the matrix (plus the "
                 "measured cost of each tunnel crossed)",

@@ -30,7 +30,6 @@ import os
 import shutil
 import time
 
-from . import system
 from .system import run
 from .topology import OVN_ENCAPS, STATE_DIR, LabError
 

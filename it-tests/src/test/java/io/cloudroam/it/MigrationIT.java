@@ -656,12 +656,17 @@ class MigrationIT {
                 && problem.contains("\"resolved\":false"), problem);
             // each direction confirms the narrowing on its own (three rounds lost), then searches down
             // again (a round per step and one to call a size lost): the two may be ten rounds apart
-            ControllerAndLab.poll("c2 <-> c3 measured at 1400", Duration.ofSeconds(60), () -> {
-                // a direction being searched again has no measured entry: not yet, not an error
-                final var measured = tunnelMtus();
-                return Integer.valueOf(1400).equals(measured.get("c2->c3"))
-                    && Integer.valueOf(1400).equals(measured.get("c3->c2"));
-            });
+            try {
+                ControllerAndLab.poll("c2 <-> c3 measured at 1400", Duration.ofSeconds(60), () -> {
+                    // a direction being searched again has no measured entry: not yet, not an error
+                    final var measured = tunnelMtus();
+                    return Integer.valueOf(1400).equals(measured.get("c2->c3"))
+                        && Integer.valueOf(1400).equals(measured.get("c3->c2"));
+                });
+            } catch (AssertionError e) {
+                // two CI runs of 2026-12-07 saw only c2 -> c3 reported narrowed: what each direction had then
+                throw new AssertionError(e.getMessage() + "; measured: " + tunnelMtus(), e);
+            }
             poll("vni 100 does not fit", () -> networkMtu(100, "configured", 1450, false));
             final var state = restconf.get("/rests/data/cloudroam:virtual-network-mtus/virtual-network=100");
             assertTrue(state.body().contains("\"overlay-mtu\":1350"), state::body);
