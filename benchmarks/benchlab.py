@@ -50,14 +50,16 @@ def move_timed(vm, target, timeout=30):
     return {"record": record if done else None, "seen": record is not None, "started": started, "moved": moved}
 
 
-def switch_clocks(events, moves):
-    """switch_clock_ms of each move (move_timed answers, one after the other, in order), for the MAC
-    that moved: each move's window ends where the next one starts."""
+def switch_clocks(events, moves, any_flow=False):
+    """switch_clock_ms of each move ({started, moved: the lab's answer}, one after the other, in
+    order), for the MAC that moved, or with any_flow (a peer whose flows do not name the MAC)
+    any_flow_clock_ms: each move's window ends where the next one starts."""
     out = []
     for k, move in enumerate(moves):
-        until = moves[k + 1]["started"] if k + 1 < len(moves) else float("inf")
-        out.append(switch_clock_ms(events, move["moved"]["mac"], move["started"], until,
-                                   move["moved"]["first_announcement"]))
+        until, moved = moves[k + 1]["started"] if k + 1 < len(moves) else float("inf"), move["moved"]
+        out.append(any_flow_clock_ms(events, move["started"], until, moved["first_announcement"],
+                                     moved.get("unplugged_at")) if any_flow else
+                   switch_clock_ms(events, moved["mac"], move["started"], until, moved["first_announcement"]))
     return out
 
 

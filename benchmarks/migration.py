@@ -38,7 +38,7 @@ import threading
 import time
 
 from benchcommon import environment, run, summary as stats, write_result
-from benchlab import any_flow_clock_ms, locate_all, move_timed, ovn_version, reconverged_ms, switch_clocks
+from benchlab import locate_all, move_timed, ovn_version, reconverged_ms, switch_clocks
 from cloudroam_lab import demo, lab, restconf
 from cloudroam_lab.topology import LabSpec, LabError, controller_config, parse_wan_spec
 
@@ -142,12 +142,9 @@ def _ovn_reconvergence(spec, count, modes):
                     at = target
             finally:
                 events = lab.flow_events_stop(with_events=True)["clouds"]
-            for k, move in enumerate(moves):
-                until = moves[k + 1]["started"] if k + 1 < len(moves) else float("inf")
-                moved = move.pop("moved")
-                move["switch_ms"] = any_flow_clock_ms(events, move["started"], until, moved["first_announcement"],
-                                                      moved["unplugged_at"])
-                move["first_announcement"] = moved["first_announcement"]
+            for move, ms in zip(moves, switch_clocks(events, moves, any_flow=True)):
+                move["switch_ms"] = ms
+                move["first_announcement"] = move.pop("moved")["first_announcement"]
             samples[mode] = moves
     finally:
         lab.down()

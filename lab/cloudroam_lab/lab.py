@@ -228,6 +228,13 @@ def _oops(rundir, lines=12):
     return "\n".join(console[starts[-1]:starts[-1] + lines]) if starts else ""
 
 
+def _vcpu(registers):
+    """From QEMU's `info registers`: whether the vCPU has interrupts on (IF in RFLAGS; None when RFLAGS
+    is not shown), and its HLT state ('0', '1', or None when not shown)."""
+    flags, halted = re.search(r"RFL=([0-9a-f]+)", registers or ""), re.search(r"HLT=(\d)", registers or "")
+    return (bool(int(flags.group(1), 16) & 0x200) if flags else None), (halted.group(1) if halted else None)
+
+
 def qemu_state(vm_name, cloud_name):
     """What the QEMU instance of a guest in a cloud says about it: its run state and the CPU's flags
     (IF clear while not halted: a guest kernel spinning with interrupts off), and the tail of the
@@ -246,17 +253,15 @@ def qemu_state(vm_name, cloud_name):
         registers = session.execute("human-monitor-command", **{"command-line": "info registers"})
     finally:
         session.close()
-    flags = re.search(r"RFL=([0-9a-f]+)", registers or "")
-    halted = re.search(r"HLT=(\d)", registers or "")
-    interrupts = "on" if flags and int(flags.group(1), 16) & 0x200 else "off"
+    interrupts, halted = _vcpu(registers)
     current = _oops(rundir) or qemu.serial_tail(rundir, lines=5)
     try:
         with open(console_log(vm), errors="replace") as f:
             earlier = "".join(f.readlines()[-5:])
     except FileNotFoundError:
         earlier = ""
-    return (f"{vm.name} in {cloud.name}: {status}, CPU interrupts {interrupts}, halted "
-            f"{halted.group(1) if halted else '?'}; console before: {earlier.strip()!r}, now: {current.strip()!r}")
+    return (f"{vm.name} in {cloud.name}: {status}, CPU interrupts {'on' if interrupts else 'off'}, halted "
+            f"{halted or '?'}; console before: {earlier.strip()!r}, now: {current.strip()!r}")
 
 
 def guest_health(vm_name, samples=3):
@@ -270,10 +275,11 @@ def guest_health(vm_name, samples=3):
         raise LabError(f"{vm.name} is not a QEMU guest (qvm1..qvm{spec.qemu_vms} are)")
     cloud = spec.cloud_list()[locations[vm.name] - 1]
     rundir = qemu_dir(vm, cloud)
-    answer = {"vm": vm.name, "cloud": cloud.name, "console": _oops(rundir) or qemu.serial_tail(rundir, lines=5)}
+    oops = _oops(rundir)
+    answer = {"vm": vm.name, "cloud": cloud.name, "console": oops or qemu.serial_tail(rundir, lines=5)}
     if not _qemu_running(vm, cloud):
         return dict(answer, crashed=True, why=f"its QEMU is gone; QEMU said: {qemu.qemu_log(rundir)}")
-    if _oops(rundir):
+    if oops:
         return dict(answer, crashed=True, why="its kernel reported a BUG or an oops (console)")
     spinning = 0
     for k in range(samples):
@@ -282,11 +288,11 @@ def guest_health(vm_name, samples=3):
         except OSError as e:
             return dict(answer, crashed=True, why=f"its QEMU does not answer QMP ({e})")
         try:
-            registers = session.execute("human-monitor-command", **{"command-line": "info registers"}) or ""
+            registers = session.execute("human-monitor-command", **{"command-line": "info registers"})
         finally:
             session.close()
-        flags, halted = re.search(r"RFL=([0-9a-f]+)", registers), re.search(r"HLT=(\d)", registers)
-        if flags and not int(flags.group(1), 16) & 0x200 and halted and halted.group(1) == "0":
+        interrupts, halted = _vcpu(registers)
+        if interrupts is False and halted == "0":
             spinning += 1
         if k + 1 < samples:
             time.sleep(0.1)  # readings apart in time: one with interrupts off is normal, all of them is not
@@ -393,17 +399,9 @@ def _prepare_port(cloud, vm):
 
 def _add_ports(cloud, vms):
     """Adds VMs' ports to a cloud's bridge in one OVSDB transaction."""
-    _vsctl(cloud, *_joined([["add-port", "br-int", vm.port, "--", "set", "interface", vm.port,
+    _vsctl(cloud, *system.joined([["add-port", "br-int", vm.port, "--", "set", "interface", vm.port,
                              f"external_ids:iface-id={vm.name}", f"external_ids:attached-mac={vm.mac}",
                              f"external_ids:cloudroam-vni={vm.vni}"] for vm in vms]))
-
-
-def _joined(commands):
-    """ovs-vsctl commands run as one transaction: separated by '--'."""
-    args = []
-    for command in commands:
-        args += (["--"] if args else []) + command
-    return args
 
 
 def _wan_up(spec):
@@ -528,7 +526,6 @@ def _check_binding(spec, ovn_binding):
 def migrate(vm_name, target_name, announce="rarp", downtime_ms=100.0, plug="libvirt", identity="libvirt",
             unplug_delay_ms=UNPLUG_DELAY_MS, ovn_binding="multichassis"):
     spec, _ = load()
-    _check_binding(spec, ovn_binding)
     if _vm(spec, vm_name).kind == "qemu":
         # QEMU announces the guest itself, its downtime is QEMU's and its ports follow libvirt's order
         other = [name for name, given, default in (("--announce", announce, "rarp"), ("--downtime", downtime_ms, 100.0),
@@ -640,7 +637,7 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
             for source in sorted({locations[vm.name] for vm in vms}):
                 old = clouds[source - 1]
                 leaving = [vm for vm in vms if locations[vm.name] == source]
-                _vsctl(old, *_joined([["del-port", "br-int", vm.port] for vm in leaving]))
+                _vsctl(old, *system.joined([["del-port", "br-int", vm.port] for vm in leaving]))
                 for vm in leaving:
                     run(["ip", "link", "set", vm.port, "netns", new.netns], ns=old.netns)
             for vm in vms:
@@ -671,7 +668,7 @@ def migrate_many(vm_names, target_name, announce="rarp", downtime_ms=100.0, plug
             for source in sorted({c.index for c in sources.values()}, key=int):
                 old = clouds[source - 1]
                 leaving = [vm for vm in vms if sources[vm.name].index == source]
-                _vsctl(old, *_joined([["del-port", "br-int", vm.port] for vm in leaving]))
+                _vsctl(old, *system.joined([["del-port", "br-int", vm.port] for vm in leaving]))
             for vm in vms:
                 run(["ip", "link", "del", "old0"], ns=vm.netns)
             unplugged_at = time.time()

@@ -30,7 +30,7 @@ import os
 import shutil
 import time
 
-from .system import run
+from .system import joined, run
 from .topology import OVN_ENCAPS, STATE_DIR, LabError
 
 OVN_DIR = f"{STATE_DIR}/ovn"
@@ -87,14 +87,6 @@ def migration_start_commands(vm_name, source, target, strategy="multichassis"):
 def migration_done_commands(vm_name, target):
     """What Neutron writes once the migration completed: the port bound at the destination only."""
     return [["lsp-set-options", vm_name, f"requested-chassis={target}"]]
-
-
-def joined(commands):
-    """Commands run as one transaction of ovn-nbctl: separated by '--'."""
-    args = []
-    for command in commands:
-        args += (["--"] if args else []) + command
-    return args
 
 
 # ------------------------------------------------------------------ processes

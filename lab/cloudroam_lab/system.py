@@ -23,6 +23,14 @@ def run(cmd, ns=None, check=True, env=None, timeout=60, stdin=None):
     return proc.stdout
 
 
+def joined(commands):
+    """Commands of an OVSDB client (ovs-vsctl, ovn-nbctl) run as one transaction: separated by '--'."""
+    args = []
+    for command in commands:
+        args += (["--"] if args else []) + command
+    return args
+
+
 def spawn(cmd, log_path, pid_path, ns=None, env=None):
     """Starts a long-running process detached from us, logging to log_path; records its pid."""
     full = in_ns(ns, cmd)

@@ -59,6 +59,9 @@ class SwitchClockTest(unittest.TestCase):
         moves = [{"started": 99.0, "moved": {"mac": "02:c0:00:00:00:01", "first_announcement": 100.0}},
                  {"started": 104.9, "moved": {"mac": "02:c0:00:00:00:01", "first_announcement": 104.99}}]
         self.assertEqual([20.0, 10.0], benchlab.switch_clocks(self.EVENTS, moves))
+        # a peer's clock over the same windows: any flow, deletions until each move's unplug
+        moves[0]["moved"]["unplugged_at"] = 100.5
+        self.assertEqual([200.0, 10.0], benchlab.switch_clocks(self.EVENTS, moves, any_flow=True))
 
 
 if __name__ == "__main__":

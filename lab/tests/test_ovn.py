@@ -6,7 +6,7 @@ import tempfile
 import unittest
 from unittest import mock
 
-from cloudroam_lab import ovn
+from cloudroam_lab import ovn, system
 from cloudroam_lab.__main__ import build_parser, dispatch
 from cloudroam_lab.topology import Cloud, LabError, LabSpec
 
@@ -39,8 +39,9 @@ class NorthboundTest(unittest.TestCase):
         self.assertEqual(2 + 3 * len(spec.guests()), len(commands))
 
     def test_commands_run_as_one_transaction(self):
+        # the helper ovs-vsctl's transactions use too
         self.assertEqual(["ls-add", "a", "--", "lsp-add", "a", "b"],
-                         ovn.joined([["ls-add", "a"], ["lsp-add", "a", "b"]]))
+                         system.joined([["ls-add", "a"], ["lsp-add", "a", "b"]]))
 
 
 class MigrationTest(unittest.TestCase):

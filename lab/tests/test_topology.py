@@ -107,12 +107,12 @@ class StaticFlowsTest(unittest.TestCase):
 
 class VsctlTest(unittest.TestCase):
     def test_commands_join_into_one_transaction(self):
-        from cloudroam_lab.lab import _joined
-        self.assertEqual(_joined([["del-port", "br-int", "a"], ["del-port", "br-int", "b"]]),
+        from cloudroam_lab.system import joined
+        self.assertEqual(joined([["del-port", "br-int", "a"], ["del-port", "br-int", "b"]]),
                          ["del-port", "br-int", "a", "--", "del-port", "br-int", "b"])
-        self.assertEqual(_joined([["add-port", "br-int", "a", "--", "set", "interface", "a", "x=1"]]),
+        self.assertEqual(joined([["add-port", "br-int", "a", "--", "set", "interface", "a", "x=1"]]),
                          ["add-port", "br-int", "a", "--", "set", "interface", "a", "x=1"])
-        self.assertEqual(_joined([]), [])
+        self.assertEqual(joined([]), [])
 
 
 if __name__ == "__main__":
