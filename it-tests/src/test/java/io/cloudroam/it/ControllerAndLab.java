@@ -9,6 +9,7 @@ package io.cloudroam.it;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * A freshly unpacked distribution, started and ready, with a lab up beside it; closing takes the
@@ -61,6 +62,15 @@ record ControllerAndLab(KarafDistribution karaf, Lab lab) implements AutoCloseab
      * @return its first real answer
      */
     static <T> T poll(final String what, final Duration timeout, final Callable<T> probe) throws Exception {
+        return poll(what, timeout, probe, () -> "");
+    }
+
+    /**
+     * As {@link #poll(String, Duration, Callable)}, the failure message ending with what
+     * {@code whyNot} says then (what the last probe saw).
+     */
+    static <T> T poll(final String what, final Duration timeout, final Callable<T> probe,
+            final Supplier<String> whyNot) throws Exception {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             final var result = probe.call();
@@ -69,6 +79,7 @@ record ControllerAndLab(KarafDistribution karaf, Lab lab) implements AutoCloseab
             }
             Thread.sleep(100); // poll interval, not synchronisation
         }
-        throw new AssertionError("not within " + timeout + ": " + what);
+        final var why = whyNot.get();
+        throw new AssertionError("not within " + timeout + ": " + what + (why.isEmpty() ? "" : "; " + why));
     }
 }
