@@ -74,7 +74,7 @@ def _reconvergence(spec, count, modes, methods):
     switch, from their flow monitors) and cloudroam's own record (signal seen -> confirmed)."""
     up = lab.up(spec.validate())
     config = controller_config(spec)
-    # preparation on unless the mode says otherwise (its default is off since 2026-12-07)
+    # preparation on unless the mode says otherwise (set here, so that a run does not depend on the default)
     config["cloudroam:cloudroam"]["mobility"] = {"flap-moves": 1000, "prepare-migrations": True}
     restconf.put_config(config)
     vms = up["vms"]
@@ -121,8 +121,7 @@ def _reconvergence(spec, count, modes, methods):
 def _ovn_reconvergence(spec, count, modes):
     """The same moves of vm1 (c1 <-> c3 under vm5's 1 kpps echoed stream) on the lab rebuilt with OVN
     as its network: per move the stream's outage beside the VM's pause, and OVN's switch clock."""
-    ovn_spec = LabSpec(spec.clouds, spec.vms, spec.vnis, controller=False, network="ovn")
-    ovn_spec.wan = dict(spec.wan)
+    ovn_spec = LabSpec(spec.clouds, spec.vms, spec.vnis, controller=False, network="ovn", wan=dict(spec.wan))
     lab.up(ovn_spec.validate())
     samples = {}
     try:
@@ -157,11 +156,6 @@ def _loss(spec, vm, mode, announce):
     return row["lost"], row["paused"], row["longest_gap"]
 
 
-def spec_wan(args):
-    """The reconvergence lab's WAN: the demo's, every link to a fourth cloud or beyond 20 ms."""
-    return parse_wan_spec(("all 20ms, " if args.clouds > 3 else "") + demo.WAN, args.clouds)
-
-
 def ratio(summary, figure, q):
     mine, theirs = summary["optimal"][figure].get(q), summary["reactive"][figure].get(q)
     return round(mine / theirs, 2) if mine is not None and theirs else None
@@ -191,16 +185,17 @@ def main(argv=None):
     methods = [m for m in args.flow_programming.split(",") if m]
     if not methods or any(m not in ("datastore", "direct", "rpc") for m in methods):
         raise SystemExit(f"--flow-programming: datastore, direct or rpc, comma-separated (not {args.flow_programming!r})")
-    spec = LabSpec(args.clouds, args.vms, (100,), wan=spec_wan(args))  # one network: every cloud holds VMs of it
+    # one network, every cloud holds VMs of it; the demo's WAN, every link to a fourth cloud or beyond 20 ms
+    spec = LabSpec(args.clouds, args.vms, (100,),
+                   wan=parse_wan_spec(("all 20ms, " if args.clouds > 3 else "") + demo.WAN, args.clouds))
     try:
         _, reconvergence = _reconvergence(spec, args.migrations, modes, methods)
         losses = {}
         if args.rounds > 0:
             # the loss comparison on the demo's lab (vm5 in c2 streams to vm1), as in earlier runs
-            spec = LabSpec(3, 6)
-            spec.wan = parse_wan_spec(demo.WAN, 3)
-            up = lab.up(spec.validate())
-            config = controller_config(spec)
+            loss_spec = LabSpec(3, 6, wan=parse_wan_spec(demo.WAN, 3))
+            up = lab.up(loss_spec.validate())
+            config = controller_config(loss_spec)
             config["cloudroam:cloudroam"]["flow-programming"] = methods[-1]
             # vm1 just moved hundreds of times: the flap guard must not hold it now; 'optimal' prepared, as in
             # the reconvergence part
@@ -212,14 +207,13 @@ def main(argv=None):
             for _ in range(args.rounds):
                 for mode, announce in (("optimal", False), ("triangle", False), ("reactive", False), ("optimal", True)):
                     label = mode + (" + announce" if announce else "")
-                    losses.setdefault(label, []).append(_loss(spec, vm, mode, announce))
+                    losses.setdefault(label, []).append(_loss(loss_spec, vm, mode, announce))
     finally:
         lab.down()
     if args.peer == "ovn":
         # the controller keeps running beside OVN's lab: without its configuration it has nothing to do
         restconf.call("DELETE", "/rests/data/cloudroam:cloudroam")
-        reconvergence.update(_ovn_reconvergence(LabSpec(args.clouds, args.vms, (100,), wan=spec_wan(args)),
-                                                args.migrations, ["ovn-multichassis", "ovn-plain"]))
+        reconvergence.update(_ovn_reconvergence(spec, args.migrations, ["ovn-multichassis", "ovn-plain"]))
     summary = {}
     for mode, moves in reconvergence.items():
         def pick(key, moves=moves):

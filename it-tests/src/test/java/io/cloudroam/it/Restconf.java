@@ -51,7 +51,6 @@ final class Restconf {
     private final String base;
     private final String authorization;
     private final Duration requestTimeout;
-    private volatile String lastRefusal = "none yet";
 
     Restconf(final int port, final String user, final String password) {
         this("127.0.0.1", port, user, password);
@@ -236,28 +235,13 @@ final class Restconf {
     boolean answers(final String path, final String needle) {
         try {
             final var response = get(path);
-            if (response.status() == 200 && response.body().contains(needle)) {
-                return true;
-            }
-            lastRefusal = "GET " + path + " answered " + response.status() + " without " + needle + ": "
-                + abbreviated(response.body());
-            return false;
+            return response.status() == 200 && response.body().contains(needle);
         } catch (IOException e) {
-            lastRefusal = "GET " + path + " failed: " + e;
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** Why the last {@link #answers} that said no said so: for a failure message. */
-    String lastRefusal() {
-        return lastRefusal;
-    }
-
-    private static String abbreviated(final String body) {
-        return body.length() <= 300 ? body : body.substring(0, 300) + "...";
     }
 
     private HttpRequest.Builder request(final String path) {
